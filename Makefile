@@ -1,0 +1,71 @@
+# Fellowship — the commands the README names. Only Python 3.11+ and make are needed on the machine.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app fellowship
+HOST ?= 127.0.0.1
+PORT ?= 5000
+LOCALES := en es pl ar he
+CATALOGS := fellowship/translations
+MO_FILES := $(foreach l,$(LOCALES),$(CATALOGS)/$(l)/LC_MESSAGES/messages.mo)
+
+.PHONY: run test lint translations compile-translations demo clean wheel
+
+run: $(BIN)/.installed compile-translations
+	$(FLASK) db upgrade
+	$(FLASK) fellowship demo
+	@echo
+	@echo "Fellowship is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(BIN)/.installed-test compile-translations
+	$(BIN)/pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check .
+
+# Extract every string, merge it into the five catalogs, compile them.
+translations: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
+		--project Fellowship -o $(CATALOGS)/messages.pot .
+	@for l in $(LOCALES); do \
+		if [ -f $(CATALOGS)/$$l/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(CATALOGS)/messages.pot -d $(CATALOGS) -l $$l; \
+		else \
+			$(BIN)/pybabel init -i $(CATALOGS)/messages.pot -d $(CATALOGS) -l $$l; \
+		fi; done
+	$(MAKE) compile-translations
+
+compile-translations: $(MO_FILES)
+
+$(CATALOGS)/%/LC_MESSAGES/messages.mo: $(CATALOGS)/%/LC_MESSAGES/messages.po $(BIN)/.installed
+	$(BIN)/pybabel compile --statistics -d $(CATALOGS) -l $*
+
+wheel: $(BIN)/.installed compile-translations
+	$(BIN)/pip wheel --no-deps -w dist .
+
+$(BIN)/.installed: pyproject.toml | $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(BIN)/.installed-test: pyproject.toml $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+$(VENV):
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Fellowship needs Python 3.11 or newer on the PATH (python3.11, python3.12 ... or python3)."; exit 1; fi
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
+		echo "$(PYTHON) cannot create virtual environments: its venv/ensurepip modules are missing."; \
+		echo "On Debian or Ubuntu install them with:  sudo apt-get install python3-venv"; \
+		echo "(or python$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv), then run make again."; \
+		exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	find $(CATALOGS) -name '*.mo' -delete

@@ -1,0 +1,206 @@
+"""Fellowship: cohort-based training programs for worker-cooperative developers and grassroots groups.
+
+``create_app()`` builds a standalone application. ``Fellowship(app, url_prefix="/academy")`` mounts the
+whole thing into an existing Flask application instead; its hooks, headers and locale selection then apply
+to Fellowship's own blueprints only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from fellowship import config as settings
+from fellowship.extensions import babel, csrf, db, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+ERROR_CODES = (400, 401, 403, 404, 405, 413, 429, 500)
+EXTENSION_KEY = "fellowship"
+
+
+class FellowshipSetupError(RuntimeError):
+    """The host application cannot take Fellowship as configured."""
+
+
+class Fellowship:
+    def __init__(self, app: Flask | None = None, url_prefix: str = "", *, standalone: bool = False) -> None:
+        self.url_prefix = url_prefix.rstrip("/")
+        self.standalone = standalone
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        self._refuse_conflicts(app)
+        # Values the host (or create_app's test_config) already set win over the environment's.
+        for key, value in settings.load(app.instance_path).items():
+            if app.config.get(key) is None:
+                app.config[key] = value
+        if not self.standalone:
+            # Without this, Flask-WTF's CSRFProtect would check every POST of the host; we check ours below.
+            app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+            os.makedirs(app.instance_path, exist_ok=True)
+
+        db.init_app(app)
+        from fellowship.core import sqlite
+
+        with app.app_context():
+            for engine in db.engines.values():
+                sqlite.configure(engine, app.config["FELLOWSHIP_SQLITE_BUSY_TIMEOUT_MS"])
+        migrations_dir = os.environ.get("FELLOWSHIP_MIGRATIONS_DIR", str(PROJECT_DIR / "migrations"))
+        migrate.init_app(app, db, directory=migrations_dir, render_as_batch=True, compare_type=True)
+        if "csrf" not in app.extensions:
+            csrf.init_app(app)
+        self._init_babel(app)
+        self._init_login(app)
+
+        app.register_blueprint(self._root_blueprint(), url_prefix=self.url_prefix or None)
+        if self.standalone:
+            app.context_processor(_template_context)
+            for code in ERROR_CODES:
+                app.register_error_handler(code, _error_page)
+        from fellowship.cli import group
+
+        app.cli.add_command(group)
+        app.extensions[EXTENSION_KEY] = self
+
+    @staticmethod
+    def _refuse_conflicts(app: Flask) -> None:
+        taken = [
+            name
+            for name, present in (
+                ("Flask-SQLAlchemy", "sqlalchemy" in app.extensions),
+                ("Flask-Login", hasattr(app, "login_manager")),
+                ("Flask-Babel", "babel" in app.extensions),
+                ("Flask-Migrate", "migrate" in app.extensions),
+                ("Fellowship", EXTENSION_KEY in app.extensions),
+            )
+            if present
+        ]
+        if taken:
+            raise FellowshipSetupError(
+                f"Fellowship brings its own {', '.join(taken)} and cannot share the one this application "
+                "already set up. Mount Fellowship in an application without it, or run Fellowship standalone "
+                "(fellowship.create_app) behind the same web server."
+            )
+
+    def _init_babel(self, app: Flask) -> None:
+        from fellowship.core.i18n import select_locale, select_timezone
+
+        def locale_selector() -> str | None:
+            if self.standalone or _is_ours():
+                return select_locale()
+            return app.config.get("BABEL_DEFAULT_LOCALE", "en")
+
+        babel.init_app(
+            app,
+            locale_selector=locale_selector,
+            timezone_selector=select_timezone,
+            default_translation_directories=str(PACKAGE_DIR / "translations"),
+        )
+
+    @staticmethod
+    def _init_login(app: Flask) -> None:
+        login_manager.init_app(app)
+        login_manager.login_view = "fellowship.accounts.sign_in"
+        login_manager.session_protection = "basic"
+
+        @login_manager.user_loader
+        def load_user(token: str) -> Any:
+            from fellowship.accounts.models import User
+
+            user_id, _sep, version = token.partition(":")
+            if not user_id.isdigit() or not version.isdigit():
+                return None
+            user = db.session.get(User, int(user_id))
+            if user is None or not user.active or user.session_version != int(version):
+                return None
+            return user
+
+        @login_manager.unauthorized_handler
+        def unauthorized() -> Response:
+            flash(_("Please sign in to see this page."), "info")
+            return redirect(url_for("fellowship.accounts.sign_in", next=request.full_path.rstrip("?")))
+
+    def _root_blueprint(self) -> Blueprint:
+        from fellowship import accounts, programs
+        from fellowship.core.security import add_headers
+
+        root = Blueprint(
+            "fellowship",
+            __name__,
+            static_folder="static",
+            static_url_path="/static",
+            template_folder="templates",
+        )
+        root.register_blueprint(accounts.bp)
+        root.register_blueprint(programs.bp)
+
+        @root.before_request
+        def protect_forms() -> None:
+            config = current_app.config
+            if config.get("WTF_CSRF_ENABLED", True) and request.method in config.get(
+                "WTF_CSRF_METHODS", {"POST", "PUT", "PATCH", "DELETE"}
+            ):
+                csrf.protect()
+
+        root.after_request(add_headers)
+        root.context_processor(_template_context)
+        for code in ERROR_CODES:
+            root.register_error_handler(code, _error_page)
+        return root
+
+
+def _is_ours() -> bool:
+    blueprint = request.blueprint or ""
+    return blueprint == "fellowship" or blueprint.startswith("fellowship.")
+
+
+def _template_context() -> dict[str, Any]:
+    from flask_babel import format_decimal, get_locale
+
+    from fellowship.accounts.forms import LanguageForm
+    from fellowship.core import i18n
+    from fellowship.core.permissions import is_admin
+
+    locale = str(get_locale() or "en")
+    here = request.full_path.rstrip("?") if request else "/"
+    return {
+        "lang": locale,
+        "text_dir": i18n.text_direction(locale),
+        "language_form": LanguageForm(locale=locale, next=here),
+        "format_date": i18n.format_date,
+        "format_datetime_in": i18n.format_datetime_in,
+        "format_date_range": i18n.format_date_range,
+        "format_number": format_decimal,
+        "user_is_admin": is_admin(current_user),
+    }
+
+
+def _error_page(error: Exception) -> tuple[str, int]:
+    code = error.code if isinstance(error, HTTPException) and error.code else 500
+    if code == 500:
+        db.session.rollback()
+    return render_template("error.html", code=code), code
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The standalone application used by ``make run``, ``wsgi.py`` and the tests."""
+    app = Flask("fellowship", instance_path=os.environ.get("FELLOWSHIP_INSTANCE_PATH") or None,
+                instance_relative_config=True, static_folder=None, root_path=str(PACKAGE_DIR))
+    app.config.update(settings.load(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    Fellowship(app, standalone=True)
+    return app
+
+
+__all__ = ["Fellowship", "FellowshipSetupError", "create_app"]

@@ -1,0 +1,20 @@
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class OrganizationKind(enum.StrEnum):
+    COOP = "coop"
+    DEVELOPER = "developer"
+    CBO = "cbo"
+    COMPANY = "company"
+    OTHER = "other"
+
+
+ORGANIZATION_KIND_LABELS = {
+    OrganizationKind.COOP: _l("Cooperative"),
+    OrganizationKind.DEVELOPER: _l("Co-op developer"),
+    OrganizationKind.CBO: _l("Community-based organisation"),
+    OrganizationKind.COMPANY: _l("Company"),
+    OrganizationKind.OTHER: _l("Other"),
+}

@@ -1,0 +1,23 @@
+import sqlalchemy as sa
+
+from fellowship.accounts.models import Organization, User
+
+
+def user_by_email(email: str) -> sa.Select[tuple[User]]:
+    return sa.select(User).where(User.email == normalise_email(email))
+
+
+def organization_by_name(name: str) -> sa.Select[tuple[Organization]]:
+    return sa.select(Organization).where(sa.func.lower(Organization.name) == name.strip().lower())
+
+
+def users_ordered() -> sa.Select[tuple[User]]:
+    return sa.select(User).order_by(sa.func.lower(User.name), User.id)
+
+
+def organizations_ordered() -> sa.Select[tuple[Organization]]:
+    return sa.select(Organization).order_by(sa.func.lower(Organization.name))
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()

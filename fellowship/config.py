@@ -1,0 +1,64 @@
+"""Settings, read only from the environment.
+
+Development defaults are safe for a laptop; production mode (``FELLOWSHIP_ENV=production``) refuses to
+start without a real ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_PREFIX = "FELLOWSHIP_"
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused in production mode below
+LOCALES = ("en", "es", "pl", "ar", "he")
+RTL_LOCALES = frozenset({"ar", "he"})
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the environment cannot run the application safely."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def sqlite_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "fellowship.sqlite3")
+
+
+def load(instance_path: str, environ: dict[str, str] | None = None) -> dict[str, object]:
+    """Return the Flask config mapping built from ``environ`` (default: ``os.environ``)."""
+    env = os.environ if environ is None else environ
+    mode = env.get(ENV_PREFIX + "ENV", "development").strip().lower()
+    if mode not in {"development", "production", "testing"}:
+        raise ConfigError(f"FELLOWSHIP_ENV must be development, production or testing, not {mode!r}")
+    secret = env.get("SECRET_KEY", "")
+    if mode == "production" and (not secret or secret == DEV_SECRET or len(secret) < 32):
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    database_url = env.get("DATABASE_URL") or sqlite_url(instance_path)
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return {
+        "FELLOWSHIP_MODE": mode,
+        "SECRET_KEY": secret or DEV_SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env.get(ENV_PREFIX + "SECURE_COOKIES"), mode == "production"),
+        "MAX_CONTENT_LENGTH": int(env.get(ENV_PREFIX + "MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))),
+        "FELLOWSHIP_CURRICULUM_DIR": env.get(ENV_PREFIX + "CURRICULUM_DIR", ""),
+        "FELLOWSHIP_STORAGE_DIR": env.get(ENV_PREFIX + "STORAGE_DIR", str(Path(instance_path) / "storage")),
+        "FELLOWSHIP_SQLITE_BUSY_TIMEOUT_MS": int(env.get(ENV_PREFIX + "SQLITE_BUSY_TIMEOUT_MS", "30000")),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,81 @@
+"""Locale and timezone selection and the template filters that format dates in them.
+
+Order of precedence for the locale: the language chosen with the switcher (kept in the session), the
+signed-in user's saved preference, the browser's Accept-Language, English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo, available_timezones
+
+from babel import dates as babel_dates
+from flask import request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from fellowship.config import LOCALES, RTL_LOCALES
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Español",
+    "pl": "Polski",
+    "ar": "العربية",
+    "he": "עברית",
+}
+
+
+def select_locale() -> str:
+    chosen = session.get("locale")
+    if chosen in LOCALES:
+        return chosen
+    user_locale = getattr(current_user, "locale", None)
+    if user_locale in LOCALES:
+        return user_locale
+    return request.accept_languages.best_match(LOCALES) or "en"
+
+
+def select_timezone() -> str:
+    tz = getattr(current_user, "timezone", None)
+    return tz if tz and is_timezone(tz) else "UTC"
+
+
+def is_timezone(name: str) -> bool:
+    return name in _timezones()
+
+
+_TZ_CACHE: frozenset[str] | None = None
+
+
+def _timezones() -> frozenset[str]:
+    global _TZ_CACHE
+    if _TZ_CACHE is None:
+        _TZ_CACHE = frozenset(available_timezones())
+    return _TZ_CACHE
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(_timezones()) if "/" in name or name == "UTC"]
+
+
+def text_direction(locale: str | None = None) -> str:
+    code = locale or str(get_locale() or "en")
+    return "rtl" if code.split("_")[0] in RTL_LOCALES else "ltr"
+
+
+def format_date(value: dt.date | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return babel_dates.format_date(value, format=fmt, locale=get_locale())
+
+
+def format_datetime_in(value: dt.datetime | None, tz: str | None, fmt: str = "medium") -> str:
+    """Format an aware datetime in the given IANA timezone (a cohort's or event's), in the user's locale."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(tz) if tz and is_timezone(tz) else ZoneInfo("UTC")
+    return babel_dates.format_datetime(value, format=fmt, tzinfo=zone, locale=get_locale())
+
+
+def format_date_range(start: dt.date, end: dt.date) -> str:
+    return babel_dates.format_interval(start, end, "yMMMd", locale=get_locale())

@@ -1,0 +1,31 @@
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class ProgramKind(enum.StrEnum):
+    COOP_FELLOWSHIP = "coop_fellowship"
+    ERG_ACADEMY = "erg_academy"
+    OTHER = "other"
+
+
+class Role(enum.StrEnum):
+    FELLOW = "fellow"
+    FACILITATOR = "facilitator"
+    OBSERVER = "observer"
+
+
+PROGRAM_KIND_LABELS = {
+    ProgramKind.COOP_FELLOWSHIP: _l("Worker-cooperative developer fellowship"),
+    ProgramKind.ERG_ACADEMY: _l("ERG grassroots academy"),
+    ProgramKind.OTHER: _l("Other program"),
+}
+
+ROLE_LABELS = {
+    Role.FELLOW: _l("Fellow"),
+    Role.FACILITATOR: _l("Facilitator"),
+    Role.OBSERVER: _l("Observer"),
+}
+
+# ERG academies call their fellows "participants"; the role is the same.
+PARTICIPANT_LABEL = _l("Participant")

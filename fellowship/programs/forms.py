@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from fellowship.core.forms import strip, timezone_name
+from fellowship.core.i18n import timezone_choices
+from fellowship.programs.enums import PROGRAM_KIND_LABELS, ROLE_LABELS, ProgramKind, Role
+
+ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class ProgramForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    kind = SelectField(
+        _l("Kind of program"),
+        choices=[(kind.value, label) for kind, label in PROGRAM_KIND_LABELS.items()],
+        default=ProgramKind.COOP_FELLOWSHIP.value,
+    )
+    timezone = SelectField(_l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name])
+    description = TextAreaField(
+        _l("Description"),
+        description=_l("Markdown: **bold**, *italic*, lists and links."),
+        validators=[Optional(), Length(max=20000)],
+    )
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
+    timezone = SelectField(_l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name])
+
+    def validate_ends_on(self, field: DateField) -> None:
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValueError(_l("The end date must not be before the start date."))
+
+
+class MemberForm(FlaskForm):
+    """Add one person: an existing account is found by email, otherwise one is created."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        filters=[strip],
+    )
+    organization = StringField(
+        _l("Organisation"),
+        description=_l("An existing organisation is matched by name; a new name creates one."),
+        validators=[Optional(), Length(max=200)],
+        filters=[strip],
+    )
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.FELLOW.value)
+    joined_on = DateField(_l("Joined on"), validators=[DataRequired()])
+
+
+class MembershipForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    joined_on = DateField(_l("Joined on"), validators=[DataRequired()])
+    left_on = DateField(
+        _l("Left on"), description=_l("Leave empty while the person is in the cohort."), validators=[Optional()]
+    )
+
+    def validate_left_on(self, field: DateField) -> None:
+        if field.data and self.joined_on.data and field.data < self.joined_on.data:
+            raise ValueError(_l("The leaving date must not be before the joining date."))
+
+
+class RosterImportForm(FlaskForm):
+    text = TextAreaField(
+        _l("Paste the roster"),
+        description=_l("One person per line: name, email, organisation, role (fellow, facilitator or observer). "
+                       "A header row is optional."),
+        validators=[Optional(), Length(max=200_000)],
+    )
+    file = FileField(_l("Or upload a CSV file"), validators=[FileAllowed(["csv", "txt"], _l("Upload a .csv file."))])
+    joined_on = DateField(_l("Joined on"), validators=[DataRequired()])

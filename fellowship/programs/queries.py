@@ -1,0 +1,61 @@
+"""Reads of programs and cohorts, including what a given user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+
+from fellowship.accounts.models import User
+from fellowship.core import clock
+from fellowship.core.permissions import is_admin
+from fellowship.programs.enums import Role
+from fellowship.programs.models import Cohort, Membership, Program
+
+
+def current_membership_clause(today: dt.date) -> sa.ColumnElement[bool]:
+    return sa.or_(Membership.left_on.is_(None), Membership.left_on > today)
+
+
+def visible_cohorts(user: Any) -> sa.Select[tuple[Cohort]]:
+    """Cohorts the user may open: all for admins, else those they currently belong to in any role."""
+    stmt = sa.select(Cohort).join(Cohort.program).order_by(Cohort.starts_on.desc(), Cohort.id)
+    if is_admin(user):
+        return stmt
+    if not getattr(user, "is_authenticated", False):
+        return stmt.where(sa.false())
+    mine = sa.select(Membership.cohort_id).where(
+        Membership.user_id == user.id, current_membership_clause(clock.today())
+    )
+    return stmt.where(Cohort.id.in_(mine))
+
+
+def role_in(user: Any, cohort_id: int) -> sa.Select[tuple[Role]]:
+    return sa.select(Membership.role).where(
+        Membership.user_id == user.id,
+        Membership.cohort_id == cohort_id,
+        current_membership_clause(clock.today()),
+    )
+
+
+def roster(cohort_id: int) -> sa.Select[tuple[Membership]]:
+    """Every membership of the cohort with its user and organisation, in one query."""
+    return (
+        sa.select(Membership)
+        .join(Membership.user)
+        .outerjoin(User.organization)
+        .options(contains_eager(Membership.user).contains_eager(User.organization))
+        .where(Membership.cohort_id == cohort_id)
+        .order_by(Membership.role, sa.func.lower(User.name), User.id)
+    )
+
+
+def programs_ordered() -> sa.Select[tuple[Program]]:
+    return sa.select(Program).order_by(sa.func.lower(Program.name))
+
+
+def membership(cohort_id: int, user_id: int) -> sa.Select[tuple[Membership]]:
+    return sa.select(Membership).where(Membership.cohort_id == cohort_id, Membership.user_id == user_id)
+

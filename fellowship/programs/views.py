@@ -1,0 +1,283 @@
+"""Dashboard, programs, cohorts and rosters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from fellowship.accounts import services as accounts
+from fellowship.accounts.models import User
+from fellowship.accounts.queries import user_by_email
+from fellowship.core import audit, clock
+from fellowship.core.markdown import render as render_markdown
+from fellowship.core.panels import cohort_panels
+from fellowship.core.permissions import admin_required, is_admin, require
+from fellowship.extensions import db
+from fellowship.programs import queries, roster, services
+from fellowship.programs.enums import PARTICIPANT_LABEL, PROGRAM_KIND_LABELS, ROLE_LABELS, ProgramKind, Role
+from fellowship.programs.forms import CohortForm, MemberForm, MembershipForm, ProgramForm, RosterImportForm
+from fellowship.programs.models import Cohort, Membership, Program
+
+bp = Blueprint("programs", __name__, template_folder="templates")
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    def role_label(role: Role, program_kind: ProgramKind | None = None) -> object:
+        if role is Role.FELLOW and program_kind is ProgramKind.ERG_ACADEMY:
+            return PARTICIPANT_LABEL
+        return ROLE_LABELS[role]
+
+    return {"kind_labels": PROGRAM_KIND_LABELS, "role_label": role_label}
+
+
+def _cohort_for(cohort_id: int, manage: bool = False) -> tuple[Cohort, Role | None]:
+    """The cohort and the user's role in it; 404 for people outside it, 403 if they may not manage it."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    role = None if is_admin(current_user) else db.session.scalar(queries.role_in(current_user, cohort.id))
+    require(is_admin(current_user) or role is not None, hide=True)
+    if manage:
+        require(is_admin(current_user) or role is Role.FACILITATOR)
+    return cohort, role
+
+
+def _can_manage(role: Role | None) -> bool:
+    return is_admin(current_user) or role is Role.FACILITATOR
+
+
+def _status(form: object) -> int:
+    return 400 if getattr(form, "errors", None) else 200
+
+
+@bp.route("/")
+@login_required
+def dashboard() -> str:
+    cohorts = db.session.scalars(queries.visible_cohorts(current_user).limit(200)).all()
+    return render_template("programs/dashboard.html", cohorts=cohorts, today=clock.today())
+
+
+# --- programs ---------------------------------------------------------------------------------------------
+
+
+@bp.route("/programs")
+@admin_required
+def programs() -> str:
+    return render_template("programs/programs.html", programs=db.session.scalars(queries.programs_ordered()).all())
+
+
+@bp.route("/programs/new", methods=["GET", "POST"])
+@admin_required
+def program_new() -> str | Response:
+    form = ProgramForm()
+    if form.validate_on_submit():
+        program = services.create_program(
+            form.name.data or "", ProgramKind(form.kind.data), form.timezone.data or "UTC", form.description.data or ""
+        )
+        db.session.commit()
+        flash(_("Saved %(name)s.", name=program.name), "success")
+        return redirect(url_for(".program", program_id=program.id))
+    return render_template("programs/program_form.html", form=form, program=None), _status(form)
+
+
+@bp.route("/programs/<int:program_id>")
+@login_required
+def program(program_id: int) -> str:
+    program = db.get_or_404(Program, program_id)
+    cohorts = db.session.scalars(queries.visible_cohorts(current_user).where(Cohort.program_id == program.id)).all()
+    require(is_admin(current_user) or bool(cohorts), hide=True)
+    return render_template(
+        "programs/program.html", program=program, cohorts=cohorts, description=render_markdown(program.description)
+    )
+
+
+@bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
+@admin_required
+def program_edit(program_id: int) -> str | Response:
+    program = db.get_or_404(Program, program_id)
+    form = ProgramForm(obj=program)
+    if form.validate_on_submit():
+        form.populate_obj(program)
+        program.kind = ProgramKind(form.kind.data)
+        db.session.commit()
+        flash(_("Saved %(name)s.", name=program.name), "success")
+        return redirect(url_for(".program", program_id=program.id))
+    return render_template("programs/program_form.html", form=form, program=program), _status(form)
+
+
+# --- cohorts ----------------------------------------------------------------------------------------------
+
+
+@bp.route("/programs/<int:program_id>/cohorts/new", methods=["GET", "POST"])
+@admin_required
+def cohort_new(program_id: int) -> str | Response:
+    program = db.get_or_404(Program, program_id)
+    form = CohortForm(timezone=program.timezone)
+    if form.validate_on_submit():
+        cohort = services.create_cohort(
+            program, form.name.data or "", form.starts_on.data, form.ends_on.data, form.timezone.data or "UTC"
+        )
+        db.session.commit()
+        flash(_("Saved %(name)s.", name=cohort.name), "success")
+        return redirect(url_for(".cohort", cohort_id=cohort.id))
+    return render_template("programs/cohort_form.html", form=form, program=program, cohort=None), _status(form)
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@login_required
+def cohort(cohort_id: int) -> str:
+    cohort, role = _cohort_for(cohort_id)
+    members = db.session.scalars(queries.roster(cohort.id)).all()
+    today = clock.today(cohort.timezone)
+    current = [m for m in members if m.is_current(today)]
+    fellows = [m for m in current if m.role is Role.FELLOW]
+    organizations = {m.user.organization_id for m in fellows if m.user.organization_id is not None}
+    panels = []
+    for panel in cohort_panels():
+        context = panel.context(cohort, current_user)
+        if context is not None:
+            panels.append((panel, context))
+    orgs = ngettext("%(num)d organisation", "%(num)d organisations", len(organizations))
+    if cohort.program.kind is ProgramKind.ERG_ACADEMY:
+        summary = ngettext(
+            "%(num)d participant from %(orgs)s", "%(num)d participants from %(orgs)s", len(fellows), orgs=orgs
+        )
+    else:
+        summary = ngettext("%(num)d fellow from %(orgs)s", "%(num)d fellows from %(orgs)s", len(fellows), orgs=orgs)
+    return render_template(
+        "programs/cohort.html",
+        cohort=cohort,
+        role=role,
+        can_manage=_can_manage(role),
+        current=current,
+        former=[m for m in members if not m.is_current(today)],
+        summary=summary,
+        panels=panels,
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@login_required
+def cohort_edit(cohort_id: int) -> str | Response:
+    cohort, _role = _cohort_for(cohort_id, manage=True)
+    form = CohortForm(obj=cohort)
+    if form.validate_on_submit():
+        changes = audit.diff(
+            cohort,
+            {"name": form.name.data, "starts_on": form.starts_on.data, "ends_on": form.ends_on.data,
+             "timezone": form.timezone.data},
+        )
+        form.populate_obj(cohort)
+        if changes:
+            audit.record(current_user.id, cohort, "updated", changes)
+        db.session.commit()
+        flash(_("Saved %(name)s.", name=cohort.name), "success")
+        return redirect(url_for(".cohort", cohort_id=cohort.id))
+    return render_template(
+        "programs/cohort_form.html", form=form, program=cohort.program, cohort=cohort
+    ), _status(form)
+
+
+# --- members ----------------------------------------------------------------------------------------------
+
+
+@bp.route("/cohorts/<int:cohort_id>/members/new", methods=["GET", "POST"])
+@login_required
+def member_new(cohort_id: int) -> str | Response:
+    cohort, _role = _cohort_for(cohort_id, manage=True)
+    form = MemberForm(joined_on=_default_joined_on(cohort))
+    if form.validate_on_submit():
+        user = db.session.scalar(user_by_email(form.email.data or ""))
+        try:
+            if user is None:
+                org = accounts.find_or_create_organization(form.organization.data) if form.organization.data else None
+                user = accounts.create_user(form.email.data or "", form.name.data or "", organization=org)
+            services.add_member(cohort, user, Role(form.role.data), form.joined_on.data, current_user.id)
+        except services.ProgramError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("%(name)s was added to the cohort.", name=user.name), "success")
+            return redirect(url_for(".cohort", cohort_id=cohort.id))
+    return render_template("programs/member_form.html", form=form, cohort=cohort), _status(form)
+
+
+@bp.route("/cohorts/<int:cohort_id>/members/<int:member_id>", methods=["GET", "POST"])
+@login_required
+def member_edit(cohort_id: int, member_id: int) -> str | Response:
+    cohort, _role = _cohort_for(cohort_id, manage=True)
+    member = db.session.scalar(
+        sa.select(Membership).where(Membership.id == member_id, Membership.cohort_id == cohort.id)
+    )
+    require(member is not None, hide=True)
+    assert member is not None
+    form = MembershipForm(obj=member)
+    if form.validate_on_submit():
+        try:
+            services.update_membership(
+                member, Role(form.role.data), form.joined_on.data, form.left_on.data, current_user.id
+            )
+        except services.ProgramError as error:
+            form.left_on.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Saved %(name)s.", name=member.user.name), "success")
+            return redirect(url_for(".cohort", cohort_id=cohort.id))
+    history = db.session.scalars(audit.history(member).limit(50)).all()
+    actors = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({h.actor_id for h in history})))}
+    return render_template(
+        "programs/membership_form.html", form=form, cohort=cohort, member=member, history=history, actors=actors
+    ), _status(form)
+
+
+@bp.route("/cohorts/<int:cohort_id>/members/import", methods=["GET", "POST"])
+@login_required
+def roster_import(cohort_id: int) -> str | Response:
+    cohort, _role = _cohort_for(cohort_id, manage=True)
+    form = RosterImportForm(joined_on=_default_joined_on(cohort))
+    line_errors: list[roster.LineError] = []
+    if form.validate_on_submit():
+        text = form.text.data or ""
+        upload = form.file.data
+        if upload:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.file.errors.append(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))
+        if not form.file.errors:
+            lines, line_errors = roster.parse(text)
+            if not line_errors:
+                try:
+                    result = services.import_roster(cohort, lines, form.joined_on.data, current_user.id)
+                except services.RosterImportError as error:
+                    db.session.rollback()
+                    line_errors = error.errors
+                else:
+                    db.session.commit()
+                    flash(
+                        ngettext("%(num)d person was added to the cohort.",
+                                 "%(num)d people were added to the cohort.", len(result.added)),
+                        "success",
+                    )
+                    if result.skipped:
+                        flash(
+                            ngettext("%(num)d person was already in the cohort and was skipped.",
+                                     "%(num)d people were already in the cohort and were skipped.",
+                                     len(result.skipped)),
+                            "info",
+                        )
+                    return redirect(url_for(".cohort", cohort_id=cohort.id))
+    status = 400 if (form.errors or line_errors) else 200
+    return render_template(
+        "programs/roster_import.html", form=form, cohort=cohort, line_errors=line_errors
+    ), status
+
+
+def _default_joined_on(cohort: Cohort) -> dt.date:
+    today = clock.today(cohort.timezone)
+    return max(cohort.starts_on, min(today, cohort.ends_on))
