@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, URLField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -19,7 +20,7 @@ class SignInForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in LOCALES])
+    locale = SelectField(_l("Language"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LOCALES])
     next = HiddenField()
 
 
@@ -27,7 +28,7 @@ class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     kind = SelectField(
         _l("Kind"),
-        choices=[(kind.value, label) for kind, label in ORGANIZATION_KIND_LABELS.items()],
+        choices=[SelectChoice(kind.value, label) for kind, label in ORGANIZATION_KIND_LABELS.items()],
         default=OrganizationKind.OTHER.value,
     )
     city = StringField(_l("City or area"), validators=[Optional(), Length(max=120)], filters=[strip])
@@ -35,7 +36,7 @@ class OrganizationForm(FlaskForm):
 
 
 def _locale_choices() -> list[tuple[str, str]]:
-    return [("", _l("Browser default"))] + [(code, LANGUAGE_NAMES[code]) for code in LOCALES]
+    return [SelectChoice("", _l("Browser default"))] + [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LOCALES]
 
 
 class UserForm(FlaskForm):
@@ -57,4 +58,6 @@ class UserForm(FlaskForm):
     )
 
     def set_organization_choices(self, organizations: list[tuple[int, str]]) -> None:
-        self.organization_id.choices = [(0, _l("No organisation"))] + organizations
+        self.organization_id.choices = [SelectChoice(0, _l("No organisation"))] + [
+            SelectChoice(value, label) for value, label in organizations
+        ]

@@ -7,12 +7,14 @@ signed-in user's saved preference, the browser's Accept-Language, English.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import dates as babel_dates
 from flask import request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from fellowship.config import LOCALES, RTL_LOCALES
 
@@ -54,8 +56,14 @@ def _timezones() -> frozenset[str]:
     return _TZ_CACHE
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(_timezones()) if "/" in name or name == "UTC"]
+@functools.cache
+def _choosable_timezones() -> tuple[str, ...]:
+    return tuple(name for name in sorted(_timezones()) if name == "UTC" or (
+        "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))))
+
+
+def timezone_choices() -> list[SelectChoice]:
+    return [SelectChoice(name, name.replace("_", " ")) for name in _choosable_timezones()]
 
 
 def text_direction(locale: str | None = None) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
@@ -10,14 +11,14 @@ from fellowship.core.forms import strip, timezone_name
 from fellowship.core.i18n import timezone_choices
 from fellowship.programs.enums import PROGRAM_KIND_LABELS, ROLE_LABELS, ProgramKind, Role
 
-ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
 class ProgramForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     kind = SelectField(
         _l("Kind of program"),
-        choices=[(kind.value, label) for kind, label in PROGRAM_KIND_LABELS.items()],
+        choices=[SelectChoice(kind.value, label) for kind, label in PROGRAM_KIND_LABELS.items()],
         default=ProgramKind.COOP_FELLOWSHIP.value,
     )
     timezone = SelectField(_l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name])

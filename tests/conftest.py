@@ -1,0 +1,160 @@
+"""Root fixtures: the application, the database, clients signed in per role, the clock, query counting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from fellowship import create_app
+from fellowship.core import clock as clock_module
+from fellowship.extensions import db
+from fellowship.programs.enums import Role
+from tests import factories as f
+from tests.clients import Client
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def database_url(tmp_dir: Any) -> str:
+    return POSTGRES_URL or f"sqlite:///{tmp_dir}/test.sqlite3"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL")
+    for item in items:
+        if "postgres" in item.keywords and not POSTGRES_URL.startswith("postgresql"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "SQLALCHEMY_DATABASE_URI": database_url(instance),
+            "SERVER_NAME": "fellowship.test",
+        }
+    )
+    application.instance_path = str(instance)
+    application.test_client_class = Client
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "app" not in request.fixturenames:
+        return
+    db.session.rollback()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+    db.session.remove()
+
+
+@pytest.fixture
+def clock() -> Iterator[Any]:
+    """The application clock, set to 2024-01-18 18:00 UTC (noon in Chicago, the launch webinar)."""
+    clock_module.set_time(dt.datetime(2024, 1, 18, 18, 0, tzinfo=dt.UTC))
+    yield clock_module
+    clock_module.reset()
+
+
+@dataclass
+class World:
+    """Two programs with a cohort each, and a person in every role the access rules know."""
+
+    program: Any
+    cohort: Any
+    other_program: Any
+    other_cohort: Any
+    organization: Any
+    users: dict[str, Any]
+    memberships: dict[str, Any]
+
+
+ROLES = ("anonymous", "other_fellow", "fellow", "observer", "other_facilitator", "facilitator", "admin")
+
+
+@pytest.fixture
+def world(app: Any, clock: Any) -> World:
+    cohort = f.CohortFactory(name="Fellowship 2024")
+    other_cohort = f.CohortFactory(name="Other cohort")
+    org = f.OrganizationFactory(name="Northside Co-op")
+    users = {
+        "fellow": f.UserFactory(name="Fiona Fellow", organization=org),
+        "observer": f.UserFactory(name="Oscar Observer"),
+        "facilitator": f.UserFactory(name="Fatima Facilitator"),
+        "other_fellow": f.UserFactory(name="Olga Outsider"),
+        "other_facilitator": f.UserFactory(name="Otto Outside-Facilitator"),
+        "admin": f.UserFactory(name="Ada Admin", is_admin=True),
+    }
+    memberships = {
+        "fellow": f.MembershipFactory(cohort=cohort, user=users["fellow"], role=Role.FELLOW),
+        "observer": f.MembershipFactory(cohort=cohort, user=users["observer"], role=Role.OBSERVER),
+        "facilitator": f.MembershipFactory(cohort=cohort, user=users["facilitator"], role=Role.FACILITATOR),
+        "other_fellow": f.MembershipFactory(cohort=other_cohort, user=users["other_fellow"], role=Role.FELLOW),
+        "other_facilitator": f.MembershipFactory(
+            cohort=other_cohort, user=users["other_facilitator"], role=Role.FACILITATOR
+        ),
+    }
+    return World(cohort.program, cohort, other_cohort.program, other_cohort, org, users, memberships)
+
+
+@pytest.fixture
+def client_as(app: Any, world: World) -> Any:
+    """``client_as("facilitator")``: a fresh client signed in as that person of the world."""
+
+    def make(role: str) -> Client:
+        client = app.test_client()
+        if role != "anonymous":
+            client.login_as(world.users[role])
+        return client
+
+    return make
+
+
+class QueryCounter:
+    IGNORED_PREFIXES = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(self.IGNORED_PREFIXES):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Any) -> Any:
+    """``with count_queries() as counter: ...`` counts the SQL statements the application sends."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        sa.event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting

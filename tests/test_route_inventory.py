@@ -1,0 +1,156 @@
+"""Every route, every role: who may open it and what everyone else gets.
+
+A route missing from ROUTES fails ``test_every_route_is_in_the_inventory``; later capabilities add their
+routes here. Roles: anonymous, fellow of another cohort, fellow, observer, facilitator of another cohort,
+facilitator, admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from fellowship.accounts.models import Organization, User
+from fellowship.extensions import db
+from fellowship.programs.models import Cohort, Program
+
+from tests.conftest import ROLES, World
+
+PUBLIC = frozenset(ROLES)
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+ADMIN = frozenset({"admin"})
+COHORT_READERS = frozenset({"fellow", "observer", "facilitator", "admin"})
+COHORT_MANAGERS = frozenset({"facilitator", "admin"})
+GET_POST = frozenset({"GET", "POST"})
+POST_ONLY = frozenset({"POST"})
+
+
+@dataclass(frozen=True)
+class Route:
+    allowed: frozenset[str]
+    # Signed-in people outside the allowed set get 404 when the route is scoped to a cohort they are not in
+    # (its existence is private) and 403 otherwise.
+    scoped: bool = False
+    params: tuple[str, ...] = ()
+    methods: frozenset[str] = frozenset({"GET"})
+    ok: int = 200
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+ROUTES: dict[str, Route] = {
+    "fellowship.static": Route(PUBLIC, params=("filename",)),
+    "fellowship.accounts.sign_in": Route(PUBLIC, extra={r: 302 for r in SIGNED_IN}, methods=GET_POST),
+    "fellowship.accounts.sign_out": Route(PUBLIC, methods=POST_ONLY),
+    "fellowship.accounts.language": Route(PUBLIC, methods=POST_ONLY),
+    "fellowship.accounts.users": Route(ADMIN),
+    "fellowship.accounts.user_new": Route(ADMIN, methods=GET_POST),
+    "fellowship.accounts.user_edit": Route(ADMIN, params=("user_id",), methods=GET_POST),
+    "fellowship.accounts.user_deactivate": Route(ADMIN, params=("user_id",), methods=POST_ONLY),
+    "fellowship.accounts.user_activate": Route(ADMIN, params=("user_id",), methods=POST_ONLY),
+    "fellowship.accounts.organizations": Route(ADMIN),
+    "fellowship.accounts.organization_new": Route(ADMIN, methods=GET_POST),
+    "fellowship.accounts.organization_edit": Route(ADMIN, params=("org_id",), methods=GET_POST),
+    "fellowship.programs.dashboard": Route(SIGNED_IN),
+    "fellowship.programs.programs": Route(ADMIN),
+    "fellowship.programs.program_new": Route(ADMIN, methods=GET_POST),
+    "fellowship.programs.program": Route(COHORT_READERS, scoped=True, params=("program_id",)),
+    "fellowship.programs.program_edit": Route(ADMIN, params=("program_id",), methods=GET_POST),
+    "fellowship.programs.cohort_new": Route(ADMIN, params=("program_id",), methods=GET_POST),
+    "fellowship.programs.cohort": Route(COHORT_READERS, scoped=True, params=("cohort_id",)),
+    "fellowship.programs.cohort_edit": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
+    ),
+    "fellowship.programs.member_new": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
+    ),
+    "fellowship.programs.member_edit": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id", "member_id"), methods=GET_POST
+    ),
+    "fellowship.programs.roster_import": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
+    ),
+}
+
+
+def url_params(world: World) -> dict[str, Any]:
+    return {
+        "filename": "css/fellowship.css",
+        "user_id": world.users["fellow"].id,
+        "org_id": world.organization.id,
+        "program_id": world.program.id,
+        "cohort_id": world.cohort.id,
+        "member_id": world.memberships["fellow"].id,
+    }
+
+
+def expected_denial(route: Route, role: str) -> int:
+    if role == "anonymous":
+        return 302
+    if route.scoped and role in {"other_fellow", "other_facilitator"}:
+        return 404
+    return 403
+
+
+def build_url(app: Any, endpoint: str, route: Route, world: World) -> str:
+    params = url_params(world)
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{name: params[name] for name in route.params})
+
+
+def test_every_route_is_in_the_inventory(app: Any) -> None:
+    rules = {
+        rule.endpoint: frozenset(rule.methods or ()) - {"HEAD", "OPTIONS"}
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("fellowship.")
+    }
+    assert sorted(rules.keys() - ROUTES.keys()) == []
+    assert sorted(ROUTES.keys() - rules.keys()) == []
+    assert {e: sorted(m) for e, m in rules.items()} == {e: sorted(r.methods) for e, r in ROUTES.items()}
+
+
+GET_CASES = [(e, role) for e, r in sorted(ROUTES.items()) if "GET" in r.methods for role in ROLES]
+POST_DENIALS = [
+    (e, role)
+    for e, r in sorted(ROUTES.items())
+    if "POST" in r.methods
+    for role in ROLES
+    if role not in r.allowed
+]
+
+
+@pytest.mark.parametrize(("endpoint", "role"), GET_CASES)
+def test_route_get_answers_each_role(
+    app: Any, world: World, client_as: Any, endpoint: str, role: str
+) -> None:
+    route = ROUTES[endpoint]
+    client = client_as(role)
+    response = client.get(build_url(app, endpoint, route, world))
+    if role in route.allowed:
+        assert response.status_code == route.extra.get(role, route.ok)
+    else:
+        assert response.status_code == expected_denial(route, role)
+        if role == "anonymous":
+            assert "/sign-in" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(("endpoint", "role"), POST_DENIALS)
+def test_route_post_refuses_other_roles(
+    app: Any, world: World, client_as: Any, endpoint: str, role: str
+) -> None:
+    route = ROUTES[endpoint]
+    client = client_as(role)
+    marker = "Changed by " + role
+    response = client.post(
+        build_url(app, endpoint, route, world), data={"name": marker, "email": "x@example.org"}
+    )
+    assert response.status_code == expected_denial(route, role)
+    names = [
+        db.session.scalars(sa.select(model.name).where(model.name == marker)).all()
+        for model in (User, Organization, Program, Cohort)
+    ]
+    assert names == [[], [], [], []]
