@@ -55,6 +55,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         db.engine.dispose()
 
 
+@pytest.fixture
+def client(app: Any) -> Client:
+    """A client without pytest-flask's preserved request context (each request has its own context)."""
+    return app.test_client()
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     yield

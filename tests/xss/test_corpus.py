@@ -1,0 +1,129 @@
+"""Every free-text field, round-tripped with every payload of the corpus, and every page that shows it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import sqlalchemy as sa
+
+from fellowship.accounts.models import Organization, User
+from fellowship.extensions import db
+from fellowship.programs.models import Cohort, Membership, Program
+from tests.conftest import World
+from tests.xss import PAYLOADS, script_problems
+
+
+def check(client: Any, url: str, payload: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert script_problems(response.get_data(as_text=True), payload) == [], (url, payload)
+
+
+def check_response(response: Any, payload: str) -> None:
+    assert response.status_code < 500
+    assert script_problems(response.get_data(as_text=True), payload) == [], payload
+
+
+def test_corpus_has_at_least_fifty_distinct_payloads() -> None:
+    assert len(set(PAYLOADS)) == len(PAYLOADS)
+    assert len(PAYLOADS) >= 50
+
+
+def test_scanner_flags_an_unescaped_payload() -> None:
+    html = '<p><img src=x onerror=alert(1)></p><a href=" javascript:alert(1)">x</a><script>alert(1)</script>'
+    assert script_problems(html, "<img src=x onerror=alert(1)>") == [
+        "<img> has an event handler attribute onerror",
+        "<a href> points at ' javascript:alert(1)'",
+        "a <script> that is not one of ours",
+        "inline script content",
+        "the payload appears unescaped in the page",
+    ]
+
+
+def test_xss_organization_fields(world: World, client_as: Any) -> None:
+    admin = client_as("admin")
+    for number, payload in enumerate(PAYLOADS):
+        name = f"{payload} #{number}"  # names are unique regardless of case
+        response = admin.post(
+            "/organizations/new", data={"name": name, "kind": "coop", "city": payload, "website": payload}
+        )
+        check_response(response, payload)  # the website is refused: the form comes back with the payload
+        response = admin.post("/organizations/new", data={"name": name, "kind": "coop", "city": payload})
+        check_response(response, payload)
+        org = db.session.scalar(sa.select(Organization).where(Organization.name == name.strip()))
+        assert org is not None, payload
+        check(admin, f"/organizations/{org.id}/edit", payload)
+    check(admin, "/organizations", PAYLOADS[0])
+    page = admin.get("/organizations").get_data(as_text=True)
+    for payload in PAYLOADS:
+        assert script_problems(page, payload) == []
+
+
+def test_xss_program_and_cohort_fields(world: World, client_as: Any) -> None:
+    admin = client_as("admin")
+    for payload in PAYLOADS:
+        response = admin.post(
+            "/programs/new",
+            data={"name": payload, "kind": "coop_fellowship", "timezone": "UTC", "description": payload},
+        )
+        check_response(response, payload)
+        program = db.session.scalar(sa.select(Program).where(Program.name == payload.strip()))
+        assert program is not None, payload
+        response = admin.post(
+            f"/programs/{program.id}/cohorts/new",
+            data={"name": payload, "starts_on": "2024-01-10", "ends_on": "2024-12-15", "timezone": "UTC"},
+        )
+        check_response(response, payload)
+        cohort = db.session.scalar(sa.select(Cohort).where(Cohort.program_id == program.id))
+        assert cohort is not None, payload
+        for url in (f"/programs/{program.id}", f"/cohorts/{cohort.id}", f"/cohorts/{cohort.id}/edit",
+                    f"/programs/{program.id}/edit"):
+            check(admin, url, payload)
+    for url in ("/", "/programs"):
+        page = admin.get(url).get_data(as_text=True)
+        assert [p for p in PAYLOADS if script_problems(page, p)] == []
+
+
+def test_xss_person_fields(world: World, client_as: Any) -> None:
+    facilitator = client_as("facilitator")
+    admin = client_as("admin")
+    for number, payload in enumerate(PAYLOADS):
+        response = facilitator.post(
+            f"/cohorts/{world.cohort.id}/members/new",
+            data={"name": payload, "email": f"xss{number}@example.org", "organization": f"{payload} #{number}",
+                  "role": "fellow", "joined_on": "2024-01-10"},
+        )
+        check_response(response, payload)
+        user = db.session.scalar(sa.select(User).where(User.email == f"xss{number}@example.org"))
+        assert user is not None, payload
+        member = db.session.scalar(sa.select(Membership).where(Membership.user_id == user.id))
+        assert member is not None
+        check(facilitator, f"/cohorts/{world.cohort.id}/members/{member.id}", payload)
+        check(admin, f"/admin/users/{user.id}", payload)
+    for client, url in ((facilitator, f"/cohorts/{world.cohort.id}"), (admin, "/admin/users")):
+        page = client.get(url).get_data(as_text=True)
+        assert [p for p in PAYLOADS if script_problems(page, p)] == []
+
+
+def test_xss_roster_import_lines(world: World, client_as: Any) -> None:
+    facilitator = client_as("facilitator")
+    for number, payload in enumerate(PAYLOADS):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([payload, f"roster{number}@example.org", f"{payload} roster #{number}", "fellow"])
+        writer.writerow(["Bad Role", f"bad{number}@example.org", "", payload])  # echoed in the error list
+        response = facilitator.post(
+            f"/cohorts/{world.cohort.id}/members/import",
+            data={"text": buffer.getvalue(), "joined_on": "2024-01-10"},
+        )
+        assert response.status_code == 400
+        check_response(response, payload)
+        response = facilitator.post(
+            f"/cohorts/{world.cohort.id}/members/import",
+            data={"text": buffer.getvalue().splitlines()[0], "joined_on": "2024-01-10"},
+        )
+        check_response(response, payload)
+    page = facilitator.get(f"/cohorts/{world.cohort.id}").get_data(as_text=True)
+    assert [p for p in PAYLOADS if script_problems(page, p)] == []
