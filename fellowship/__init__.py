@@ -194,8 +194,13 @@ def _error_page(error: Exception) -> tuple[str, int]:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The standalone application used by ``make run``, ``wsgi.py`` and the tests."""
-    app = Flask("fellowship", instance_path=os.environ.get("FELLOWSHIP_INSTANCE_PATH") or None,
-                instance_relative_config=True, static_folder=None, root_path=str(PACKAGE_DIR))
+    app = Flask(
+        "fellowship",
+        instance_path=os.environ.get("FELLOWSHIP_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        static_folder=None,
+        root_path=str(PACKAGE_DIR),
+    )
     app.config.update(settings.load(app.instance_path))
     if test_config:
         app.config.update(test_config)

@@ -37,20 +37,46 @@ FELLOWSHIP_ORGS = [
     ("Teachers' Union Community Fund", OrganizationKind.CBO, "Near West Side"),
 ]
 FELLOWS = [
-    ("Amara Okafor", 0), ("Benicio Ruiz", 1), ("Chen Wei", 2), ("Dolores Whitfield", 3), ("Emeka Nwosu", 4),
-    ("Farah Haddad", 5), ("Gabriel Moreno", 6), ("Hana Kowalczyk", 7), ("Idris Bello", 8),
-    ("Julia Santos", 9), ("Kwame Asante", 10), ("Lena Morales", 11), ("Marcus Reyes", 11),
+    ("Amara Okafor", 0),
+    ("Benicio Ruiz", 1),
+    ("Chen Wei", 2),
+    ("Dolores Whitfield", 3),
+    ("Emeka Nwosu", 4),
+    ("Farah Haddad", 5),
+    ("Gabriel Moreno", 6),
+    ("Hana Kowalczyk", 7),
+    ("Idris Bello", 8),
+    ("Julia Santos", 9),
+    ("Kwame Asante", 10),
+    ("Lena Morales", 11),
+    ("Marcus Reyes", 11),
 ]
 FACILITATORS = [("Nadia Petrova", "nadia.petrova"), ("Omar Castillo", "omar.castillo")]
 
 ERG_COMPANIES = [
-    "Vistula Logistics", "Baltic Software House", "Mazovia Energy", "Odra Insurance", "Tatra Retail",
+    "Vistula Logistics",
+    "Baltic Software House",
+    "Mazovia Energy",
+    "Odra Insurance",
+    "Tatra Retail",
     "Warta Pharmaceuticals",
 ]
 ERG_PARTICIPANTS = [
-    "Agnieszka Nowak", "Bartosz Wiśniewski", "Celina Wójcik", "Dariusz Kamiński", "Ewa Lewandowska",
-    "Filip Zieliński", "Grażyna Szymańska", "Henryk Dąbrowski", "Iwona Kozłowska", "Jakub Jankowski",
-    "Katarzyna Mazur", "Łukasz Krawczyk", "Magdalena Piotrowska", "Norbert Grabowski", "Olga Pawlak",
+    "Agnieszka Nowak",
+    "Bartosz Wiśniewski",
+    "Celina Wójcik",
+    "Dariusz Kamiński",
+    "Ewa Lewandowska",
+    "Filip Zieliński",
+    "Grażyna Szymańska",
+    "Henryk Dąbrowski",
+    "Iwona Kozłowska",
+    "Jakub Jankowski",
+    "Katarzyna Mazur",
+    "Łukasz Krawczyk",
+    "Magdalena Piotrowska",
+    "Norbert Grabowski",
+    "Olga Pawlak",
 ]
 
 
@@ -92,20 +118,31 @@ def _fellowship_cohort(admin: User) -> Cohort:
         "statements, impact metrics and the local ecosystem.",
     )
     cohort = programs.create_cohort(
-        program, "Worker Cooperative Developer Fellowship 2024", dt.date(2024, 1, 10), dt.date(2024, 12, 15),
+        program,
+        "Worker Cooperative Developer Fellowship 2024",
+        dt.date(2024, 1, 10),
+        dt.date(2024, 12, 15),
         "America/Chicago",
     )
     orgs: list[Organization] = [
         accounts.create_organization(name, kind, city) for name, kind, city in FELLOWSHIP_ORGS
     ]
-    host = accounts.create_organization("Institute for Workplace Democracy (demo)", OrganizationKind.OTHER, "Chicago")
+    host = accounts.create_organization(
+        "Institute for Workplace Democracy (demo)", OrganizationKind.OTHER, "Chicago"
+    )
     for name, _handle in FACILITATORS:
-        user = accounts.create_user(_email(name), name, password=DEMO_PASSWORD, organization=host,
-                                    timezone="America/Chicago")
+        user = accounts.create_user(
+            _email(name), name, password=DEMO_PASSWORD, organization=host, timezone="America/Chicago"
+        )
         programs.add_member(cohort, user, Role.FACILITATOR, cohort.starts_on, admin.id)
     for index, (name, org_index) in enumerate(FELLOWS):
-        user = accounts.create_user(_email(name), name, password=DEMO_PASSWORD, organization=orgs[org_index],
-                                    timezone="America/Chicago")
+        user = accounts.create_user(
+            _email(name),
+            name,
+            password=DEMO_PASSWORD,
+            organization=orgs[org_index],
+            timezone="America/Chicago",
+        )
         # The last two fellows confirmed after the launch webinar (DOMAIN.md §1).
         joined = cohort.starts_on if index < 11 else dt.date(2024, 1, 29)
         programs.add_member(cohort, user, Role.FELLOW, joined, admin.id)
@@ -126,18 +163,31 @@ def _academy_cohort(admin: User) -> Cohort:
         "then the **Grassroot Excellence Awards**.",
     )
     cohort = programs.create_cohort(
-        program, "Grassroots in Action Academy", today - dt.timedelta(days=91), today + dt.timedelta(days=61),
+        program,
+        "Grassroots in Action Academy",
+        today - dt.timedelta(days=91),
+        today + dt.timedelta(days=61),
         "Europe/Warsaw",
     )
-    companies = [accounts.create_organization(name, OrganizationKind.COMPANY, "Warszawa") for name in ERG_COMPANIES]
+    companies = [
+        accounts.create_organization(name, OrganizationKind.COMPANY, "Warszawa") for name in ERG_COMPANIES
+    ]
     facilitator = accounts.create_user(
-        "zofia.facilitator@example.pl", "Zofia Maj", password=DEMO_PASSWORD, locale="pl", timezone="Europe/Warsaw"
+        "zofia.facilitator@example.pl",
+        "Zofia Maj",
+        password=DEMO_PASSWORD,
+        locale="pl",
+        timezone="Europe/Warsaw",
     )
     programs.add_member(cohort, facilitator, Role.FACILITATOR, cohort.starts_on, admin.id)
     for index, name in enumerate(ERG_PARTICIPANTS):
         user = accounts.create_user(
-            _email(name, "example.pl"), name, password=DEMO_PASSWORD, organization=companies[index % 6],
-            locale="pl", timezone="Europe/Warsaw",
+            _email(name, "example.pl"),
+            name,
+            password=DEMO_PASSWORD,
+            organization=companies[index % 6],
+            locale="pl",
+            timezone="Europe/Warsaw",
         )
         programs.add_member(cohort, user, Role.FELLOW, cohort.starts_on, admin.id)
     return cohort

@@ -114,7 +114,9 @@ def world(app: Any, clock: Any) -> World:
         "fellow": f.MembershipFactory(cohort=cohort, user=users["fellow"], role=Role.FELLOW),
         "observer": f.MembershipFactory(cohort=cohort, user=users["observer"], role=Role.OBSERVER),
         "facilitator": f.MembershipFactory(cohort=cohort, user=users["facilitator"], role=Role.FACILITATOR),
-        "other_fellow": f.MembershipFactory(cohort=other_cohort, user=users["other_fellow"], role=Role.FELLOW),
+        "other_fellow": f.MembershipFactory(
+            cohort=other_cohort, user=users["other_fellow"], role=Role.FELLOW
+        ),
         "other_facilitator": f.MembershipFactory(
             cohort=other_cohort, user=users["other_facilitator"], role=Role.FACILITATOR
         ),

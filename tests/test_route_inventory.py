@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from fellowship.accounts.models import Organization, User
 from fellowship.extensions import db
 from fellowship.programs.models import Cohort, Program
-
 from tests.conftest import ROLES, World
 
 PUBLIC = frozenset(ROLES)

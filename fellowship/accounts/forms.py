@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.fields.choices import SelectChoice
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from fellowship.accounts.enums import ORGANIZATION_KIND_LABELS, OrganizationKind
@@ -20,7 +20,9 @@ class SignInForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LOCALES])
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LOCALES]
+    )
     next = HiddenField()
 
 
@@ -36,7 +38,9 @@ class OrganizationForm(FlaskForm):
 
 
 def _locale_choices() -> list[tuple[str, str]]:
-    return [SelectChoice("", _l("Browser default"))] + [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LOCALES]
+    return [SelectChoice("", _l("Browser default"))] + [
+        SelectChoice(code, LANGUAGE_NAMES[code]) for code in LOCALES
+    ]
 
 
 class UserForm(FlaskForm):
@@ -48,12 +52,15 @@ class UserForm(FlaskForm):
     )
     organization_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
     locale = SelectField(_l("Language"), choices=_locale_choices, default="")
-    timezone = SelectField(_l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name])
+    timezone = SelectField(
+        _l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name]
+    )
     is_admin = BooleanField(_l("Site administrator"))
     password = PasswordField(
         _l("New password"),
-        description=_l("Leave empty to keep the current password. At least %(n)d characters.",
-                       n=MIN_PASSWORD_LENGTH),
+        description=_l(
+            "Leave empty to keep the current password. At least %(n)d characters.", n=MIN_PASSWORD_LENGTH
+        ),
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
     )
 

@@ -17,7 +17,9 @@ class Organization(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    kind: Mapped[OrganizationKind] = mapped_column(enum_type(OrganizationKind), default=OrganizationKind.OTHER)
+    kind: Mapped[OrganizationKind] = mapped_column(
+        enum_type(OrganizationKind), default=OrganizationKind.OTHER
+    )
     city: Mapped[str] = mapped_column(sa.String(120), default="")
     website: Mapped[str] = mapped_column(sa.String(300), default="")
 

@@ -22,7 +22,11 @@ class AccountError(ValueError):
 def hash_password(password: str) -> str:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise AccountError(
-            _l("A password must have between %(min)d and %(max)d characters.", min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)
+            _l(
+                "A password must have between %(min)d and %(max)d characters.",
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+            )
         )
     return generate_password_hash(password)
 

@@ -114,7 +114,9 @@ def user_new() -> str | Response:
 @admin_required
 def user_edit(user_id: int) -> str | Response:
     user = db.get_or_404(User, user_id)
-    form = UserForm(obj=user, data={"organization_id": user.organization_id or 0, "locale": user.locale or ""})
+    form = UserForm(
+        obj=user, data={"organization_id": user.organization_id or 0, "locale": user.locale or ""}
+    )
     form.set_organization_choices(_organization_choices())
     if form.validate_on_submit():
         values = {
@@ -188,7 +190,10 @@ def organization_new() -> str | Response:
     if form.validate_on_submit():
         try:
             org = services.create_organization(
-                form.name.data or "", OrganizationKind(form.kind.data), form.city.data or "", form.website.data or ""
+                form.name.data or "",
+                OrganizationKind(form.kind.data),
+                form.city.data or "",
+                form.website.data or "",
             )
         except services.AccountError as error:
             form.name.errors.append(str(error))
@@ -196,7 +201,9 @@ def organization_new() -> str | Response:
             db.session.commit()
             flash(_("Saved %(name)s.", name=org.name), "success")
             return redirect(url_for(".organizations"))
-    return render_template("accounts/organization_form.html", form=form, org=None), 400 if form.errors else 200
+    return render_template(
+        "accounts/organization_form.html", form=form, org=None
+    ), 400 if form.errors else 200
 
 
 @bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])

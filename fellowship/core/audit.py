@@ -48,7 +48,9 @@ def diff(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def record(actor_id: int | None, subject: Any, action: str, changes: dict[str, list[Any]] | None = None) -> AuditEntry:
+def record(
+    actor_id: int | None, subject: Any, action: str, changes: dict[str, list[Any]] | None = None
+) -> AuditEntry:
     """Add an audit entry for ``subject`` (a mapped object with an ``id``)."""
     if subject.id is None:
         db.session.flush()

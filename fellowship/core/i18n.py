@@ -58,8 +58,12 @@ def _timezones() -> frozenset[str]:
 
 @functools.cache
 def _choosable_timezones() -> tuple[str, ...]:
-    return tuple(name for name in sorted(_timezones()) if name == "UTC" or (
-        "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))))
+    return tuple(
+        name
+        for name in sorted(_timezones())
+        if name == "UTC"
+        or ("/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/")))
+    )
 
 
 def timezone_choices() -> list[SelectChoice]:

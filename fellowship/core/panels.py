@@ -17,7 +17,8 @@ class CohortPanel:
     template: str
     order: int
     context: Callable[[Any, Any], dict[str, Any] | None]
-    """Called with (cohort, user); returns the template context, or None to hide the panel."""
+    """Called with (cohort, user); returns a dict the template reads as ``panel_data``, or None to hide the
+    panel. It must issue a fixed number of queries, whatever the cohort's size."""
 
 
 _cohort_panels: dict[str, CohortPanel] = {}

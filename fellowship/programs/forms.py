@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.fields.choices import SelectChoice
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from fellowship.core.forms import strip, timezone_name
 from fellowship.core.i18n import timezone_choices
@@ -21,7 +21,9 @@ class ProgramForm(FlaskForm):
         choices=[SelectChoice(kind.value, label) for kind, label in PROGRAM_KIND_LABELS.items()],
         default=ProgramKind.COOP_FELLOWSHIP.value,
     )
-    timezone = SelectField(_l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name])
+    timezone = SelectField(
+        _l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name]
+    )
     description = TextAreaField(
         _l("Description"),
         description=_l("Markdown: **bold**, *italic*, lists and links."),
@@ -33,11 +35,13 @@ class CohortForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
-    timezone = SelectField(_l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name])
+    timezone = SelectField(
+        _l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name]
+    )
 
     def validate_ends_on(self, field: DateField) -> None:
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
-            raise ValueError(_l("The end date must not be before the start date."))
+            raise ValidationError(_l("The end date must not be before the start date."))
 
 
 class MemberForm(FlaskForm):
@@ -63,20 +67,26 @@ class MembershipForm(FlaskForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     joined_on = DateField(_l("Joined on"), validators=[DataRequired()])
     left_on = DateField(
-        _l("Left on"), description=_l("Leave empty while the person is in the cohort."), validators=[Optional()]
+        _l("Left on"),
+        description=_l("Leave empty while the person is in the cohort."),
+        validators=[Optional()],
     )
 
     def validate_left_on(self, field: DateField) -> None:
         if field.data and self.joined_on.data and field.data < self.joined_on.data:
-            raise ValueError(_l("The leaving date must not be before the joining date."))
+            raise ValidationError(_l("The leaving date must not be before the joining date."))
 
 
 class RosterImportForm(FlaskForm):
     text = TextAreaField(
         _l("Paste the roster"),
-        description=_l("One person per line: name, email, organisation, role (fellow, facilitator or observer). "
-                       "A header row is optional."),
+        description=_l(
+            "One person per line: name, email, organisation, role (fellow, facilitator or observer). "
+            "A header row is optional."
+        ),
         validators=[Optional(), Length(max=200_000)],
     )
-    file = FileField(_l("Or upload a CSV file"), validators=[FileAllowed(["csv", "txt"], _l("Upload a .csv file."))])
+    file = FileField(
+        _l("Or upload a CSV file"), validators=[FileAllowed(["csv", "txt"], _l("Upload a .csv file."))]
+    )
     joined_on = DateField(_l("Joined on"), validators=[DataRequired()])

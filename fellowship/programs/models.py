@@ -39,7 +39,9 @@ class Cohort(TimestampMixin, db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
 
     program: Mapped[Program] = relationship(back_populates="cohorts", lazy="joined", innerjoin=True)
-    memberships: Mapped[list[Membership]] = relationship(back_populates="cohort", cascade="all, delete-orphan")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan"
+    )
 
 
 class Membership(TimestampMixin, db.Model):

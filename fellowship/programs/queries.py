@@ -58,4 +58,3 @@ def programs_ordered() -> sa.Select[tuple[Program]]:
 
 def membership(cohort_id: int, user_id: int) -> sa.Select[tuple[Membership]]:
     return sa.select(Membership).where(Membership.cohort_id == cohort_id, Membership.user_id == user_id)
-

@@ -83,8 +83,10 @@ def parse(text: str) -> tuple[list[RosterLine], list[LineError]]:
             errors.append(LineError(line, str(_l("A roster may have at most %(n)d lines.", n=MAX_LINES))))
             break
         values = dict(zip(columns, cells, strict=False))
-        if len(cells) > len(columns) and any(cells[len(columns):]):
-            errors.append(LineError(line, str(_l("This line has more columns than name, email, organisation, role."))))
+        if len(cells) > len(columns) and any(cells[len(columns) :]):
+            errors.append(
+                LineError(line, str(_l("This line has more columns than name, email, organisation, role.")))
+            )
             continue
         name = values.get("name", "")
         raw_email = values.get("email", "")
@@ -94,19 +96,30 @@ def parse(text: str) -> tuple[list[RosterLine], list[LineError]]:
         try:
             email = validate_email(raw_email, check_deliverability=False).normalized.lower()
         except EmailNotValidError:
-            errors.append(LineError(line, str(_l("“%(email)s” is not a valid email address.", email=raw_email))))
+            errors.append(
+                LineError(line, str(_l("“%(email)s” is not a valid email address.", email=raw_email)))
+            )
             continue
         role_text = values.get("role", "").lower() or "fellow"
         role = ROLE_ALIASES.get(role_text)
         if role is None:
             errors.append(
-                LineError(line, str(_l("Unknown role “%(role)s”: use fellow, facilitator or observer.",
-                                       role=values.get("role", ""))))
+                LineError(
+                    line,
+                    str(
+                        _l(
+                            "Unknown role “%(role)s”: use fellow, facilitator or observer.",
+                            role=values.get("role", ""),
+                        )
+                    ),
+                )
             )
             continue
         if email in seen:
             errors.append(
-                LineError(line, str(_l("%(email)s is already on line %(other)d.", email=email, other=seen[email])))
+                LineError(
+                    line, str(_l("%(email)s is already on line %(other)d.", email=email, other=seen[email]))
+                )
             )
             continue
         seen[email] = line

@@ -31,7 +31,9 @@ def create_program(name: str, kind: ProgramKind, timezone: str, description: str
 
 def create_cohort(program: Program, name: str, starts_on: dt.date, ends_on: dt.date, timezone: str) -> Cohort:
     check_dates(starts_on, ends_on)
-    cohort = Cohort(program=program, name=name.strip(), starts_on=starts_on, ends_on=ends_on, timezone=timezone)
+    cohort = Cohort(
+        program=program, name=name.strip(), starts_on=starts_on, ends_on=ends_on, timezone=timezone
+    )
     db.session.add(cohort)
     db.session.flush()
     return cohort
@@ -42,7 +44,9 @@ def check_dates(starts_on: dt.date, ends_on: dt.date) -> None:
         raise ProgramError(_l("The end date must not be before the start date."))
 
 
-def add_member(cohort: Cohort, user: User, role: Role, joined_on: dt.date, actor_id: int | None) -> Membership:
+def add_member(
+    cohort: Cohort, user: User, role: Role, joined_on: dt.date, actor_id: int | None
+) -> Membership:
     existing = db.session.scalar(membership(cohort.id, user.id))
     if existing is not None:
         if existing.left_on is None:
@@ -87,7 +91,9 @@ class RosterImportError(ProgramError):
         self.errors = errors
 
 
-def import_roster(cohort: Cohort, lines: list[RosterLine], joined_on: dt.date, actor_id: int | None) -> ImportResult:
+def import_roster(
+    cohort: Cohort, lines: list[RosterLine], joined_on: dt.date, actor_id: int | None
+) -> ImportResult:
     """Add every line to the cohort, creating people and organisations as needed.
 
     People already in the cohort are skipped and reported, not treated as errors, so the same list can be

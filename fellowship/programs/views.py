@@ -68,7 +68,9 @@ def dashboard() -> str:
 @bp.route("/programs")
 @admin_required
 def programs() -> str:
-    return render_template("programs/programs.html", programs=db.session.scalars(queries.programs_ordered()).all())
+    return render_template(
+        "programs/programs.html", programs=db.session.scalars(queries.programs_ordered()).all()
+    )
 
 
 @bp.route("/programs/new", methods=["GET", "POST"])
@@ -77,7 +79,10 @@ def program_new() -> str | Response:
     form = ProgramForm()
     if form.validate_on_submit():
         program = services.create_program(
-            form.name.data or "", ProgramKind(form.kind.data), form.timezone.data or "UTC", form.description.data or ""
+            form.name.data or "",
+            ProgramKind(form.kind.data),
+            form.timezone.data or "UTC",
+            form.description.data or "",
         )
         db.session.commit()
         flash(_("Saved %(name)s.", name=program.name), "success")
@@ -89,10 +94,15 @@ def program_new() -> str | Response:
 @login_required
 def program(program_id: int) -> str:
     program = db.get_or_404(Program, program_id)
-    cohorts = db.session.scalars(queries.visible_cohorts(current_user).where(Cohort.program_id == program.id)).all()
+    cohorts = db.session.scalars(
+        queries.visible_cohorts(current_user).where(Cohort.program_id == program.id)
+    ).all()
     require(is_admin(current_user) or bool(cohorts), hide=True)
     return render_template(
-        "programs/program.html", program=program, cohorts=cohorts, description=render_markdown(program.description)
+        "programs/program.html",
+        program=program,
+        cohorts=cohorts,
+        description=render_markdown(program.description),
     )
 
 
@@ -125,7 +135,9 @@ def cohort_new(program_id: int) -> str | Response:
         db.session.commit()
         flash(_("Saved %(name)s.", name=cohort.name), "success")
         return redirect(url_for(".cohort", cohort_id=cohort.id))
-    return render_template("programs/cohort_form.html", form=form, program=program, cohort=None), _status(form)
+    return render_template("programs/cohort_form.html", form=form, program=program, cohort=None), _status(
+        form
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -148,7 +160,9 @@ def cohort(cohort_id: int) -> str:
             "%(num)d participant from %(orgs)s", "%(num)d participants from %(orgs)s", len(fellows), orgs=orgs
         )
     else:
-        summary = ngettext("%(num)d fellow from %(orgs)s", "%(num)d fellows from %(orgs)s", len(fellows), orgs=orgs)
+        summary = ngettext(
+            "%(num)d fellow from %(orgs)s", "%(num)d fellows from %(orgs)s", len(fellows), orgs=orgs
+        )
     return render_template(
         "programs/cohort.html",
         cohort=cohort,
@@ -169,8 +183,12 @@ def cohort_edit(cohort_id: int) -> str | Response:
     if form.validate_on_submit():
         changes = audit.diff(
             cohort,
-            {"name": form.name.data, "starts_on": form.starts_on.data, "ends_on": form.ends_on.data,
-             "timezone": form.timezone.data},
+            {
+                "name": form.name.data,
+                "starts_on": form.starts_on.data,
+                "ends_on": form.ends_on.data,
+                "timezone": form.timezone.data,
+            },
         )
         form.populate_obj(cohort)
         if changes:
@@ -195,7 +213,11 @@ def member_new(cohort_id: int) -> str | Response:
         user = db.session.scalar(user_by_email(form.email.data or ""))
         try:
             if user is None:
-                org = accounts.find_or_create_organization(form.organization.data) if form.organization.data else None
+                org = (
+                    accounts.find_or_create_organization(form.organization.data)
+                    if form.organization.data
+                    else None
+                )
                 user = accounts.create_user(form.email.data or "", form.name.data or "", organization=org)
             services.add_member(cohort, user, Role(form.role.data), form.joined_on.data, current_user.id)
         except services.ProgramError as error:
@@ -229,9 +251,16 @@ def member_edit(cohort_id: int, member_id: int) -> str | Response:
             flash(_("Saved %(name)s.", name=member.user.name), "success")
             return redirect(url_for(".cohort", cohort_id=cohort.id))
     history = db.session.scalars(audit.history(member).limit(50)).all()
-    actors = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({h.actor_id for h in history})))}
+    actors = {
+        u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({h.actor_id for h in history})))
+    }
     return render_template(
-        "programs/membership_form.html", form=form, cohort=cohort, member=member, history=history, actors=actors
+        "programs/membership_form.html",
+        form=form,
+        cohort=cohort,
+        member=member,
+        history=history,
+        actors=actors,
     ), _status(form)
 
 
@@ -248,7 +277,9 @@ def roster_import(cohort_id: int) -> str | Response:
             try:
                 text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
-                form.file.errors.append(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))
+                form.file.errors.append(
+                    _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")
+                )
         if not form.file.errors:
             lines, line_errors = roster.parse(text)
             if not line_errors:
@@ -260,15 +291,20 @@ def roster_import(cohort_id: int) -> str | Response:
                 else:
                     db.session.commit()
                     flash(
-                        ngettext("%(num)d person was added to the cohort.",
-                                 "%(num)d people were added to the cohort.", len(result.added)),
+                        ngettext(
+                            "%(num)d person was added to the cohort.",
+                            "%(num)d people were added to the cohort.",
+                            len(result.added),
+                        ),
                         "success",
                     )
                     if result.skipped:
                         flash(
-                            ngettext("%(num)d person was already in the cohort and was skipped.",
-                                     "%(num)d people were already in the cohort and were skipped.",
-                                     len(result.skipped)),
+                            ngettext(
+                                "%(num)d person was already in the cohort and was skipped.",
+                                "%(num)d people were already in the cohort and were skipped.",
+                                len(result.skipped),
+                            ),
                             "info",
                         )
                     return redirect(url_for(".cohort", cohort_id=cohort.id))

@@ -44,8 +44,15 @@ def test_sign_in_follows_local_next_only(world: World, client: Any) -> None:
 
 
 def test_sign_in_ignores_next_to_another_site(world: World, app: Any) -> None:
-    for target in ("//evil.example", "/\\evil.example", "////evil.example", "https:evil.example",
-                   "https://evil.example/", "javascript:alert(1)", "/\tevil"):
+    for target in (
+        "//evil.example",
+        "/\\evil.example",
+        "////evil.example",
+        "https:evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/\tevil",
+    ):
         client = app.test_client()
         response = sign_in(client, world.users["fellow"].email, next=target)
         assert response.headers["Location"] == "/", target
@@ -93,10 +100,14 @@ def test_deactivation_keeps_history(world: World, client_as: Any) -> None:
     client_as("admin").post(f"/admin/users/{fellow.id}/deactivate")
     user = db.session.get(User, fellow.id)
     assert user is not None and user.active is False
-    memberships = db.session.scalars(sa.select(Membership.cohort_id).where(Membership.user_id == fellow.id)).all()
+    memberships = db.session.scalars(
+        sa.select(Membership.cohort_id).where(Membership.user_id == fellow.id)
+    ).all()
     assert memberships == [world.cohort.id]
     actions = db.session.scalars(
-        sa.select(AuditEntry.action).where(AuditEntry.subject_type == "users", AuditEntry.subject_id == fellow.id)
+        sa.select(AuditEntry.action).where(
+            AuditEntry.subject_type == "users", AuditEntry.subject_id == fellow.id
+        )
     ).all()
     assert actions == ["deactivated"]
 
@@ -117,13 +128,22 @@ def test_admin_sets_initial_password_for_new_person(world: World, client_as: Any
     admin = client_as("admin")
     response = admin.post(
         "/admin/users/new",
-        data={"name": "Rosa Nueva", "email": "Rosa@Example.org", "organization_id": str(world.organization.id),
-              "locale": "es", "timezone": "America/Chicago", "password": "a long enough secret"},
+        data={
+            "name": "Rosa Nueva",
+            "email": "Rosa@Example.org",
+            "organization_id": str(world.organization.id),
+            "locale": "es",
+            "timezone": "America/Chicago",
+            "password": "a long enough secret",
+        },
     )
     assert response.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "rosa@example.org"))
     assert (user.name, user.organization_id, user.locale, user.timezone) == (
-        "Rosa Nueva", world.organization.id, "es", "America/Chicago"
+        "Rosa Nueva",
+        world.organization.id,
+        "es",
+        "America/Chicago",
     )
     assert sign_in(app.test_client(), "rosa@example.org", "a long enough secret").status_code == 302
 
@@ -131,8 +151,14 @@ def test_admin_sets_initial_password_for_new_person(world: World, client_as: Any
 def test_admin_new_person_with_taken_email_keeps_input(world: World, client_as: Any) -> None:
     response = client_as("admin").post(
         "/admin/users/new",
-        data={"name": "Second Fiona", "email": world.users["fellow"].email, "organization_id": "0",
-              "locale": "", "timezone": "UTC", "password": ""},
+        data={
+            "name": "Second Fiona",
+            "email": world.users["fellow"].email,
+            "organization_id": "0",
+            "locale": "",
+            "timezone": "UTC",
+            "password": "",
+        },
     )
     body = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -143,8 +169,14 @@ def test_admin_new_person_with_taken_email_keeps_input(world: World, client_as: 
 def test_admin_short_password_is_refused(world: World, client_as: Any) -> None:
     response = client_as("admin").post(
         f"/admin/users/{world.users['fellow'].id}",
-        data={"name": "Fiona Fellow", "email": world.users["fellow"].email, "organization_id": "0",
-              "locale": "", "timezone": "UTC", "password": "short"},
+        data={
+            "name": "Fiona Fellow",
+            "email": world.users["fellow"].email,
+            "organization_id": "0",
+            "locale": "",
+            "timezone": "UTC",
+            "password": "short",
+        },
     )
     assert response.status_code == 400
     assert sign_in(client_as("anonymous"), world.users["fellow"].email).status_code == 302
@@ -155,8 +187,14 @@ def test_admin_password_change_ends_the_persons_sessions(world: World, client_as
     sign_in(fellow_client, world.users["fellow"].email)
     client_as("admin").post(
         f"/admin/users/{world.users['fellow'].id}",
-        data={"name": "Fiona Fellow", "email": world.users["fellow"].email, "organization_id": "0",
-              "locale": "", "timezone": "UTC", "password": "a brand new password"},
+        data={
+            "name": "Fiona Fellow",
+            "email": world.users["fellow"].email,
+            "organization_id": "0",
+            "locale": "",
+            "timezone": "UTC",
+            "password": "a brand new password",
+        },
     )
     assert fellow_client.get("/").status_code == 302
 
@@ -164,7 +202,12 @@ def test_admin_password_change_ends_the_persons_sessions(world: World, client_as
 def test_admin_creates_organization(world: World, client_as: Any) -> None:
     response = client_as("admin").post(
         "/organizations/new",
-        data={"name": "Calumet Growers", "kind": "cbo", "city": "South Chicago", "website": "https://calumet.example"},
+        data={
+            "name": "Calumet Growers",
+            "kind": "cbo",
+            "city": "South Chicago",
+            "website": "https://calumet.example",
+        },
     )
     assert response.status_code == 302
     org = db.session.scalar(sa.select(Organization).where(Organization.name == "Calumet Growers"))
@@ -184,7 +227,9 @@ def test_organization_duplicate_name_is_refused(world: World, client_as: Any) ->
     response = client_as("admin").post("/organizations/new", data={"name": "northside co-op", "kind": "coop"})
     assert response.status_code == 400
     assert "already exists" in response.get_data(as_text=True)
-    names = db.session.scalars(sa.select(Organization.name).where(sa.func.lower(Organization.name) == "northside co-op"))
+    names = db.session.scalars(
+        sa.select(Organization.name).where(sa.func.lower(Organization.name) == "northside co-op")
+    )
     assert names.all() == ["Northside Co-op"]
 
 
@@ -198,5 +243,5 @@ def test_organization_edit_renames(world: World, client_as: Any) -> None:
 
 def test_organizations_list_counts_people(world: World, client_as: Any) -> None:
     body = client_as("admin").get("/organizations").get_data(as_text=True)
-    row = body[body.index("Northside Co-op"):].split("</tr>")[0]
+    row = body[body.index("Northside Co-op") :].split("</tr>")[0]
     assert row.rstrip().endswith("<td>1</td>")

@@ -5,8 +5,20 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-PAYLOADS = [line for line in (Path(__file__).with_name("payloads.txt")).read_text("utf-8").splitlines() if line]
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "background", "poster", "srcdoc", "xlink:href"}
+PAYLOADS = [
+    line for line in (Path(__file__).with_name("payloads.txt")).read_text("utf-8").splitlines() if line
+]
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "background",
+    "poster",
+    "srcdoc",
+    "xlink:href",
+}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
 OUR_SCRIPT_PREFIX = "/static/"
 
@@ -27,9 +39,9 @@ class _Scanner(HTMLParser):
                     self.problems.append(f"<{tag} {name}> points at {value!r}")
             if name == "style":
                 self.problems.append(f"<{tag}> carries an inline style")
-        if tag in {"iframe", "object", "embed", "base", "meta", "style", "math", "svg", "marquee", "isindex"}:
-            if tag != "meta" or any(n == "http-equiv" for n, _v in attrs):
-                self.problems.append(f"unexpected <{tag}> element")
+        refresh = tag == "meta" and any(n == "http-equiv" for n, _v in attrs)
+        if refresh or tag in {"iframe", "object", "embed", "base", "style", "math", "svg", "marquee", "isindex"}:
+            self.problems.append(f"unexpected <{tag}> element")
         if tag == "script":
             src = dict(attrs).get("src") or ""
             if "/static/" not in src:

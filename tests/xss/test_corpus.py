@@ -78,8 +78,12 @@ def test_xss_program_and_cohort_fields(world: World, client_as: Any) -> None:
         check_response(response, payload)
         cohort = db.session.scalar(sa.select(Cohort).where(Cohort.program_id == program.id))
         assert cohort is not None, payload
-        for url in (f"/programs/{program.id}", f"/cohorts/{cohort.id}", f"/cohorts/{cohort.id}/edit",
-                    f"/programs/{program.id}/edit"):
+        for url in (
+            f"/programs/{program.id}",
+            f"/cohorts/{cohort.id}",
+            f"/cohorts/{cohort.id}/edit",
+            f"/programs/{program.id}/edit",
+        ):
             check(admin, url, payload)
     for url in ("/", "/programs"):
         page = admin.get(url).get_data(as_text=True)
@@ -92,8 +96,13 @@ def test_xss_person_fields(world: World, client_as: Any) -> None:
     for number, payload in enumerate(PAYLOADS):
         response = facilitator.post(
             f"/cohorts/{world.cohort.id}/members/new",
-            data={"name": payload, "email": f"xss{number}@example.org", "organization": f"{payload} #{number}",
-                  "role": "fellow", "joined_on": "2024-01-10"},
+            data={
+                "name": payload,
+                "email": f"xss{number}@example.org",
+                "organization": f"{payload} #{number}",
+                "role": "fellow",
+                "joined_on": "2024-01-10",
+            },
         )
         check_response(response, payload)
         user = db.session.scalar(sa.select(User).where(User.email == f"xss{number}@example.org"))
