@@ -20,7 +20,7 @@ URL_ATTRIBUTES = {
     "xlink:href",
 }
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
-OUR_SCRIPT_PREFIX = "/static/"
+FOREIGN_TAGS = {"iframe", "object", "embed", "base", "style", "math", "svg", "marquee", "isindex"}
 
 
 class _Scanner(HTMLParser):
@@ -40,7 +40,7 @@ class _Scanner(HTMLParser):
             if name == "style":
                 self.problems.append(f"<{tag}> carries an inline style")
         refresh = tag == "meta" and any(n == "http-equiv" for n, _v in attrs)
-        if refresh or tag in {"iframe", "object", "embed", "base", "style", "math", "svg", "marquee", "isindex"}:
+        if refresh or tag in FOREIGN_TAGS:
             self.problems.append(f"unexpected <{tag}> element")
         if tag == "script":
             src = dict(attrs).get("src") or ""
