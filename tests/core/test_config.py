@@ -1,0 +1,37 @@
+import pytest
+
+from fellowship.config import ConfigError, load
+
+
+def test_production_refuses_to_start_without_secret_key() -> None:
+    with pytest.raises(ConfigError, match="SECRET_KEY must be set"):
+        load("/tmp/instance", {"FELLOWSHIP_ENV": "production"})
+
+
+def test_production_refuses_a_short_secret_key() -> None:
+    with pytest.raises(ConfigError, match="at least 32 characters"):
+        load("/tmp/instance", {"FELLOWSHIP_ENV": "production", "SECRET_KEY": "short"})
+
+
+def test_production_with_secret_key_uses_secure_cookies() -> None:
+    config = load(
+        "/tmp/instance",
+        {
+            "FELLOWSHIP_ENV": "production",
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": "postgresql://app@db/fellowship",
+        },
+    )
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db/fellowship"
+
+
+def test_development_defaults_to_sqlite_in_instance_folder() -> None:
+    config = load("/srv/instance", {})
+    assert config["SQLALCHEMY_DATABASE_URI"] == "sqlite:////srv/instance/fellowship.sqlite3"
+    assert config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_unknown_mode_is_refused() -> None:
+    with pytest.raises(ConfigError, match="FELLOWSHIP_ENV"):
+        load("/tmp/instance", {"FELLOWSHIP_ENV": "staging"})

@@ -1,0 +1,69 @@
+"""Migrations: one head, base → head builds exactly the models' schema, head → base removes it.
+
+Runs on SQLite always and on PostgreSQL too when TEST_DATABASE_URL is set, each time on a database of
+its own so the suite's tables are untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import psycopg
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from fellowship import PROJECT_DIR, create_app
+from fellowship.extensions import db
+from tests.conftest import POSTGRES_URL
+
+MIGRATIONS = PROJECT_DIR / "migrations"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/migrations.sqlite3"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL")
+    url = sa.make_url(POSTGRES_URL)
+    name = f"{url.database}_migrations"
+    admin = dict(host=url.host, port=url.port or 5432, user=url.username, dbname="postgres", autocommit=True)
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_migrations_have_a_single_head() -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_migrations_upgrade_match_models_and_downgrade(empty_database: str, tmp_path: Path) -> None:
+    migrated: Any = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": empty_database,
+            "TESTING": True,
+            "SECRET_KEY": "migration-test-secret-key-0123456789",
+        }
+    )
+    migrated.instance_path = str(tmp_path)
+    with migrated.app_context():
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, db.metadata) == []
+        flask_migrate.downgrade(revision="base")
+        assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
+        db.engine.dispose()
