@@ -17,22 +17,75 @@ from fellowship.programs.enums import Role
 
 MAX_LINES = 500
 COLUMNS = ("name", "email", "organization", "role")
+# Header and role words are accepted in every interface language, so a roster typed in a Spanish, Polish,
+# Arabic or Hebrew spreadsheet imports as it is.
 HEADER_ALIASES = {
     "name": "name",
     "full name": "name",
+    "nombre": "name",
+    "imię i nazwisko": "name",
+    "imię": "name",
+    "الاسم": "name",
+    "שם": "name",
     "email": "email",
     "e-mail": "email",
     "email address": "email",
+    "correo": "email",
+    "correo electrónico": "email",
+    "البريد الإلكتروني": "email",
+    "אימייל": "email",
+    'דוא"ל': "email",
     "organization": "organization",
     "organisation": "organization",
     "org": "organization",
+    "organización": "organization",
+    "organizacja": "organization",
+    "المنظمة": "organization",
+    "ארגון": "organization",
     "role": "role",
+    "rol": "role",
+    "rola": "role",
+    "الدور": "role",
+    "תפקיד": "role",
 }
 ROLE_ALIASES = {
-    "fellow": Role.FELLOW,
-    "participant": Role.FELLOW,
-    "facilitator": Role.FACILITATOR,
-    "observer": Role.OBSERVER,
+    **dict.fromkeys(
+        (
+            "fellow",
+            "participant",
+            "becario",
+            "becaria",
+            "participante",
+            "stypendysta",
+            "stypendystka",
+            "uczestnik",
+            "uczestniczka",
+            "زميل",
+            "مشارك",
+            "עמית",
+            "עמיתה",
+            "משתתף",
+            "משתתפת",
+        ),
+        Role.FELLOW,
+    ),
+    **dict.fromkeys(
+        (
+            "facilitator",
+            "facilitador",
+            "facilitadora",
+            "facylitator",
+            "facylitatorka",
+            "ميسر",
+            "ميسّر",
+            "מנחה",
+        ),
+        Role.FACILITATOR,
+    ),
+    **dict.fromkeys(
+        ("observer", "observador", "observadora", "obserwator", "obserwatorka", "مراقب", "צופה"),
+        Role.OBSERVER,
+    ),
 }
 
 

@@ -64,3 +64,17 @@ def test_parse_quoted_commas() -> None:
     rows, errors = parse('"Reyes, Marcus",marcus@example.org,"Fund, Inc.",fellow')
     assert errors == []
     assert (rows[0].name, rows[0].organization) == ("Reyes, Marcus", "Fund, Inc.")
+
+
+def test_parse_accepts_headers_and_roles_in_every_interface_language() -> None:
+    texts = [
+        "nombre;correo electrónico;organización;rol\nAna Ruiz;ana@example.org;Coop Sur;facilitadora",
+        "imię i nazwisko,e-mail,organizacja,rola\nAna Ruiz,ana@example.org,Coop Sur,facylitatorka",
+        "الاسم,البريد الإلكتروني,المنظمة,الدور\nAna Ruiz,ana@example.org,Coop Sur,ميسّر",
+        'שם,דוא"ל,ארגון,תפקיד\nAna Ruiz,ana@example.org,Coop Sur,מנחה',
+    ]
+    for text in texts:
+        assert parse(text) == (
+            [RosterLine(2, "Ana Ruiz", "ana@example.org", "Coop Sur", Role.FACILITATOR)],
+            [],
+        ), text
