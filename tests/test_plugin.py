@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,13 +11,14 @@ from flask_babel import get_locale
 from flask_sqlalchemy import SQLAlchemy
 
 from fellowship import Fellowship, FellowshipSetupError
+from fellowship.extensions import db
 from tests import factories as f
 from tests.clients import Client
 from tests.conftest import World
 
 
 @pytest.fixture(scope="module")
-def host(app: Any) -> Flask:
+def host(app: Any) -> Iterator[Flask]:
     host = Flask("host_site")
     host.config.update(
         SECRET_KEY="host-secret-key-long-enough-for-tests-0123456789",
@@ -34,7 +36,9 @@ def host(app: Any) -> Flask:
 
     Fellowship(host, url_prefix="/academy")
     host.test_client_class = Client
-    return host
+    yield host
+    with host.app_context():
+        db.engine.dispose()
 
 
 def test_plugin_sign_in_and_cohort_page_under_prefix(host: Flask, world: World) -> None:
