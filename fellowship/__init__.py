@@ -176,7 +176,7 @@ def _template_context() -> dict[str, Any]:
     return {
         "lang": locale,
         "text_dir": i18n.text_direction(locale),
-        "language_form": LanguageForm(locale=locale, next=here),
+        "language_form": LanguageForm(formdata=None, locale=locale, next=here),
         "format_date": i18n.format_date,
         "format_datetime_in": i18n.format_datetime_in,
         "format_date_range": i18n.format_date_range,
