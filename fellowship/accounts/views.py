@@ -14,7 +14,7 @@ from fellowship.accounts import queries, services
 from fellowship.accounts.enums import ORGANIZATION_KIND_LABELS, OrganizationKind
 from fellowship.accounts.forms import LanguageForm, OrganizationForm, SignInForm, UserForm
 from fellowship.accounts.models import Organization, User
-from fellowship.core.forms import ActionForm
+from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.pagination import paginate
 from fellowship.core.permissions import admin_required
 from fellowship.core.web import safe_next
@@ -107,7 +107,7 @@ def user_new() -> str | Response:
             db.session.commit()
             flash(_("Saved %(name)s.", name=user.name), "success")
             return redirect(url_for(".users"))
-    return render_template("accounts/user_form.html", form=form, user=None), 400 if form.errors else 200
+    return render_template("accounts/user_form.html", form=form, user=None), form_status(form)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -137,7 +137,7 @@ def user_edit(user_id: int) -> str | Response:
             db.session.commit()
             flash(_("Saved %(name)s.", name=user.name), "success")
             return redirect(url_for(".users"))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("accounts/user_form.html", form=form, user=user, action_form=ActionForm()), status
 
 
@@ -201,9 +201,7 @@ def organization_new() -> str | Response:
             db.session.commit()
             flash(_("Saved %(name)s.", name=org.name), "success")
             return redirect(url_for(".organizations"))
-    return render_template(
-        "accounts/organization_form.html", form=form, org=None
-    ), 400 if form.errors else 200
+    return render_template("accounts/organization_form.html", form=form, org=None), form_status(form)
 
 
 @bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
@@ -226,4 +224,4 @@ def organization_edit(org_id: int) -> str | Response:
             db.session.commit()
             flash(_("Saved %(name)s.", name=org.name), "success")
             return redirect(url_for(".organizations"))
-    return render_template("accounts/organization_form.html", form=form, org=org), 400 if form.errors else 200
+    return render_template("accounts/organization_form.html", form=form, org=org), form_status(form)

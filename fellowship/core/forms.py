@@ -31,8 +31,13 @@ def timezone_name(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("Choose a timezone from the list."))
 
 
+def form_status(form: FlaskForm) -> int:
+    """400 when a submitted form comes back with errors, so clients and tests can tell; else 200."""
+    return 400 if form.errors else 200
+
+
 def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-__all__ = ["ActionForm", "Optional", "strip", "timezone_name", "web_address"]
+__all__ = ["ActionForm", "Optional", "form_status", "strip", "timezone_name", "web_address"]

@@ -15,6 +15,7 @@ from fellowship.accounts import services as accounts
 from fellowship.accounts.models import User
 from fellowship.accounts.queries import user_by_email
 from fellowship.core import audit, clock
+from fellowship.core.forms import form_status
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.panels import cohort_panels
 from fellowship.core.permissions import admin_required, is_admin, require
@@ -51,10 +52,6 @@ def _can_manage(role: Role | None) -> bool:
     return is_admin(current_user) or role is Role.FACILITATOR
 
 
-def _status(form: object) -> int:
-    return 400 if getattr(form, "errors", None) else 200
-
-
 @bp.route("/")
 @login_required
 def dashboard() -> str:
@@ -87,7 +84,7 @@ def program_new() -> str | Response:
         db.session.commit()
         flash(_("Saved %(name)s.", name=program.name), "success")
         return redirect(url_for(".program", program_id=program.id))
-    return render_template("programs/program_form.html", form=form, program=None), _status(form)
+    return render_template("programs/program_form.html", form=form, program=None), form_status(form)
 
 
 @bp.route("/programs/<int:program_id>")
@@ -117,7 +114,7 @@ def program_edit(program_id: int) -> str | Response:
         db.session.commit()
         flash(_("Saved %(name)s.", name=program.name), "success")
         return redirect(url_for(".program", program_id=program.id))
-    return render_template("programs/program_form.html", form=form, program=program), _status(form)
+    return render_template("programs/program_form.html", form=form, program=program), form_status(form)
 
 
 # --- cohorts ----------------------------------------------------------------------------------------------
@@ -135,9 +132,8 @@ def cohort_new(program_id: int) -> str | Response:
         db.session.commit()
         flash(_("Saved %(name)s.", name=cohort.name), "success")
         return redirect(url_for(".cohort", cohort_id=cohort.id))
-    return render_template("programs/cohort_form.html", form=form, program=program, cohort=None), _status(
-        form
-    )
+    page = render_template("programs/cohort_form.html", form=form, program=program, cohort=None)
+    return page, form_status(form)
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -198,7 +194,7 @@ def cohort_edit(cohort_id: int) -> str | Response:
         return redirect(url_for(".cohort", cohort_id=cohort.id))
     return render_template(
         "programs/cohort_form.html", form=form, program=cohort.program, cohort=cohort
-    ), _status(form)
+    ), form_status(form)
 
 
 # --- members ----------------------------------------------------------------------------------------------
@@ -226,7 +222,7 @@ def member_new(cohort_id: int) -> str | Response:
             db.session.commit()
             flash(_("%(name)s was added to the cohort.", name=user.name), "success")
             return redirect(url_for(".cohort", cohort_id=cohort.id))
-    return render_template("programs/member_form.html", form=form, cohort=cohort), _status(form)
+    return render_template("programs/member_form.html", form=form, cohort=cohort), form_status(form)
 
 
 @bp.route("/cohorts/<int:cohort_id>/members/<int:member_id>", methods=["GET", "POST"])
@@ -261,7 +257,7 @@ def member_edit(cohort_id: int, member_id: int) -> str | Response:
         member=member,
         history=history,
         actors=actors,
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/cohorts/<int:cohort_id>/members/import", methods=["GET", "POST"])
