@@ -7,18 +7,20 @@ to Fellowship's own blueprints only.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from fellowship import config as settings
-from fellowship.extensions import babel, csrf, db, login_manager, migrate
+from fellowship.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -59,6 +61,7 @@ class Fellowship:
         migrate.init_app(app, db, directory=migrations_dir, render_as_batch=True, compare_type=True)
         if "csrf" not in app.extensions:
             csrf.init_app(app)
+        limiter.init_app(app)
         self._init_babel(app)
         self._init_login(app)
 
@@ -81,6 +84,7 @@ class Fellowship:
                 ("Flask-Login", hasattr(app, "login_manager")),
                 ("Flask-Babel", "babel" in app.extensions),
                 ("Flask-Migrate", "migrate" in app.extensions),
+                ("Flask-Limiter", "limiter" in app.extensions),
                 ("Fellowship", EXTENSION_KEY in app.extensions),
             )
             if present
@@ -115,19 +119,21 @@ class Fellowship:
 
         @login_manager.user_loader
         def load_user(token: str) -> Any:
-            from fellowship.accounts.models import User
+            from fellowship.accounts.services import session_user
 
             user_id, _sep, version = token.partition(":")
-            if not user_id.isdigit() or not version.isdigit():
+            sid = session.get("sid")
+            if not user_id.isdigit() or not version.isdigit() or not isinstance(sid, str):
                 return None
-            user = db.session.get(User, int(user_id))
-            if user is None or not user.active or user.session_version != int(version):
-                return None
-            return user
+            max_age = dt.timedelta(hours=current_app.config["FELLOWSHIP_SESSION_MAX_HOURS"])
+            return session_user(int(user_id), int(version), sid, max_age)
 
         @login_manager.unauthorized_handler
         def unauthorized() -> Response:
-            flash(_("Please sign in to see this page."), "info")
+            if session.pop("expired", False):
+                flash(_("Your session has ended. Please sign in again."), "info")
+            else:
+                flash(_("Please sign in to see this page."), "info")
             return redirect(url_for("fellowship.accounts.sign_in", next=request.full_path.rstrip("?")))
 
     def _root_blueprint(self) -> Blueprint:
@@ -144,6 +150,8 @@ class Fellowship:
         root.register_blueprint(accounts.bp)
         root.register_blueprint(programs.bp)
 
+        root.before_request(_expire_idle_session)
+
         @root.before_request
         def protect_forms() -> None:
             config = current_app.config
@@ -159,12 +167,40 @@ class Fellowship:
         return root
 
 
+def _expire_idle_session() -> None:
+    """End a signed-in session that has been idle too long; otherwise note this request's time.
+
+    The time is kept in the signed session cookie, so idle expiry costs no database write.
+    """
+    if "sid" not in session:
+        return
+    now = int(clock_now().timestamp())
+    idle = current_app.config["FELLOWSHIP_SESSION_IDLE_MINUTES"] * 60
+    seen = session.get("seen")
+    if not isinstance(seen, int) or now - seen > idle:
+        locale = session.get("locale")
+        session.clear()
+        session["expired"] = True
+        if locale:
+            session["locale"] = locale
+        return
+    if now - seen >= 60:
+        session["seen"] = now
+
+
+def clock_now() -> dt.datetime:
+    from fellowship.core import clock
+
+    return clock.now()
+
+
 def _is_ours() -> bool:
     blueprint = request.blueprint or ""
     return blueprint == "fellowship" or blueprint.startswith("fellowship.")
 
 
 def _template_context() -> dict[str, Any]:
+    from flask import has_request_context
     from flask_babel import format_decimal, get_locale
 
     from fellowship.accounts.forms import LanguageForm
@@ -172,17 +208,19 @@ def _template_context() -> dict[str, Any]:
     from fellowship.core.permissions import is_admin
 
     locale = str(get_locale() or "en")
-    here = request.full_path.rstrip("?") if request else "/"
-    return {
+    context: dict[str, Any] = {
         "lang": locale,
         "text_dir": i18n.text_direction(locale),
-        "language_form": LanguageForm(formdata=None, locale=locale, next=here),
         "format_date": i18n.format_date,
         "format_datetime_in": i18n.format_datetime_in,
         "format_date_range": i18n.format_date_range,
         "format_number": format_decimal,
-        "user_is_admin": is_admin(current_user),
     }
+    if has_request_context():
+        here = request.full_path.rstrip("?")
+        context["language_form"] = LanguageForm(formdata=None, locale=locale, next=here)
+        context["user_is_admin"] = is_admin(current_user)
+    return context
 
 
 def _error_page(error: Exception) -> tuple[str, int]:
@@ -204,6 +242,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.load(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    proxies = app.config["FELLOWSHIP_TRUSTED_PROXIES"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
+    if app.config["FELLOWSHIP_LOG_JSON"]:
+        from fellowship.core.logs import JsonFormatter
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        logging.getLogger("fellowship").addHandler(handler)
+    logging.getLogger("fellowship").setLevel(logging.INFO)
     Fellowship(app, standalone=True)
     return app
 

@@ -6,6 +6,7 @@ start without a real ``SECRET_KEY``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -41,6 +42,13 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict[str,
             "SECRET_KEY must be set to a random value of at least 32 characters in production "
             "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
         )
+    rate_limit_storage = env.get(ENV_PREFIX + "RATELIMIT_STORAGE_URI", "")
+    if mode == "production" and not rate_limit_storage:
+        raise ConfigError(
+            "FELLOWSHIP_RATELIMIT_STORAGE_URI must point at shared storage in production (for example "
+            "redis://127.0.0.1:6379/0): counters kept in each worker's memory would multiply every limit by "
+            "the number of workers"
+        )
     database_url = env.get("DATABASE_URL") or sqlite_url(instance_path)
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
@@ -61,4 +69,29 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict[str,
         "FELLOWSHIP_STORAGE_DIR": env.get(ENV_PREFIX + "STORAGE_DIR", str(Path(instance_path) / "storage")),
         "FELLOWSHIP_SQLITE_BUSY_TIMEOUT_MS": int(env.get(ENV_PREFIX + "SQLITE_BUSY_TIMEOUT_MS", "30000")),
         "WTF_CSRF_TIME_LIMIT": None,
+        "FELLOWSHIP_TRUSTED_PROXIES": int(env.get(ENV_PREFIX + "TRUSTED_PROXIES", "0")),
+        "FELLOWSHIP_INVITE_DAYS": int(env.get(ENV_PREFIX + "INVITE_DAYS", "14")),
+        "FELLOWSHIP_SESSION_IDLE_MINUTES": int(env.get(ENV_PREFIX + "SESSION_IDLE_MINUTES", "120")),
+        "FELLOWSHIP_SESSION_MAX_HOURS": int(env.get(ENV_PREFIX + "SESSION_MAX_HOURS", "12")),
+        "PERMANENT_SESSION_LIFETIME": dt.timedelta(
+            hours=int(env.get(ENV_PREFIX + "SESSION_MAX_HOURS", "12"))
+        ),
+        "FELLOWSHIP_LOG_JSON": _bool(env.get(ENV_PREFIX + "LOG_JSON"), mode == "production"),
+        "RATELIMIT_STORAGE_URI": rate_limit_storage or "memory://",
+        "RATELIMIT_ENABLED": _bool(env.get(ENV_PREFIX + "RATELIMIT_ENABLED"), True),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "FELLOWSHIP_RATELIMIT_SIGN_IN": env.get(
+            ENV_PREFIX + "RATELIMIT_SIGN_IN", "10 per minute; 50 per hour"
+        ),
+        "FELLOWSHIP_RATELIMIT_ACCOUNT": env.get(
+            ENV_PREFIX + "RATELIMIT_ACCOUNT", "5 per minute; 20 per hour"
+        ),
+        "FELLOWSHIP_RATELIMIT_TOKEN": env.get(ENV_PREFIX + "RATELIMIT_TOKEN", "20 per minute; 100 per hour"),
+        "FELLOWSHIP_SMTP_HOST": env.get(ENV_PREFIX + "SMTP_HOST", ""),
+        "FELLOWSHIP_SMTP_PORT": int(env.get(ENV_PREFIX + "SMTP_PORT", "587")),
+        "FELLOWSHIP_SMTP_USERNAME": env.get(ENV_PREFIX + "SMTP_USERNAME", ""),
+        "FELLOWSHIP_SMTP_PASSWORD": env.get(ENV_PREFIX + "SMTP_PASSWORD", ""),
+        "FELLOWSHIP_SMTP_SECURITY": env.get(ENV_PREFIX + "SMTP_SECURITY", "starttls"),
+        "FELLOWSHIP_MAIL_FROM": env.get(ENV_PREFIX + "MAIL_FROM", "Fellowship <fellowship@localhost>"),
+        "FELLOWSHIP_BASE_URL": env.get(ENV_PREFIX + "BASE_URL", ""),
     }

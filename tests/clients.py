@@ -9,6 +9,8 @@ from typing import Any
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
+from fellowship.accounts.services import start_session
+from fellowship.core import clock
 from fellowship.extensions import db
 
 
@@ -38,7 +40,11 @@ class Client(FlaskClient):
         return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
 
     def login_as(self, user: Any) -> None:
-        """Start a signed-in session for ``user`` the way Flask-Login stores one."""
+        """Start a signed-in session for ``user`` as the sign-in page does (a session row and cookie)."""
+        token = start_session(user)
+        db.session.commit()
         with self.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+            session["sid"] = token
+            session["seen"] = int(clock.now().timestamp())

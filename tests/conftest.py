@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from fellowship import create_app
 from fellowship.core import clock as clock_module
-from fellowship.extensions import db
+from fellowship.extensions import db, limiter
 from fellowship.programs.enums import Role
 from tests import factories as f
 from tests.clients import Client
@@ -67,6 +67,7 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     if "app" not in request.fixturenames:
         return
     db.session.rollback()
+    limiter.reset()
     with db.engine.begin() as conn:
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(table.delete())

@@ -7,13 +7,17 @@ facilitator, admin.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from itsdangerous import URLSafeSerializer
 
+from fellowship.accounts import services
 from fellowship.accounts.models import Organization, User
+from fellowship.core import mail
 from fellowship.extensions import db
 from fellowship.programs.models import Cohort, Program
 from tests.conftest import ROLES, World
@@ -44,6 +48,17 @@ ROUTES: dict[str, Route] = {
     "fellowship.accounts.sign_in": Route(PUBLIC, extra={r: 302 for r in SIGNED_IN}, methods=GET_POST),
     "fellowship.accounts.sign_out": Route(PUBLIC, methods=POST_ONLY),
     "fellowship.accounts.language": Route(PUBLIC, methods=POST_ONLY),
+    "fellowship.accounts.password_forgot": Route(PUBLIC, methods=GET_POST),
+    "fellowship.accounts.password_reset": Route(PUBLIC, params=("token=reset_token",), methods=GET_POST),
+    "fellowship.accounts.invitation": Route(PUBLIC, params=("token=invite_token",), methods=GET_POST),
+    "fellowship.accounts.unsubscribe": Route(PUBLIC, params=("token=unsubscribe_token",), methods=GET_POST),
+    "fellowship.accounts.profile": Route(SIGNED_IN, methods=GET_POST),
+    "fellowship.accounts.password_change": Route(SIGNED_IN, methods=POST_ONLY),
+    "fellowship.accounts.sign_out_everywhere": Route(SIGNED_IN, methods=POST_ONLY),
+    "fellowship.accounts.personal_data_download": Route(SIGNED_IN),
+    "fellowship.accounts.user_invite": Route(ADMIN, params=("user_id",), methods=POST_ONLY),
+    "fellowship.accounts.outbox": Route(ADMIN),
+    "fellowship.accounts.outbox_message": Route(ADMIN, params=("message_id",)),
     "fellowship.accounts.users": Route(ADMIN),
     "fellowship.accounts.user_new": Route(ADMIN, methods=GET_POST),
     "fellowship.accounts.user_edit": Route(ADMIN, params=("user_id",), methods=GET_POST),
@@ -68,14 +83,36 @@ ROUTES: dict[str, Route] = {
     "fellowship.programs.member_edit": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id", "member_id"), methods=GET_POST
     ),
+    "fellowship.programs.invitations": Route(COHORT_MANAGERS, scoped=True, params=("cohort_id",)),
+    "fellowship.programs.invitation_resend": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id", "invitation_id"), methods=POST_ONLY
+    ),
+    "fellowship.programs.invitation_revoke": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id", "invitation_id"), methods=POST_ONLY
+    ),
     "fellowship.programs.roster_import": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
 }
 
 
-def url_params(world: World) -> dict[str, Any]:
+def url_params(app: Any, world: World) -> dict[str, Any]:
+    """Values for every URL parameter; the tokens are real, so token pages answer 200."""
+    fellow = world.users["fellow"]
+    _reset_user, reset_token = services.request_password_reset(fellow.email)
+    invitation, invite_token = services.invite(
+        world.users["observer"], dt.timedelta(days=14), world.users["admin"], world.cohort.id, "observer"
+    )
+    message = mail.queue("test", fellow.email, "Subject", "Body")
+    db.session.commit()
     return {
+        "reset_token": reset_token,
+        "invite_token": invite_token,
+        "unsubscribe_token": URLSafeSerializer(app.secret_key, salt="fellowship-unsubscribe").dumps(
+            fellow.id
+        ),
+        "message_id": message.id,
+        "invitation_id": invitation.id,
         "filename": "css/fellowship.css",
         "user_id": world.users["fellow"].id,
         "org_id": world.organization.id,
@@ -94,11 +131,15 @@ def expected_denial(route: Route, role: str) -> int:
 
 
 def build_url(app: Any, endpoint: str, route: Route, world: World) -> str:
-    params = url_params(world)
+    params = url_params(app, world)
     with app.test_request_context():
         from flask import url_for
 
-        return url_for(endpoint, **{name: params[name] for name in route.params})
+        values = {}
+        for spec in route.params:  # "name", or "url_argument=source" where the source is named otherwise
+            argument, _sep, source = spec.partition("=")
+            values[argument] = params[source or argument]
+        return url_for(endpoint, **values)
 
 
 def test_every_route_is_in_the_inventory(app: Any) -> None:

@@ -18,3 +18,18 @@ ORGANIZATION_KIND_LABELS = {
     OrganizationKind.COMPANY: _l("Company"),
     OrganizationKind.OTHER: _l("Other"),
 }
+
+
+class InviteStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+INVITE_STATUS_LABELS = {
+    InviteStatus.PENDING: _l("Pending"),
+    InviteStatus.ACCEPTED: _l("Accepted"),
+    InviteStatus.EXPIRED: _l("Expired"),
+    InviteStatus.REVOKED: _l("Revoked"),
+}

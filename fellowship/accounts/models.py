@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash
 
-from fellowship.accounts.enums import OrganizationKind
-from fellowship.core.models import TimestampMixin, enum_type
+from fellowship.accounts.enums import InviteStatus, OrganizationKind
+from fellowship.core.models import TimestampMixin, UTCDateTime, enum_type
 from fellowship.extensions import db
 
 
@@ -39,6 +41,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     session_version: Mapped[int] = mapped_column(default=1)
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     organization_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
     )
@@ -58,3 +61,61 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email!r}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie holds a random id; only its SHA-256 is stored here, so ending the
+    row ends that browser's session even if someone copied the cookie."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class AccountInvite(TimestampMixin, db.Model):
+    """An emailed, single-use link that lets someone set their password and sign in.
+
+    The cohort and role are what the person was invited to (the membership itself is made when they are
+    invited); they are kept for the invitation list and the email's wording.
+    """
+
+    __tablename__ = "account_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    cohort_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cohorts.id", ondelete="SET NULL"), index=True
+    )
+    role: Mapped[str | None] = mapped_column(sa.String(32))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def status(self, now: dt.datetime) -> InviteStatus:
+        if self.accepted_at is not None:
+            return InviteStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InviteStatus.REVOKED
+        if self.expires_at <= now:
+            return InviteStatus.EXPIRED
+        return InviteStatus.PENDING
+
+
+class PasswordReset(TimestampMixin, db.Model):
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
-import logging
+import json
+from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature
 from werkzeug.wrappers import Response
 
-from fellowship.accounts import queries, services
-from fellowship.accounts.enums import ORGANIZATION_KIND_LABELS, OrganizationKind
-from fellowship.accounts.forms import LanguageForm, OrganizationForm, SignInForm, UserForm
+from fellowship.accounts import emails, queries, services
+from fellowship.accounts.enums import ORGANIZATION_KIND_LABELS, InviteStatus, OrganizationKind
+from fellowship.accounts.forms import (
+    AcceptInviteForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    OrganizationForm,
+    ProfileForm,
+    ResetPasswordForm,
+    SignInForm,
+    UserForm,
+)
 from fellowship.accounts.models import Organization, User
+from fellowship.core import clock, mail, personal_data
 from fellowship.core.forms import ActionForm, form_status
+from fellowship.core.logs import security_event
 from fellowship.core.pagination import paginate
 from fellowship.core.permissions import admin_required
 from fellowship.core.web import safe_next
-from fellowship.extensions import db
+from fellowship.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
-log = logging.getLogger("fellowship.auth")
 
 
 @bp.context_processor
@@ -29,7 +44,36 @@ def _labels() -> dict[str, object]:
     return {"kind_labels": ORGANIZATION_KIND_LABELS}
 
 
+def _client_email_key() -> str:
+    """Rate-limit key for account actions: the address plus the email typed, so one person's attempts on
+    many accounts and many people's attempts on one account are both bounded."""
+    return f"{get_remote_address()}|{(request.form.get('email') or '').strip().lower()}"
+
+
+def _limit(config_key: str, **kwargs: Any) -> Any:
+    return limiter.limit(lambda: current_app.config[config_key], methods=["POST"], **kwargs)
+
+
+def begin_session(user: User) -> None:
+    """Sign ``user`` in on a fresh session (nothing from before carries over but the language)."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    session["sid"] = services.start_session(user)
+    session["seen"] = int(clock.now().timestamp())
+    session.permanent = True
+    login_user(user)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
+@_limit("FELLOWSHIP_RATELIMIT_SIGN_IN")
+@_limit(
+    "FELLOWSHIP_RATELIMIT_ACCOUNT",
+    key_func=_client_email_key,
+    scope="sign-in-account",
+    deduct_when=lambda response: response.status_code == 401,  # only failed attempts count per account
+)
 def sign_in() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("fellowship.programs.dashboard"))
@@ -37,26 +81,121 @@ def sign_in() -> str | Response:
     if form.validate_on_submit():
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
-            log.info("sign-in failed", extra={"event": "sign_in_failed"})
+            security_event("sign_in_failed")
             flash(_("That email address and password do not match an active account."), "error")
             return render_template("accounts/sign_in.html", form=form), 401
-        locale = session.get("locale")
-        session.clear()  # a fresh session at sign-in: nothing from before carries over but the language
-        if locale:
-            session["locale"] = locale
-        login_user(user)
-        log.info("sign-in", extra={"event": "sign_in", "user_id": user.id})
+        begin_session(user)
+        db.session.commit()
+        security_event("sign_in", user_id=user.id)
         return redirect(safe_next(form.next.data) or url_for("fellowship.programs.dashboard"))
-    return render_template("accounts/sign_in.html", form=form)
+    return render_template("accounts/sign_in.html", form=form), form_status(form)
 
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> Response:
     if ActionForm().validate_on_submit() and current_user.is_authenticated:
+        user_id = current_user.id
+        services.end_session(session.get("sid"))
+        db.session.commit()
         logout_user()
         session.clear()
+        security_event("sign_out", user_id=user_id)
         flash(_("You have signed out."), "info")
     return redirect(url_for("fellowship.accounts.sign_in"))
+
+
+# --- password reset ----------------------------------------------------------------------------------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@_limit("FELLOWSHIP_RATELIMIT_ACCOUNT", key_func=_client_email_key, scope="password-forgot")
+def password_forgot() -> str | Response:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        found = services.request_password_reset(form.email.data or "")
+        if found is not None:
+            user, token = found
+            mail.compose(
+                "password_reset",
+                user.email,
+                emails.recipient_locale(user),
+                _l("Reset your Fellowship password"),
+                "accounts/email/password_reset",
+                user=user,
+                link=emails.external_url("fellowship.accounts.password_reset", token=token),
+            )
+            db.session.commit()
+            security_event("password_reset_requested", user_id=user.id)
+        # The same answer whether or not the address has an account.
+        flash(
+            _("If an account uses that address, we have emailed it a link to choose a new password."), "info"
+        )
+        return redirect(url_for(".sign_in"))
+    return render_template("accounts/password_forgot.html", form=form), form_status(form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@_limit("FELLOWSHIP_RATELIMIT_TOKEN")
+def password_reset(token: str) -> str | Response | tuple[str, int]:
+    reset = services.reset_by_token(token)
+    if reset is None:
+        return render_template(
+            "accounts/link_problem.html",
+            message=_("This password link is not valid any more. Ask for a new one."),
+        ), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = services.complete_password_reset(reset, form.password.data or "")
+        begin_session(user)
+        db.session.commit()
+        security_event("password_reset", user_id=user.id)
+        flash(_("Your new password is saved and you are signed in."), "success")
+        return redirect(url_for("fellowship.programs.dashboard"))
+    return render_template("accounts/password_reset.html", form=form), form_status(form)
+
+
+# --- invitations -------------------------------------------------------------------------------------------
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@_limit("FELLOWSHIP_RATELIMIT_TOKEN")
+def invitation(token: str) -> str | Response | tuple[str, int]:
+    invite = services.invite_by_token(token)
+    if invite is None:
+        return render_template(
+            "accounts/link_problem.html", message=_("This invitation link is not valid.")
+        ), 404
+    status = invite.status(clock.now())
+    if status is not InviteStatus.PENDING:
+        return render_template("accounts/link_problem.html", message=services.INVITE_PROBLEMS[status]), 410
+    form = AcceptInviteForm(name=invite.user.name)
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invite(invite, form.name.data or "", form.password.data or "")
+        except services.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            begin_session(user)
+            db.session.commit()
+            security_event("invitation_accepted", user_id=user.id)
+            flash(_("Welcome, %(name)s! Your password is saved.", name=user.name), "success")
+            return redirect(url_for("fellowship.programs.dashboard"))
+    return render_template("accounts/invitation.html", form=form, invite=invite), form_status(form)
+
+
+@bp.route("/admin/users/<int:user_id>/invite", methods=["POST"])
+@admin_required
+def user_invite(user_id: int) -> Response:
+    user = db.get_or_404(User, user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not user.active:
+        flash(_("Reactivate the account before inviting this person."), "error")
+    else:
+        emails.send_invitation(user)
+        db.session.commit()
+        flash(_("An invitation was emailed to %(email)s.", email=user.email), "success")
+    return redirect(url_for(".user_edit", user_id=user.id))
 
 
 @bp.route("/language", methods=["POST"])
@@ -225,3 +364,135 @@ def organization_edit(org_id: int) -> str | Response:
             flash(_("Saved %(name)s.", name=org.name), "success")
             return redirect(url_for(".organizations"))
     return render_template("accounts/organization_form.html", form=form, org=org), form_status(form)
+
+
+# --- profile -----------------------------------------------------------------------------------------------
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile() -> str | Response:
+    user = current_user._get_current_object()
+    form = ProfileForm(
+        obj=user, data={"organization_id": user.organization_id or 0, "locale": user.locale or ""}
+    )
+    form.set_organization_choices(_organization_choices())
+    if form.validate_on_submit():
+        services.update_user(
+            user,
+            {
+                "name": form.name.data,
+                "organization_id": form.organization_id.data or None,
+                "locale": form.locale.data or None,
+                "timezone": form.timezone.data,
+                "email_notifications": form.email_notifications.data,
+            },
+            user.id,
+        )
+        session.pop("locale", None)  # the saved preference now decides the language
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for(".profile"))
+    return render_template(
+        "accounts/profile.html",
+        form=form,
+        action_form=ActionForm(),
+        password_form=ChangePasswordForm(formdata=None),
+    ), form_status(form)
+
+
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def password_change() -> str | Response | tuple[str, int]:
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, form.current.data or "", form.password.data or "")
+        except services.AccountError as error:
+            form.current.errors.append(str(error))
+        else:
+            begin_session(user)  # every other session ended with the change; this one goes on
+            db.session.commit()
+            security_event("password_changed", user_id=user.id)
+            flash(_("Your new password is saved. Other devices have been signed out."), "success")
+            return redirect(url_for(".profile"))
+    profile_form = ProfileForm(
+        formdata=None,
+        obj=user,
+        data={"organization_id": user.organization_id or 0, "locale": user.locale or ""},
+    )
+    profile_form.set_organization_choices(_organization_choices())
+    return render_template(
+        "accounts/profile.html", form=profile_form, action_form=ActionForm(), password_form=form
+    ), 400
+
+
+@bp.route("/profile/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    services.end_all_sessions(user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    security_event("sign_out_everywhere", user_id=user.id)
+    flash(_("You have been signed out on every device."), "info")
+    return redirect(url_for(".sign_in"))
+
+
+@bp.route("/profile/data")
+@login_required
+def personal_data_download() -> Response:
+    user = current_user._get_current_object()
+    data = {"accounts": services.personal_data(user), **personal_data.collect(user)}
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="fellowship-my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- unsubscribe (works without signing in) ----------------------------------------------------------------
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str) -> str | Response | tuple[str, int]:
+    try:
+        user_id = emails.unsubscribe_serializer().loads(token)
+    except BadSignature:
+        return render_template(
+            "accounts/link_problem.html", message=_("This unsubscribe link is not valid.")
+        ), 404
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None:
+        return render_template(
+            "accounts/link_problem.html", message=_("This unsubscribe link is not valid.")
+        ), 404
+    form = ActionForm()
+    if form.validate_on_submit():
+        user.email_notifications = False
+        db.session.commit()
+        return render_template("accounts/unsubscribe.html", done=True, form=form)
+    return render_template("accounts/unsubscribe.html", done=False, form=form)
+
+
+# --- administrators: outbox --------------------------------------------------------------------------------
+
+
+@bp.route("/admin/outbox")
+@admin_required
+def outbox() -> str:
+    stmt = sa.select(mail.OutboxMessage).order_by(mail.OutboxMessage.id.desc())
+    page = paginate(stmt, request.args.get("page", 1, type=int), per_page=50)
+    return render_template("accounts/outbox.html", page=page)
+
+
+@bp.route("/admin/outbox/<int:message_id>")
+@admin_required
+def outbox_message(message_id: int) -> str:
+    return render_template(
+        "accounts/outbox_message.html", message=db.get_or_404(mail.OutboxMessage, message_id)
+    )

@@ -15,7 +15,11 @@ R = TypeVar("R")
 
 def deny(hide: bool = False) -> NoReturn:
     """Refuse the request: 404 where the existence of the thing is itself private, else 403."""
-    abort(404 if hide else 403)
+    from fellowship.core.logs import security_event
+
+    status = 404 if hide else 403
+    security_event("access_denied", user_id=getattr(current_user, "id", None), status=status)
+    abort(status)
 
 
 def require(condition: bool, hide: bool = False) -> None:

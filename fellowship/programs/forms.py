@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -61,6 +61,9 @@ class MemberForm(FlaskForm):
     )
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.FELLOW.value)
     joined_on = DateField(_l("Joined on"), validators=[DataRequired()])
+    send_invitations = BooleanField(
+        _l("Email an invitation to people who have no password yet, and a notice to the others"), default=True
+    )
 
 
 class MembershipForm(FlaskForm):
@@ -90,3 +93,6 @@ class RosterImportForm(FlaskForm):
         _l("Or upload a CSV file"), validators=[FileAllowed(["csv", "txt"], _l("Upload a .csv file."))]
     )
     joined_on = DateField(_l("Joined on"), validators=[DataRequired()])
+    send_invitations = BooleanField(
+        _l("Email an invitation to people who have no password yet, and a notice to the others"), default=True
+    )

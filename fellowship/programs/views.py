@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response
 
+from fellowship.accounts import emails
 from fellowship.accounts import services as accounts
-from fellowship.accounts.models import User
+from fellowship.accounts.enums import INVITE_STATUS_LABELS
+from fellowship.accounts.models import AccountInvite, User
 from fellowship.accounts.queries import user_by_email
-from fellowship.core import audit, clock
-from fellowship.core.forms import form_status
+from fellowship.core import audit, clock, personal_data
+from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.panels import cohort_panels
 from fellowship.core.permissions import admin_required, is_admin, require
@@ -215,10 +219,14 @@ def member_new(cohort_id: int) -> str | Response:
                     else None
                 )
                 user = accounts.create_user(form.email.data or "", form.name.data or "", organization=org)
-            services.add_member(cohort, user, Role(form.role.data), form.joined_on.data, current_user.id)
+            member = services.add_member(
+                cohort, user, Role(form.role.data), form.joined_on.data, current_user.id
+            )
         except services.ProgramError as error:
             form.email.errors.append(str(error))
         else:
+            if form.send_invitations.data:
+                _welcome(cohort, [member])
             db.session.commit()
             flash(_("%(name)s was added to the cohort.", name=user.name), "success")
             return redirect(url_for(".cohort", cohort_id=cohort.id))
@@ -285,6 +293,8 @@ def roster_import(cohort_id: int) -> str | Response:
                     db.session.rollback()
                     line_errors = error.errors
                 else:
+                    if form.send_invitations.data:
+                        _welcome(cohort, result.added)
                     db.session.commit()
                     flash(
                         ngettext(
@@ -310,6 +320,107 @@ def roster_import(cohort_id: int) -> str | Response:
     ), status
 
 
+def _welcome(cohort: Cohort, members: list[Membership]) -> None:
+    """Invite new people to set a password; tell people who can already sign in that they were added."""
+    link = emails.external_url("fellowship.programs.cohort", cohort_id=cohort.id)
+    for member in members:
+        if member.user.password_hash is None:
+            emails.send_invitation(member.user, cohort.id, member.role.value, cohort.name)
+        else:
+            emails.send_notification(
+                member.user,
+                "cohort_added",
+                _l("You were added to a cohort"),
+                "programs/email/added",
+                inviter=current_user.name,
+                cohort_name=cohort.name,
+                role=ROLE_LABELS[member.role],
+                link=link,
+            )
+
+
 def _default_joined_on(cohort: Cohort) -> dt.date:
     today = clock.today(cohort.timezone)
     return max(cohort.starts_on, min(today, cohort.ends_on))
+
+
+# --- invitations -------------------------------------------------------------------------------------------
+
+
+@bp.route("/cohorts/<int:cohort_id>/invitations")
+@login_required
+def invitations(cohort_id: int) -> str:
+    cohort, _role = _cohort_for(cohort_id, manage=True)
+    rows = db.session.scalars(
+        sa.select(AccountInvite)
+        .join(AccountInvite.user)
+        .options(contains_eager(AccountInvite.user))
+        .where(AccountInvite.cohort_id == cohort.id)
+        .order_by(AccountInvite.sent_at.desc(), AccountInvite.id.desc())
+        .limit(500)
+    ).all()
+    return render_template(
+        "programs/invitations.html",
+        cohort=cohort,
+        invitations=rows,
+        now=clock.now(),
+        action_form=ActionForm(),
+        status_labels=INVITE_STATUS_LABELS,
+    )
+
+
+def _invitation_for(cohort: Cohort, invitation_id: int) -> AccountInvite:
+    invitation = db.session.scalar(
+        sa.select(AccountInvite).where(
+            AccountInvite.id == invitation_id, AccountInvite.cohort_id == cohort.id
+        )
+    )
+    require(invitation is not None, hide=True)
+    assert invitation is not None
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return invitation
+
+
+@bp.route("/cohorts/<int:cohort_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
+@login_required
+def invitation_resend(cohort_id: int, invitation_id: int) -> Response:
+    cohort, _role = _cohort_for(cohort_id, manage=True)
+    invitation = _invitation_for(cohort, invitation_id)
+    try:
+        emails.resend_invitation(invitation, cohort.name)
+    except accounts.AccountError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("A new invitation was emailed to %(email)s.", email=invitation.email), "success")
+    return redirect(url_for(".invitations", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@login_required
+def invitation_revoke(cohort_id: int, invitation_id: int) -> Response:
+    cohort, _role = _cohort_for(cohort_id, manage=True)
+    invitation = _invitation_for(cohort, invitation_id)
+    accounts.revoke_invite(invitation)
+    db.session.commit()
+    flash(_("The invitation for %(email)s no longer works.", email=invitation.email), "success")
+    return redirect(url_for(".invitations", cohort_id=cohort.id))
+
+
+def _memberships_of(user: User) -> list[dict[str, object]]:
+    rows = db.session.execute(
+        sa.select(Membership, Cohort.name).join(Membership.cohort).where(Membership.user_id == user.id)
+    ).all()
+    return [
+        {
+            "cohort": name,
+            "role": m.role.value,
+            "joined_on": m.joined_on.isoformat(),
+            "left_on": m.left_on.isoformat() if m.left_on else None,
+        }
+        for m, name in rows
+    ]
+
+
+personal_data.register("memberships", _memberships_of)

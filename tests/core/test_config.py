@@ -20,6 +20,7 @@ def test_production_with_secret_key_uses_secure_cookies() -> None:
             "FELLOWSHIP_ENV": "production",
             "SECRET_KEY": "x" * 40,
             "DATABASE_URL": "postgresql://app@db/fellowship",
+            "FELLOWSHIP_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
         },
     )
     assert config["SESSION_COOKIE_SECURE"] is True
@@ -35,3 +36,8 @@ def test_development_defaults_to_sqlite_in_instance_folder() -> None:
 def test_unknown_mode_is_refused() -> None:
     with pytest.raises(ConfigError, match="FELLOWSHIP_ENV"):
         load("/tmp/instance", {"FELLOWSHIP_ENV": "staging"})
+
+
+def test_production_refuses_to_start_without_shared_rate_limit_storage() -> None:
+    with pytest.raises(ConfigError, match="FELLOWSHIP_RATELIMIT_STORAGE_URI must point at shared storage"):
+        load("/tmp/instance", {"FELLOWSHIP_ENV": "production", "SECRET_KEY": "x" * 40})

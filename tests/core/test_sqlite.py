@@ -27,15 +27,22 @@ WORKER = textwrap.dedent(
     url, tag, go, count = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "two-process-test-secret-0123456789",
                       "WTF_CSRF_ENABLED": False, "TESTING": True})
+    with app.app_context():
+        from fellowship.accounts.models import User
+        from fellowship.accounts.services import start_session
+        from fellowship.extensions import db
+
+        token = start_session(db.session.get(User, 1))
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1:1"
+        session.update({"_user_id": "1:1", "sid": token, "seen": int(time.time())})
     print("ready", flush=True)
     while not go.exists():
         time.sleep(0.005)
     for number in range(count):
         response = client.post("/organizations/new", data={"name": f"{tag} {number}", "kind": "coop"})
-        if response.status_code != 302:
+        if response.status_code != 302 or response.headers["Location"] != "/organizations":
             print(response.status_code, response.get_data(as_text=True)[:500], flush=True)
             sys.exit(1)
     print("done", flush=True)

@@ -1,0 +1,231 @@
+"""Transactional mail outbox.
+
+``queue`` adds a message to the database session of the action that causes it, so a message exists exactly
+when that action committed: never lost, never sent for a rolled-back action, never sent on the request
+path. ``deliver`` (the ``flask fellowship deliver-mail`` command) claims pending messages under a lease,
+sends them over SMTP, and marks them sent. A worker that dies between sending and marking leaves the lease
+to expire, so a message may be sent twice at most, never lost.
+
+Without SMTP settings nothing leaves the machine: administrators read the messages on the Outbox page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fellowship.core import clock
+from fellowship.core.models import UTCDateTime, enum_type
+from fellowship.extensions import db
+
+LEASE = dt.timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+
+
+class MailStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    headers: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    status: Mapped[MailStatus] = mapped_column(enum_type(MailStatus), default=MailStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+def compose(
+    kind: str,
+    recipient: str,
+    locale: str,
+    subject: Any,
+    template: str,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """Render ``template``.txt and .html in the recipient's language and queue the message.
+
+    ``subject`` may be a lazy string; it is translated in ``locale`` too.
+    """
+    from flask import render_template
+    from flask_babel import force_locale
+
+    with force_locale(locale):
+        text = render_template(template + ".txt", **context)
+        html = render_template(template + ".html", **context)
+        return queue(kind, recipient, str(subject), text, html, locale=locale, headers=headers)
+
+
+def queue(
+    kind: str,
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str | None = None,
+    locale: str = "en",
+    headers: dict[str, str] | None = None,
+) -> OutboxMessage:
+    """Add a message to the current transaction; it is delivered only if that transaction commits."""
+    message = OutboxMessage(
+        kind=kind,
+        recipient=recipient,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        locale=locale,
+        headers=headers or {},
+        next_attempt_at=clock.now(),
+    )
+    db.session.add(message)
+    return message
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 587
+    username: str = ""
+    password: str = ""
+    security: str = "starttls"  # starttls, ssl or none
+    sender: str = "Fellowship <fellowship@localhost>"
+    timeout: float = 30
+
+    @classmethod
+    def from_config(cls, config: Any) -> SmtpSettings | None:
+        host = config.get("FELLOWSHIP_SMTP_HOST") or ""
+        if not host:
+            return None
+        return cls(
+            host=host,
+            port=int(config.get("FELLOWSHIP_SMTP_PORT") or 587),
+            username=config.get("FELLOWSHIP_SMTP_USERNAME") or "",
+            password=config.get("FELLOWSHIP_SMTP_PASSWORD") or "",
+            security=(config.get("FELLOWSHIP_SMTP_SECURITY") or "starttls").lower(),
+            sender=config.get("FELLOWSHIP_MAIL_FROM") or cls.sender,
+        )
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Wait 1, 2, 4 … minutes between attempts, at most six hours."""
+    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), dt.timedelta(hours=6))
+
+
+def claim(batch: int) -> list[OutboxMessage]:
+    """Lease up to ``batch`` due messages to this worker and commit the lease.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED, so parallel workers never claim the same row; on
+    SQLite the claiming transaction is BEGIN IMMEDIATE, which serialises claims.
+    """
+    now = clock.now()
+    stmt = (
+        sa.select(OutboxMessage)
+        .where(
+            OutboxMessage.status == MailStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            sa.or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    messages = list(db.session.scalars(stmt))
+    for message in messages:
+        message.lease_until = now + LEASE
+        message.attempts += 1
+    db.session.commit()
+    return messages
+
+
+def build(message: OutboxMessage, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = formataddr(("", message.recipient))
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(domain="fellowship.local")
+    email["Content-Language"] = message.locale
+    for name, value in (message.headers or {}).items():
+        email[name] = value
+    email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    return email
+
+
+def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    if settings.security == "ssl":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
+        )
+    else:
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        if settings.security == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
+    if settings.username:
+        smtp.login(settings.username, settings.password)
+    return smtp
+
+
+def deliver(settings: SmtpSettings, batch: int = 50) -> tuple[int, int]:
+    """Send one batch of due messages; returns (sent, failed attempts)."""
+    messages = claim(batch)
+    if not messages:
+        return 0, 0
+    sent = failed = 0
+    smtp: smtplib.SMTP | None = None
+    try:
+        smtp = _connect(settings)
+    except (OSError, smtplib.SMTPException) as error:
+        for message in messages:
+            _failed(message, error)
+        db.session.commit()
+        return 0, len(messages)
+    try:
+        for message in messages:
+            try:
+                smtp.send_message(build(message, settings.sender))
+            except (OSError, smtplib.SMTPException) as error:
+                _failed(message, error)
+                failed += 1
+            else:
+                message.status, message.sent_at, message.lease_until = MailStatus.SENT, clock.now(), None
+                sent += 1
+            db.session.commit()  # record each outcome at once, so a crash re-sends as little as possible
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+    return sent, failed
+
+
+def _failed(message: OutboxMessage, error: Exception) -> None:
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    message.lease_until = None
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = MailStatus.FAILED
+    else:
+        message.next_attempt_at = clock.now() + backoff(message.attempts)
