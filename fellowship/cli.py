@@ -37,3 +37,30 @@ def demo() -> None:
         return
     db.session.commit()
     click.echo(summary)
+
+
+@group.command("deliver-mail")
+@click.option("--once", is_flag=True, help="Send what is due now, then stop (for cron).")
+@click.option("--batch", default=50, show_default=True, help="Messages claimed per round.")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds to wait when nothing is due.")
+def deliver_mail(once: bool, batch: int, interval: float) -> None:
+    """Send the outbox over SMTP (FELLOWSHIP_SMTP_HOST and friends); runs until stopped unless --once."""
+    import time
+
+    from flask import current_app
+
+    from fellowship.core import mail
+
+    settings = mail.SmtpSettings.from_config(current_app.config)
+    if settings is None:
+        raise click.ClickException(
+            "FELLOWSHIP_SMTP_HOST is not set: mail stays in the outbox, where administrators can read it."
+        )
+    while True:
+        sent, failed = mail.deliver(settings, batch)
+        if sent or failed:
+            click.echo(f"sent {sent}, failed {failed}")
+        if once and not (sent or failed):
+            return
+        if not (sent or failed):
+            time.sleep(interval)

@@ -26,9 +26,9 @@ class Client(FlaskClient):
 
     def post(self, *args: Any, csrf: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
         if csrf:
-            data = kwargs.setdefault("data", {})
+            data = kwargs.get("data", {})
             if isinstance(data, dict) and "csrf_token" not in data:
-                data["csrf_token"] = self.csrf_token()
+                kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
         return super().post(*args, **kwargs)
 
     def csrf_token(self) -> str:

@@ -166,12 +166,12 @@ def build(message: OutboxMessage, sender: str) -> EmailMessage:
     email["To"] = formataddr(("", message.recipient))
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="fellowship.local")
-    email["Content-Language"] = message.locale
     for name, value in (message.headers or {}).items():
         email[name] = value
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    email["Content-Language"] = message.locale  # after the body: set_content drops Content-* headers
     return email
 
 

@@ -1,0 +1,165 @@
+"""The outbox: written with the action, delivered by a worker over SMTP, retried, never lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import socket
+from collections.abc import Iterator
+from email.message import Message
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from fellowship.core import mail
+from fellowship.core.mail import MailStatus, OutboxMessage, SmtpSettings
+from fellowship.extensions import db
+from tests.concurrency import run_at_once
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.received: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
+        self.received.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, SmtpSettings]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield (
+        inbox,
+        SmtpSettings(host="127.0.0.1", port=port, security="none", sender="Fellowship <f@example.org>"),
+    )
+    controller.stop()
+
+
+def queue_one(**overrides: Any) -> OutboxMessage:
+    values = {
+        "kind": "test",
+        "recipient": "ana@example.org",
+        "subject": "Hola",
+        "body_text": "Texto",
+        "body_html": "<p>Texto</p>",
+        "locale": "es",
+    }
+    message = mail.queue(**{**values, **overrides})
+    db.session.commit()
+    return message
+
+
+def test_message_is_not_kept_when_the_action_rolls_back(app: Any) -> None:
+    mail.queue("test", "ana@example.org", "Subject", "Body")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
+
+
+def test_deliver_sends_text_and_html_and_marks_sent(app: Any, smtp_server: Any, clock: Any) -> None:
+    inbox, settings = smtp_server
+    message = queue_one(headers={"List-Unsubscribe": "<https://example.org/u>"})
+    assert mail.deliver(settings) == (1, 0)
+    [received] = inbox.received
+    assert (received["To"], received["Subject"], received["Content-Language"]) == (
+        "ana@example.org",
+        "Hola",
+        "es",
+    )
+    assert received["List-Unsubscribe"] == "<https://example.org/u>"
+    assert [part.get_content_type() for part in received.walk()] == [
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+    ]
+    stored = db.session.get(OutboxMessage, message.id)
+    assert (stored.status, stored.sent_at, stored.attempts) == (MailStatus.SENT, clock.now(), 1)
+    assert mail.deliver(settings) == (0, 0)  # nothing is sent twice
+    assert len(inbox.received) == 1
+
+
+def test_deliver_retries_with_backoff_when_smtp_is_down(app: Any, clock: Any) -> None:
+    message = queue_one()
+    down = SmtpSettings(host="127.0.0.1", port=free_port(), security="none")
+    assert mail.deliver(down) == (0, 1)
+    stored = db.session.get(OutboxMessage, message.id)
+    assert (stored.status, stored.attempts) == (MailStatus.PENDING, 1)
+    assert stored.next_attempt_at == clock.now() + dt.timedelta(minutes=1)
+    assert "ConnectionRefusedError" in stored.last_error
+    assert mail.deliver(down) == (0, 0)  # not due yet
+    clock.advance(dt.timedelta(minutes=1))
+    assert mail.deliver(down) == (0, 1)
+    assert db.session.get(OutboxMessage, message.id).next_attempt_at == clock.now() + dt.timedelta(minutes=2)
+
+
+def test_message_fails_for_good_after_the_last_attempt(app: Any, clock: Any) -> None:
+    message = queue_one()
+    down = SmtpSettings(host="127.0.0.1", port=free_port(), security="none")
+    for _attempt in range(mail.MAX_ATTEMPTS):
+        mail.deliver(down)
+        clock.advance(dt.timedelta(hours=6))
+    stored = db.session.get(OutboxMessage, message.id)
+    assert (stored.status, stored.attempts) == (MailStatus.FAILED, mail.MAX_ATTEMPTS)
+
+
+def test_claimed_message_is_not_claimed_again_until_its_lease_ends(app: Any, clock: Any) -> None:
+    """A worker that crashed after claiming leaves the message to be sent again, once, after the lease."""
+    message = queue_one()
+    assert [m.id for m in mail.claim(10)] == [message.id]
+    assert mail.claim(10) == []
+    clock.advance(mail.LEASE + dt.timedelta(seconds=1))
+    assert [m.id for m in mail.claim(10)] == [message.id]
+
+
+@pytest.mark.postgres
+def test_two_workers_never_claim_the_same_message(app: Any) -> None:
+    ids = {queue_one(recipient=f"p{n}@example.org").id for n in range(40)}
+
+    def claim() -> list[int]:
+        return [m.id for m in mail.claim(25)]
+
+    first, second = run_at_once(app, [claim, claim])
+    assert not isinstance(first, Exception) and not isinstance(second, Exception)
+    assert set(first).isdisjoint(second)
+    assert set(first) | set(second) == ids
+
+
+def test_deliver_mail_command_sends_the_outbox(app: Any, smtp_server: Any) -> None:
+    inbox, settings = smtp_server
+    queue_one()
+    app.config.update(
+        FELLOWSHIP_SMTP_HOST=settings.host,
+        FELLOWSHIP_SMTP_PORT=settings.port,
+        FELLOWSHIP_SMTP_SECURITY="none",
+    )
+    try:
+        result = app.test_cli_runner().invoke(args=["fellowship", "deliver-mail", "--once"])
+    finally:
+        app.config.update(FELLOWSHIP_SMTP_HOST="")
+    assert (result.exit_code, result.output) == (0, "sent 1, failed 0\n")
+    assert len(inbox.received) == 1
+
+
+def test_deliver_mail_command_refuses_without_smtp(app: Any) -> None:
+    result = app.test_cli_runner().invoke(args=["fellowship", "deliver-mail", "--once"])
+    assert result.exit_code == 1
+    assert "FELLOWSHIP_SMTP_HOST is not set" in result.output
+
+
+def test_outbox_page_shows_messages_to_admins(world: Any, client_as: Any) -> None:
+    message = queue_one(subject="Your invitation", body_text="Open https://fellowship.test/invitations/abc")
+    admin = client_as("admin")
+    assert "Your invitation" in admin.get("/admin/outbox").get_data(as_text=True)
+    body = admin.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+    assert 'href="https://fellowship.test/invitations/abc"' in body
