@@ -67,6 +67,9 @@ class Fellowship:
 
         app.register_blueprint(self._root_blueprint(), url_prefix=self.url_prefix or None)
         if self.standalone:
+            from fellowship.core.security import add_headers
+
+            app.after_request(add_headers)  # also on pages no blueprint matched (404, 405)
             app.context_processor(_template_context)
             for code in ERROR_CODES:
                 app.register_error_handler(code, _error_page)

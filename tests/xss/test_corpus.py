@@ -136,3 +136,40 @@ def test_xss_roster_import_lines(world: World, client_as: Any) -> None:
         check_response(response, payload)
     page = facilitator.get(f"/cohorts/{world.cohort.id}").get_data(as_text=True)
     assert [p for p in PAYLOADS if script_problems(page, p)] == []
+
+
+def test_xss_profile_name(world: World, client_as: Any) -> None:
+    client = client_as("fellow")
+    for payload in PAYLOADS:
+        response = client.post(
+            "/profile", data={"name": payload, "organization_id": "0", "locale": "", "timezone": "UTC"}
+        )
+        check_response(response, payload)
+        for url in ("/profile", f"/cohorts/{world.cohort.id}", "/"):
+            check(client, url, payload)
+
+
+def test_xss_invitation_acceptance_name(world: World, client_as: Any, app: Any) -> None:
+    from tests.mailbox import link_path, messages
+
+    facilitator = client_as("facilitator")
+    for number, payload in enumerate(PAYLOADS):
+        facilitator.post(
+            f"/cohorts/{world.cohort.id}/members/new",
+            data={
+                "name": payload,
+                "email": f"invitee{number}@example.org",
+                "role": "fellow",
+                "joined_on": "2024-01-18",
+                "send_invitations": "y",
+            },
+        )
+        [message] = messages("invitation", f"invitee{number}@example.org")
+        assert script_problems(message.body_html or "", payload) == []
+        path = link_path(message, "/invitations/")
+        invitee = app.test_client()
+        check(invitee, path, payload)
+        response = invitee.post(path, data={"name": payload, "password": "short", "confirm": "short"})
+        check_response(response, payload)
+    page = facilitator.get(f"/cohorts/{world.cohort.id}/invitations").get_data(as_text=True)
+    assert [p for p in PAYLOADS if script_problems(page, p)] == []

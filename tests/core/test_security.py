@@ -1,0 +1,155 @@
+"""Headers, proxies, rate limits and the security log."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+
+from fellowship import create_app
+from fellowship.core.logs import JsonFormatter
+from fellowship.extensions import db
+from tests import factories as f
+from tests.clients import Client
+from tests.conftest import World
+
+
+def test_security_headers_on_every_fellowship_page(client: Any, app: Any) -> None:
+    response = client.get("/sign-in")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_hsts_only_over_https(client: Any, app: Any) -> None:
+    response = client.get("/sign-in", base_url="https://fellowship.test")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_error_pages_carry_the_headers_too(client: Any, app: Any) -> None:
+    assert client.get("/no/such/page").headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture
+def proxied_app(app: Any, tmp_path: Any) -> Any:
+    proxied = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": "y" * 40,
+            "FELLOWSHIP_TRUSTED_PROXIES": 1,
+            "FELLOWSHIP_RATELIMIT_SIGN_IN": "2 per minute",
+        }
+    )
+    proxied.instance_path = str(tmp_path)
+    proxied.test_client_class = Client
+    yield proxied
+    with proxied.app_context():
+        db.engine.dispose()
+
+
+def test_trusted_proxy_headers_decide_scheme_and_client_address(proxied_app: Any) -> None:
+    client = proxied_app.test_client()
+    secure = client.get("/sign-in", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" in secure.headers
+    # Rate limits count per client address as told by the proxy, not per proxy.
+    for _attempt in range(2):
+        client.post(
+            "/sign-in",
+            data={"email": "a@example.org", "password": "x"},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
+    assert client.post("/sign-in", data={}, headers={"X-Forwarded-For": "203.0.113.7"}).status_code == 429
+    assert client.post("/sign-in", data={}, headers={"X-Forwarded-For": "203.0.113.8"}).status_code == 400
+
+
+def test_untrusted_forwarded_headers_are_ignored(client: Any, app: Any) -> None:
+    response = client.get("/sign-in", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_sign_in_is_rate_limited_per_address(world: World, app: Any) -> None:
+    client = app.test_client()
+    statuses = [
+        client.post("/sign-in", data={"email": f"guess{n}@example.org", "password": "wrong"}).status_code
+        for n in range(11)
+    ]
+    assert statuses == [401] * 10 + [429]
+    page = client.post(
+        "/sign-in", data={"email": "x@example.org", "password": "y"}, headers={"Accept-Language": "es"}
+    )
+    assert page.status_code == 429
+    assert '<html lang="es" dir="ltr">' in page.get_data(as_text=True)
+
+
+def test_failed_sign_ins_are_limited_per_account(world: World, app: Any) -> None:
+    email = world.users["fellow"].email
+    statuses = [
+        app.test_client().post("/sign-in", data={"email": email, "password": "wrong"}).status_code
+        for _ in range(6)
+    ]
+    assert statuses == [401] * 5 + [429]
+
+
+def test_password_reset_requests_are_rate_limited(world: World, app: Any) -> None:
+    client = app.test_client()
+    statuses = [
+        client.post("/password/forgot", data={"email": "a@example.org"}).status_code for _ in range(6)
+    ]
+    assert statuses == [302] * 5 + [429]
+
+
+def test_invitation_links_are_rate_limited(client: Any, app: Any) -> None:
+    statuses = [client.post(f"/invitations/guess{n}").status_code for n in range(21)]
+    assert statuses == [404] * 20 + [429]
+
+
+def test_forms_for_anonymous_visitors_need_csrf(client: Any, app: Any) -> None:
+    assert client.post("/password/forgot", data={"email": "a@example.org"}, csrf=False).status_code == 400
+    assert client.post("/language", data={"locale": "es"}, csrf=False).status_code == 400
+
+
+def records(caplog: Any) -> list[dict[str, Any]]:
+    return [json.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "fellowship.security"]
+
+
+def test_sign_ins_are_logged_without_secrets(world: World, app: Any, caplog: Any) -> None:
+    caplog.set_level(logging.INFO, logger="fellowship.security")
+    client = app.test_client()
+    email = world.users["fellow"].email
+    client.post("/sign-in", data={"email": email, "password": "wrong password here"})
+    client.post("/sign-in", data={"email": email, "password": f.PASSWORD})
+    logged = records(caplog)
+    assert [(r["event"], r.get("user_id")) for r in logged] == [
+        ("sign_in_failed", None),
+        ("sign_in", world.users["fellow"].id),
+    ]
+    assert logged[1]["ip"] == "127.0.0.1" and logged[1]["path"] == "/sign-in"
+    text = json.dumps(logged)
+    with client.session_transaction() as session:
+        sid = session["sid"]
+    for secret in ("wrong password here", f.PASSWORD, sid):
+        assert secret not in text
+
+
+def test_refused_access_is_logged(world: World, client_as: Any, caplog: Any) -> None:
+    caplog.set_level(logging.INFO, logger="fellowship.security")
+    client_as("fellow").get("/admin/users")
+    assert [(r["event"], r["user_id"], r["status"], r["path"]) for r in records(caplog)] == [
+        ("access_denied", world.users["fellow"].id, 403, "/admin/users")
+    ]
+
+
+def test_invitations_and_password_changes_are_logged(world: World, client_as: Any, caplog: Any) -> None:
+    caplog.set_level(logging.INFO, logger="fellowship.security")
+    client_as("admin").post(f"/admin/users/{world.users['observer'].id}/invite")
+    new = "another quiet lighthouse"
+    client_as("fellow").post(
+        "/profile/password", data={"current": f.PASSWORD, "password": new, "confirm": new}
+    )
+    assert [r["event"] for r in records(caplog)] == ["invitation_sent", "password_changed"]
