@@ -124,9 +124,8 @@ def test_invitation_is_written_in_the_inviters_language_for_a_new_person(
 ) -> None:
     invite_new_person(client_as("facilitator"), world, **{"Accept-Language": "es"})
     [message] = messages("invitation")
-    assert message.locale == "es"
-    assert message.subject != "Your invitation to Fellowship"
-    assert "Fatima Facilitator" in message.body_text
+    assert (message.locale, message.subject) == ("es", "Tu invitación a Fellowship")
+    assert "Fatima Facilitator te invita a Fellowship 2024 en Fellowship." in message.body_text
 
 
 def test_invitation_uses_the_recipients_saved_language(world: World, client_as: Any) -> None:
