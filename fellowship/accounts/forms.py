@@ -66,7 +66,18 @@ def _locale_choices() -> list[tuple[str, str]]:
     ]
 
 
-class UserForm(FlaskForm):
+class OrganizationChoices:
+    """For forms with an ``organization_id`` select: 0 stands for "no organisation"."""
+
+    organization_id: SelectField
+
+    def set_organization_choices(self, organizations: list[tuple[int, str]]) -> None:
+        self.organization_id.choices = [SelectChoice(0, _l("No organisation"))] + [
+            SelectChoice(value, label) for value, label in organizations
+        ]
+
+
+class UserForm(OrganizationChoices, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     email = EmailField(
         _l("Email address"),
@@ -87,11 +98,6 @@ class UserForm(FlaskForm):
         validators=[Optional(), password_rules],
         render_kw={"autocomplete": "new-password"},
     )
-
-    def set_organization_choices(self, organizations: list[tuple[int, str]]) -> None:
-        self.organization_id.choices = [SelectChoice(0, _l("No organisation"))] + [
-            SelectChoice(value, label) for value, label in organizations
-        ]
 
 
 def new_password_field(label: object) -> PasswordField:
@@ -131,7 +137,7 @@ class AcceptInviteForm(FlaskForm):
     confirm = confirm_field()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(OrganizationChoices, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     organization_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
     locale = SelectField(_l("Language"), choices=_locale_choices, default="")
@@ -139,11 +145,6 @@ class ProfileForm(FlaskForm):
         _l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name]
     )
     email_notifications = BooleanField(_l("Send me email notifications (reminders and news of my cohorts)"))
-
-    def set_organization_choices(self, organizations: list[tuple[int, str]]) -> None:
-        self.organization_id.choices = [SelectChoice(0, _l("No organisation"))] + [
-            SelectChoice(value, label) for value, label in organizations
-        ]
 
 
 class ChangePasswordForm(FlaskForm):
