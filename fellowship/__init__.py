@@ -140,7 +140,7 @@ class Fellowship:
             return redirect(url_for("fellowship.accounts.sign_in", next=request.full_path.rstrip("?")))
 
     def _root_blueprint(self) -> Blueprint:
-        from fellowship import accounts, programs
+        from fellowship import accounts, attendance, events, programs
         from fellowship.core.security import add_headers
 
         root = Blueprint(
@@ -152,6 +152,8 @@ class Fellowship:
         )
         root.register_blueprint(accounts.bp)
         root.register_blueprint(programs.bp)
+        root.register_blueprint(events.bp)
+        root.register_blueprint(attendance.bp)
 
         root.before_request(_expire_idle_session)
 

@@ -87,6 +87,7 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict[str,
             ENV_PREFIX + "RATELIMIT_ACCOUNT", "5 per minute; 20 per hour"
         ),
         "FELLOWSHIP_RATELIMIT_TOKEN": env.get(ENV_PREFIX + "RATELIMIT_TOKEN", "20 per minute; 100 per hour"),
+        "FELLOWSHIP_RATELIMIT_CHECKIN": env.get(ENV_PREFIX + "RATELIMIT_CHECKIN", "10 per minute"),
         "FELLOWSHIP_SMTP_HOST": env.get(ENV_PREFIX + "SMTP_HOST", ""),
         "FELLOWSHIP_SMTP_PORT": int(env.get(ENV_PREFIX + "SMTP_PORT", "587")),
         "FELLOWSHIP_SMTP_USERNAME": env.get(ENV_PREFIX + "SMTP_USERNAME", ""),

@@ -17,7 +17,10 @@ from itsdangerous import URLSafeSerializer
 
 from fellowship.accounts import services
 from fellowship.accounts.models import Organization, User
+from fellowship.attendance import services as attendance
 from fellowship.core import mail
+from fellowship.events import services as events
+from fellowship.events.enums import EventKind
 from fellowship.extensions import db
 from fellowship.programs.models import Cohort, Program
 from tests.conftest import ROLES, World
@@ -27,6 +30,7 @@ SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 ADMIN = frozenset({"admin"})
 COHORT_READERS = frozenset({"fellow", "observer", "facilitator", "admin"})
 COHORT_MANAGERS = frozenset({"facilitator", "admin"})
+INVITED = frozenset({"fellow", "observer", "facilitator"})  # every member is invited; the admin is not
 GET_POST = frozenset({"GET", "POST"})
 POST_ONLY = frozenset({"POST"})
 
@@ -90,6 +94,36 @@ ROUTES: dict[str, Route] = {
     "fellowship.programs.invitation_revoke": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id", "invitation_id"), methods=POST_ONLY
     ),
+    "fellowship.events.cohort_events": Route(COHORT_READERS, scoped=True, params=("cohort_id",)),
+    "fellowship.events.event_new": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
+    ),
+    "fellowship.events.event": Route(COHORT_READERS, scoped=True, params=("event_id",)),
+    "fellowship.events.event_edit": Route(
+        COHORT_MANAGERS, scoped=True, params=("event_id",), methods=GET_POST
+    ),
+    "fellowship.events.event_cancel": Route(
+        COHORT_MANAGERS, scoped=True, params=("event_id",), methods=POST_ONLY
+    ),
+    "fellowship.events.agenda": Route(COHORT_MANAGERS, scoped=True, params=("event_id",), methods=GET_POST),
+    "fellowship.events.guests": Route(COHORT_MANAGERS, scoped=True, params=("event_id",), methods=GET_POST),
+    "fellowship.events.rsvp": Route(INVITED, scoped=True, params=("event_id",), methods=POST_ONLY),
+    "fellowship.events.guest_rsvp": Route(PUBLIC, params=("token=guest_token",), methods=GET_POST),
+    "fellowship.attendance.grid": Route(COHORT_MANAGERS, scoped=True, params=("event_id",), methods=GET_POST),
+    "fellowship.attendance.all_present": Route(
+        COHORT_MANAGERS, scoped=True, params=("event_id",), methods=POST_ONLY
+    ),
+    "fellowship.attendance.apologies": Route(INVITED, scoped=True, params=("event_id",), methods=GET_POST),
+    "fellowship.attendance.check_in": Route(
+        COHORT_READERS, scoped=True, params=("event_id",), methods=GET_POST
+    ),
+    "fellowship.attendance.checkin_open": Route(
+        COHORT_MANAGERS, scoped=True, params=("event_id",), methods=POST_ONLY
+    ),
+    "fellowship.attendance.checkin_close": Route(
+        COHORT_MANAGERS, scoped=True, params=("event_id",), methods=POST_ONLY
+    ),
+    "fellowship.attendance.checkin_qr": Route(COHORT_MANAGERS, scoped=True, params=("event_id",)),
     "fellowship.programs.roster_import": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
@@ -104,6 +138,20 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         world.users["observer"], dt.timedelta(days=14), world.users["admin"], world.cohort.id, "observer"
     )
     message = mail.queue("test", fellow.email, "Subject", "Body")
+    event = events.create_event(
+        world.cohort,
+        events.EventFields(
+            kind=EventKind.WEBINAR,
+            title="Business model canvas",
+            description="",
+            starts_at=dt.datetime(2024, 2, 15, 18, tzinfo=dt.UTC),
+            ends_at=dt.datetime(2024, 2, 15, 19, 30, tzinfo=dt.UTC),
+            timezone="America/Chicago",
+        ),
+        world.users["admin"].id,
+    )
+    [(_guest, guest_token)] = events.add_guests(event, [("Gail Guest", "gail@example.org")])
+    attendance.open_checkin(event, 30, 10)
     db.session.commit()
     return {
         "reset_token": reset_token,
@@ -113,6 +161,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         ),
         "message_id": message.id,
         "invitation_id": invitation.id,
+        "event_id": event.id,
+        "guest_token": guest_token,
         "filename": "css/fellowship.css",
         "user_id": world.users["fellow"].id,
         "org_id": world.organization.id,

@@ -54,10 +54,21 @@ def record(
     """Add an audit entry for ``subject`` (a mapped object with an ``id``)."""
     if subject.id is None:
         db.session.flush()
+    return record_for(actor_id, type(subject).__tablename__, subject.id, action, changes)
+
+
+def record_for(
+    actor_id: int | None,
+    subject_type: str,
+    subject_id: int,
+    action: str,
+    changes: dict[str, list[Any]] | None = None,
+) -> AuditEntry:
+    """Add an audit entry for a subject named by its table and id."""
     entry = AuditEntry(
         actor_id=actor_id,
-        subject_type=type(subject).__tablename__,
-        subject_id=subject.id,
+        subject_type=subject_type,
+        subject_id=subject_id,
         action=action,
         changes=changes or {},
     )

@@ -1,7 +1,7 @@
-"""Registry of panels shown on the cohort page.
+"""Registry of panels shown on pages that gather several domains (the cohort page, the event page).
 
-Higher domains (events, curriculum, awards ...) register a panel here at import time of their package, so
-``programs`` renders them without importing those domains.
+Higher domains (events, attendance, curriculum, awards ...) register a panel here when their views module
+is imported, so the page's own domain renders them without importing the domains that build on it.
 """
 
 from __future__ import annotations
@@ -21,16 +21,39 @@ class CohortPanel:
     panel. It must issue a fixed number of queries, whatever the cohort's size."""
 
 
-_cohort_panels: dict[str, CohortPanel] = {}
+EventPanel = CohortPanel
+"""Same shape; its context callable is called with (event, user)."""
+
+_panels: dict[str, dict[str, CohortPanel]] = {"cohort": {}, "event": {}}
 
 
 def register_cohort_panel(panel: CohortPanel) -> None:
-    _cohort_panels[panel.name] = panel
+    _panels["cohort"][panel.name] = panel
 
 
 def unregister_cohort_panel(name: str) -> None:
-    _cohort_panels.pop(name, None)
+    _panels["cohort"].pop(name, None)
 
 
 def cohort_panels() -> list[CohortPanel]:
-    return sorted(_cohort_panels.values(), key=lambda p: (p.order, p.name))
+    return sorted(_panels["cohort"].values(), key=lambda p: (p.order, p.name))
+
+
+def register_event_panel(panel: CohortPanel) -> None:
+    _panels["event"][panel.name] = panel
+
+
+def event_panels() -> list[CohortPanel]:
+    return sorted(_panels["event"].values(), key=lambda p: (p.order, p.name))
+
+
+def render_context(
+    panels: list[CohortPanel], subject: Any, user: Any
+) -> list[tuple[CohortPanel, dict[str, Any]]]:
+    """The panels to show for ``subject``, each with its template data."""
+    shown = []
+    for panel in panels:
+        data = panel.context(subject, user)
+        if data is not None:
+            shown.append((panel, data))
+    return shown

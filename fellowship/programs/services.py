@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from fellowship.accounts import services as accounts
 from fellowship.accounts.models import Organization, User
 from fellowship.accounts.queries import organization_by_name, user_by_email
-from fellowship.core import audit
+from fellowship.core import audit, signals
 from fellowship.extensions import db
 from fellowship.programs.enums import ProgramKind, Role
 from fellowship.programs.models import Cohort, Membership, Program
@@ -55,11 +55,13 @@ def add_member(
         changes = audit.diff(existing, {"role": role, "left_on": None})
         existing.role, existing.left_on = role, None
         audit.record(actor_id, existing, "rejoined", changes)
+        signals.member_added.send(cohort, membership=existing)
         return existing
     member = Membership(cohort=cohort, user=user, role=role, joined_on=joined_on)
     db.session.add(member)
     db.session.flush()
     audit.record(actor_id, member, "added", {"role": [None, role.value]})
+    signals.member_added.send(cohort, membership=member)
     return member
 
 

@@ -21,10 +21,11 @@ from fellowship.accounts.queries import user_by_email
 from fellowship.core import audit, clock, personal_data
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.markdown import render as render_markdown
-from fellowship.core.panels import cohort_panels
+from fellowship.core.panels import cohort_panels, render_context
 from fellowship.core.permissions import admin_required, is_admin, require
 from fellowship.extensions import db
 from fellowship.programs import queries, roster, services
+from fellowship.programs.access import can_manage, cohort_for
 from fellowship.programs.enums import PARTICIPANT_LABEL, PROGRAM_KIND_LABELS, ROLE_LABELS, ProgramKind, Role
 from fellowship.programs.forms import CohortForm, MemberForm, MembershipForm, ProgramForm, RosterImportForm
 from fellowship.programs.models import Cohort, Membership, Program
@@ -40,20 +41,6 @@ def _labels() -> dict[str, object]:
         return ROLE_LABELS[role]
 
     return {"kind_labels": PROGRAM_KIND_LABELS, "role_label": role_label}
-
-
-def _cohort_for(cohort_id: int, manage: bool = False) -> tuple[Cohort, Role | None]:
-    """The cohort and the user's role in it; 404 for people outside it, 403 if they may not manage it."""
-    cohort = db.get_or_404(Cohort, cohort_id)
-    role = None if is_admin(current_user) else db.session.scalar(queries.role_in(current_user, cohort.id))
-    require(is_admin(current_user) or role is not None, hide=True)
-    if manage:
-        require(is_admin(current_user) or role is Role.FACILITATOR)
-    return cohort, role
-
-
-def _can_manage(role: Role | None) -> bool:
-    return is_admin(current_user) or role is Role.FACILITATOR
 
 
 @bp.route("/")
@@ -143,17 +130,13 @@ def cohort_new(program_id: int) -> str | Response:
 @bp.route("/cohorts/<int:cohort_id>")
 @login_required
 def cohort(cohort_id: int) -> str:
-    cohort, role = _cohort_for(cohort_id)
+    cohort, role = cohort_for(cohort_id)
     members = db.session.scalars(queries.roster(cohort.id)).all()
     today = clock.today(cohort.timezone)
     current = [m for m in members if m.is_current(today)]
     fellows = [m for m in current if m.role is Role.FELLOW]
     organizations = {m.user.organization_id for m in fellows if m.user.organization_id is not None}
-    panels = []
-    for panel in cohort_panels():
-        context = panel.context(cohort, current_user)
-        if context is not None:
-            panels.append((panel, context))
+    panels = render_context(cohort_panels(), cohort, current_user)
     orgs = ngettext("%(num)d organisation", "%(num)d organisations", len(organizations))
     if cohort.program.kind is ProgramKind.ERG_ACADEMY:
         summary = ngettext(
@@ -167,7 +150,7 @@ def cohort(cohort_id: int) -> str:
         "programs/cohort.html",
         cohort=cohort,
         role=role,
-        can_manage=_can_manage(role),
+        can_manage=can_manage(role),
         current=current,
         former=[m for m in members if not m.is_current(today)],
         summary=summary,
@@ -178,7 +161,7 @@ def cohort(cohort_id: int) -> str:
 @bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
 @login_required
 def cohort_edit(cohort_id: int) -> str | Response:
-    cohort, _role = _cohort_for(cohort_id, manage=True)
+    cohort, _role = cohort_for(cohort_id, manage=True)
     form = CohortForm(obj=cohort)
     if form.validate_on_submit():
         changes = audit.diff(
@@ -207,7 +190,7 @@ def cohort_edit(cohort_id: int) -> str | Response:
 @bp.route("/cohorts/<int:cohort_id>/members/new", methods=["GET", "POST"])
 @login_required
 def member_new(cohort_id: int) -> str | Response:
-    cohort, _role = _cohort_for(cohort_id, manage=True)
+    cohort, _role = cohort_for(cohort_id, manage=True)
     form = MemberForm(joined_on=_default_joined_on(cohort))
     if form.validate_on_submit():
         user = db.session.scalar(user_by_email(form.email.data or ""))
@@ -236,7 +219,7 @@ def member_new(cohort_id: int) -> str | Response:
 @bp.route("/cohorts/<int:cohort_id>/members/<int:member_id>", methods=["GET", "POST"])
 @login_required
 def member_edit(cohort_id: int, member_id: int) -> str | Response:
-    cohort, _role = _cohort_for(cohort_id, manage=True)
+    cohort, _role = cohort_for(cohort_id, manage=True)
     member = db.session.scalar(
         sa.select(Membership).where(Membership.id == member_id, Membership.cohort_id == cohort.id)
     )
@@ -271,7 +254,7 @@ def member_edit(cohort_id: int, member_id: int) -> str | Response:
 @bp.route("/cohorts/<int:cohort_id>/members/import", methods=["GET", "POST"])
 @login_required
 def roster_import(cohort_id: int) -> str | Response:
-    cohort, _role = _cohort_for(cohort_id, manage=True)
+    cohort, _role = cohort_for(cohort_id, manage=True)
     form = RosterImportForm(joined_on=_default_joined_on(cohort))
     line_errors: list[roster.LineError] = []
     if form.validate_on_submit():
@@ -350,7 +333,7 @@ def _default_joined_on(cohort: Cohort) -> dt.date:
 @bp.route("/cohorts/<int:cohort_id>/invitations")
 @login_required
 def invitations(cohort_id: int) -> str:
-    cohort, _role = _cohort_for(cohort_id, manage=True)
+    cohort, _role = cohort_for(cohort_id, manage=True)
     rows = db.session.scalars(
         sa.select(AccountInvite)
         .join(AccountInvite.user)
@@ -385,7 +368,7 @@ def _invitation_for(cohort: Cohort, invitation_id: int) -> AccountInvite:
 @bp.route("/cohorts/<int:cohort_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
 @login_required
 def invitation_resend(cohort_id: int, invitation_id: int) -> Response:
-    cohort, _role = _cohort_for(cohort_id, manage=True)
+    cohort, _role = cohort_for(cohort_id, manage=True)
     invitation = _invitation_for(cohort, invitation_id)
     try:
         emails.resend_invitation(invitation, cohort.name)
@@ -400,7 +383,7 @@ def invitation_resend(cohort_id: int, invitation_id: int) -> Response:
 @bp.route("/cohorts/<int:cohort_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @login_required
 def invitation_revoke(cohort_id: int, invitation_id: int) -> Response:
-    cohort, _role = _cohort_for(cohort_id, manage=True)
+    cohort, _role = cohort_for(cohort_id, manage=True)
     invitation = _invitation_for(cohort, invitation_id)
     accounts.revoke_invite(invitation)
     db.session.commit()

@@ -1,0 +1,228 @@
+"""Taking attendance, apologies in advance, and self check-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import segno
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from fellowship.attendance import services
+from fellowship.attendance.enums import STATUS_LABELS, Status
+from fellowship.attendance.forms import ApologiesForm, CheckinForm, CheckinWindowForm
+from fellowship.attendance.models import AttendanceRecord
+from fellowship.core import clock, panels
+from fellowship.core.forms import ActionForm, form_status
+from fellowship.core.permissions import require
+from fellowship.events.queries import invitation_of
+from fellowship.events.views import event_for
+from fellowship.extensions import db, limiter
+from fellowship.programs.access import can_manage, cohort_role
+from fellowship.programs.enums import Role
+
+bp = Blueprint("attendance", __name__, template_folder="templates")
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return {"status_labels": STATUS_LABELS, "statuses": list(Status)}
+
+
+def _parse_cells(form: Any, event_days: list[dt.date]) -> list[services.CellChange]:
+    """Read the grid's fields: s-<invitation>-<day> (status), n-… (note), os-… / on-… (what was shown)."""
+    cells = []
+    for key in form:
+        if not key.startswith("s-"):
+            continue
+        try:
+            _prefix, invitation_id, day_text = key.split("-", 2)
+            day = dt.date.fromisoformat(day_text)
+            cell = f"{invitation_id}-{day_text}"
+            cells.append(
+                services.CellChange(
+                    invitation_id=int(invitation_id),
+                    day=day,
+                    status=Status(form[key]) if form[key] else None,
+                    note=(form.get(f"n-{cell}") or "").strip()[:500],
+                    seen_status=Status(form[f"os-{cell}"]) if form.get(f"os-{cell}") else None,
+                    seen_note=(form.get(f"on-{cell}") or "").strip()[:500],
+                )
+            )
+        except (ValueError, KeyError) as error:
+            raise services.AttendanceError(_("The attendance form was changed or is incomplete.")) from error
+    return cells
+
+
+@bp.route("/events/<int:event_id>/attendance", methods=["GET", "POST"])
+@login_required
+def grid(event_id: int) -> str | Response | tuple[str, int]:
+    event, _role = event_for(event_id, manage=True)
+    form = ActionForm()
+    conflicts: list[services.Cell] = []
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            result = services.save_grid(event, _parse_cells(request.form, event.days()), current_user.id)
+        except services.AttendanceError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            status = 422
+        else:
+            db.session.commit()
+            conflicts = result.conflicts
+            if conflicts:
+                flash(
+                    ngettext(
+                        "%(num)d cell was changed by someone else meanwhile; it shows their value.",
+                        "%(num)d cells were changed by someone else meanwhile; they show their values.",
+                        len(conflicts),
+                    ),
+                    "error",
+                )
+                status = 409
+            else:
+                flash(ngettext("%(num)d change saved.", "%(num)d changes saved.", result.changed), "success")
+                return redirect(url_for(".grid", event_id=event.id))
+    return render_template(
+        "attendance/grid.html",
+        event=event,
+        grid=services.load_grid(event),
+        form=form,
+        conflicts=set(conflicts),
+        window_form=CheckinWindowForm(formdata=None),
+        now=clock.now(),
+    ), status
+
+
+@bp.route("/events/<int:event_id>/attendance/all-present", methods=["POST"])
+@login_required
+def all_present(event_id: int) -> Response:
+    event, _role = event_for(event_id, manage=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = services.mark_all_present(event, current_user.id)
+    db.session.commit()
+    flash(ngettext("%(num)d cell marked present.", "%(num)d cells marked present.", count), "success")
+    return redirect(url_for(".grid", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/apologies", methods=["GET", "POST"])
+@login_required
+def apologies(event_id: int) -> str | Response | tuple[str, int]:
+    event, _role = event_for(event_id)
+    invitation = db.session.scalar(invitation_of(current_user, event.id))
+    require(invitation is not None)
+    assert invitation is not None
+    form = ApologiesForm()
+    if form.validate_on_submit():
+        try:
+            services.send_apologies(invitation, form.reason.data or "", current_user.id)
+        except services.AttendanceError as error:
+            form.reason.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Thank you for letting us know. You are excused."), "success")
+            return redirect(url_for("fellowship.events.event", event_id=event.id))
+    return render_template("attendance/apologies.html", event=event, form=form), form_status(form)
+
+
+def _checkin_key() -> str:
+    user_id = current_user.get_id() if current_user.is_authenticated else request.remote_addr
+    return f"checkin|{user_id}"
+
+
+@bp.route("/events/<int:event_id>/check-in", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    lambda: current_app.config["FELLOWSHIP_RATELIMIT_CHECKIN"], key_func=_checkin_key, methods=["POST"]
+)
+def check_in(event_id: int) -> str | Response | tuple[str, int]:
+    event, _role = event_for(event_id)
+    form = CheckinForm(code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        invitation = db.session.scalar(invitation_of(current_user, event.id))
+        try:
+            result = services.check_in(event, invitation, form.code.data or "")
+        except services.AttendanceError as error:
+            form.code.errors.append(str(error))
+        else:
+            db.session.commit()
+            if result is Status.LATE:
+                flash(_("You are checked in (late). Welcome!"), "success")
+            else:
+                flash(_("You are checked in. Welcome!"), "success")
+            return redirect(url_for("fellowship.events.event", event_id=event.id))
+    return render_template("attendance/check_in.html", event=event, form=form), form_status(form)
+
+
+@bp.route("/events/<int:event_id>/check-in/open", methods=["POST"])
+@login_required
+def checkin_open(event_id: int) -> Response | tuple[str, int]:
+    event, _role = event_for(event_id, manage=True)
+    form = CheckinWindowForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.open_checkin(event, form.minutes.data or 30, form.grace.data or 0)
+    db.session.commit()
+    return redirect(url_for(".grid", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/check-in/close", methods=["POST"])
+@login_required
+def checkin_close(event_id: int) -> Response:
+    event, _role = event_for(event_id, manage=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.close_checkin(event)
+    db.session.commit()
+    return redirect(url_for(".grid", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/check-in/qr.svg")
+@login_required
+def checkin_qr(event_id: int) -> Response:
+    event, _role = event_for(event_id, manage=True)
+    if not event.checkin_open(clock.now()):
+        abort(404)
+    link = url_for(".check_in", event_id=event.id, code=event.checkin_code, _external=True)
+    svg = segno.make(link, error="m").svg_inline(scale=6, title=_("Check-in link"))
+    response = current_app.response_class(svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _event_panel(event: Any, user: Any) -> dict[str, Any] | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    role = cohort_role(event.cohort)
+    manage = can_manage(role)
+    grid = services.load_grid(event) if manage or role is Role.OBSERVER else None
+    mine = db.session.scalar(invitation_of(user, event.id))
+    my_records = []
+    if mine is not None:
+        my_records = db.session.scalars(
+            sa.select(AttendanceRecord)
+            .where(AttendanceRecord.invitation_id == mine.id)
+            .order_by(AttendanceRecord.day)
+        ).all()
+    now = clock.now()
+    return {
+        "event": event,
+        "manage": manage,
+        "figures": services.figures(grid) if grid else None,
+        "mine": mine,
+        "my_records": my_records,
+        "can_apologise": mine is not None and now < event.starts_at and event.cancelled_at is None,
+        "checkin_open": mine is not None and event.checkin_open(now),
+    }
+
+
+panels.register_event_panel(panels.EventPanel("attendance", "attendance/panel.html", 10, _event_panel))

@@ -1,0 +1,293 @@
+"""Events of a cohort: scheduling, agenda, guests, answers (RSVP)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from fellowship.core import clock, panels, personal_data
+from fellowship.core.forms import ActionForm, form_status
+from fellowship.core.markdown import render as render_markdown
+from fellowship.core.permissions import require
+from fellowship.core.web import safe_next
+from fellowship.events import queries, services
+from fellowship.events.enums import EVENT_KIND_LABELS, RSVP_LABELS, EventKind, Rsvp
+from fellowship.events.forms import AgendaForm, AgendaTemplateForm, EventForm, GuestsForm, RsvpForm
+from fellowship.events.models import Event, EventInvitation
+from fellowship.extensions import db
+from fellowship.programs.access import can_manage, cohort_for, require_cohort
+from fellowship.programs.enums import Role
+
+bp = Blueprint("events", __name__, template_folder="templates")
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return {
+        "kind_labels": EVENT_KIND_LABELS,
+        "rsvp_labels": RSVP_LABELS,
+        "local_time": services.to_local,
+    }
+
+
+def event_for(event_id: int, manage: bool = False) -> tuple[Event, Role | None]:
+    event = db.get_or_404(Event, event_id)
+    return event, require_cohort(event.cohort, manage)
+
+
+def _fields(form: EventForm) -> services.EventFields:
+    timezone = form.timezone.data or "UTC"
+    return services.EventFields(
+        kind=EventKind(form.kind.data),
+        title=form.title.data or "",
+        description=form.description.data or "",
+        starts_at=services.to_utc(form.starts_at.data, timezone),
+        ends_at=services.to_utc(form.ends_at.data, timezone),
+        timezone=timezone,
+        venue=form.venue.data or "",
+        online_link=form.online_link.data or "",
+        capacity=form.capacity.data,
+        speakers=form.speakers.data or "",
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/events")
+@login_required
+def cohort_events(cohort_id: int) -> str:
+    cohort, role = cohort_for(cohort_id)
+    events = db.session.scalars(queries.cohort_events(cohort.id).limit(500)).all()
+    return render_template(
+        "events/list.html", cohort=cohort, events=events, can_manage=can_manage(role), now=clock.now()
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/events/new", methods=["GET", "POST"])
+@login_required
+def event_new(cohort_id: int) -> str | Response:
+    cohort, _role = cohort_for(cohort_id, manage=True)
+    form = EventForm(timezone=cohort.timezone)
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(cohort, _fields(form), current_user.id)
+        except services.EventError as error:
+            form.starts_at.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Saved %(name)s.", name=event.title), "success")
+            return redirect(url_for(".event", event_id=event.id))
+    return render_template("events/form.html", form=form, cohort=cohort, event=None), form_status(form)
+
+
+@bp.route("/events/<int:event_id>")
+@login_required
+def event(event_id: int) -> str:
+    event, role = event_for(event_id)
+    mine = db.session.scalar(queries.invitation_of(current_user, event.id))
+    return render_template(
+        "events/event.html",
+        event=event,
+        role=role,
+        can_manage=can_manage(role),
+        mine=mine,
+        panels=panels.render_context(panels.event_panels(), event, current_user),
+        description=render_markdown(event.description),
+        rsvp_form=RsvpForm(formdata=None, answer=mine.rsvp.value if mine and mine.rsvp else None),
+        action_form=ActionForm(),
+        now=clock.now(),
+    )
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def event_edit(event_id: int) -> str | Response:
+    event, _role = event_for(event_id, manage=True)
+    form = EventForm(
+        obj=event,
+        data={
+            "starts_at": services.to_local(event.starts_at, event.timezone),
+            "ends_at": services.to_local(event.ends_at, event.timezone),
+            "kind": event.kind.value,
+        },
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_event(event, _fields(form), current_user.id)
+        except services.EventError as error:
+            form.starts_at.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Saved %(name)s.", name=event.title), "success")
+            return redirect(url_for(".event", event_id=event.id))
+    return render_template("events/form.html", form=form, cohort=event.cohort, event=event), form_status(form)
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["POST"])
+@login_required
+def event_cancel(event_id: int) -> Response:
+    event, _role = event_for(event_id, manage=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_event(event, current_user.id)
+    except services.EventError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The event is cancelled."), "success")
+    return redirect(url_for(".event", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/agenda", methods=["GET", "POST"])
+@login_required
+def agenda(event_id: int) -> str | Response:
+    event, _role = event_for(event_id, manage=True)
+    template_form = AgendaTemplateForm(prefix="template")
+    if request.method == "POST" and "template-template" in request.form:
+        if template_form.validate_on_submit():
+            services.apply_template(event, template_form.template.data or "")
+            db.session.commit()
+            flash(_("The agenda was filled from the template. Adjust it as you need."), "success")
+            return redirect(url_for(".agenda", event_id=event.id))
+        abort(400)
+    form = AgendaForm()
+    if request.method == "GET":
+        for item in event.agenda:
+            form.items.append_entry(
+                {
+                    "starts_at": services.to_local(item.starts_at, event.timezone)
+                    if item.starts_at
+                    else None,
+                    "title": item.title,
+                    "notes": item.notes,
+                }
+            )
+        for _blank in range(3):
+            form.items.append_entry()
+    elif form.validate_on_submit():
+        try:
+            items = [
+                (
+                    services.to_utc(entry.starts_at.data, event.timezone) if entry.starts_at.data else None,
+                    entry.title.data or "",
+                    entry.notes.data or "",
+                )
+                for entry in form.items
+                if entry.title.data
+            ]
+        except services.EventError as error:
+            flash(str(error), "error")
+        else:
+            services.replace_agenda(
+                event, sorted(items, key=lambda i: (i[0] is None, i[0] or event.starts_at))
+            )
+            db.session.commit()
+            flash(_("The agenda is saved."), "success")
+            return redirect(url_for(".event", event_id=event.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("events/agenda.html", event=event, form=form, template_form=template_form), status
+
+
+@bp.route("/events/<int:event_id>/guests", methods=["GET", "POST"])
+@login_required
+def guests(event_id: int) -> str | Response:
+    event, _role = event_for(event_id, manage=True)
+    form = GuestsForm()
+    line_errors: list[tuple[int, str]] = []
+    if form.validate_on_submit():
+        parsed, line_errors = services.parse_guests(form.guests.data or "")
+        if not line_errors:
+            added = services.add_guests(event, parsed)
+            db.session.commit()
+            flash(
+                ngettext("%(num)d guest was invited.", "%(num)d guests were invited.", len(added)), "success"
+            )
+            return redirect(url_for(".guests", event_id=event.id))
+    listed = db.session.scalars(
+        sa.select(EventInvitation)
+        .where(EventInvitation.event_id == event.id, EventInvitation.user_id.is_(None))
+        .order_by(sa.func.lower(EventInvitation.name))
+    ).all()
+    status = 400 if (form.errors or line_errors) else 200
+    return render_template(
+        "events/guests.html", event=event, form=form, line_errors=line_errors, guests=listed
+    ), status
+
+
+def _answer(invitation: EventInvitation, form: RsvpForm) -> None:
+    try:
+        services.set_rsvp(invitation, Rsvp(form.answer.data))
+    except services.EventError as error:
+        flash(str(error), "error")
+        return
+    db.session.commit()
+    if invitation.waitlisted:
+        flash(_("The event is full: you are on the waitlist and will move up if a place frees."), "info")
+    else:
+        flash(_("Your answer is saved."), "success")
+
+
+@bp.route("/events/<int:event_id>/rsvp", methods=["POST"])
+@login_required
+def rsvp(event_id: int) -> Response:
+    event, _role = event_for(event_id)
+    invitation = db.session.scalar(queries.invitation_of(current_user, event.id))
+    require(invitation is not None)
+    assert invitation is not None
+    form = RsvpForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _answer(invitation, form)
+    return redirect(safe_next(form.next.data) or url_for(".event", event_id=event.id))
+
+
+@bp.route("/rsvp/<token>", methods=["GET", "POST"])
+def guest_rsvp(token: str) -> str | Response | tuple[str, int]:
+    invitation = services.guest_invitation(token)
+    if invitation is None:
+        abort(404)
+    form = RsvpForm(answer=invitation.rsvp.value if invitation.rsvp else None)
+    if form.validate_on_submit():
+        _answer(invitation, form)
+        return redirect(url_for(".guest_rsvp", token=token))
+    return render_template(
+        "events/guest_rsvp.html",
+        invitation=invitation,
+        event=invitation.event,
+        form=form,
+        description=render_markdown(invitation.event.description),
+    ), form_status(form)
+
+
+def _events_panel(cohort: Any, user: Any) -> dict[str, Any]:
+    now = clock.now()
+    upcoming = db.session.scalars(
+        queries.cohort_events(cohort.id).where(Event.ends_at > now, Event.cancelled_at.is_(None)).limit(5)
+    ).all()
+    past_count = db.session.scalar(
+        sa.select(sa.func.count(Event.id)).where(Event.cohort_id == cohort.id, Event.ends_at <= now)
+    )
+    return {"cohort": cohort, "upcoming": upcoming, "past_count": past_count or 0}
+
+
+panels.register_cohort_panel(panels.CohortPanel("events", "events/panel.html", 10, _events_panel))
+
+
+def _my_events(user: Any) -> list[dict[str, Any]]:
+    rows = db.session.execute(queries.user_events(user.id)).all()
+    return [
+        {
+            "event": event.title,
+            "starts_at": event.starts_at.isoformat(),
+            "answer": invitation.rsvp.value if invitation.rsvp else None,
+        }
+        for event, invitation in rows
+    ]
+
+
+personal_data.register("events", _my_events)
