@@ -91,3 +91,15 @@ def format_datetime_in(value: dt.datetime | None, tz: str | None, fmt: str = "me
 
 def format_date_range(start: dt.date, end: dt.date) -> str:
     return babel_dates.format_interval(start, end, "yMMMd", locale=get_locale())
+
+
+def format_when(value: dt.datetime | None, tz: str | None) -> str:
+    """A long, friendly date with a short time ("Thursday, February 15, 2024 at 12:00 PM") in ``tz``."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(tz) if tz and is_timezone(tz) else ZoneInfo("UTC")
+    locale = get_locale()
+    local = value.astimezone(zone)
+    day = babel_dates.format_date(local.date(), "full", locale=locale)
+    time = babel_dates.format_time(local, "short", tzinfo=zone, locale=locale)
+    return str(babel_dates.get_datetime_format("long", locale=locale)).replace("{1}", day).replace("{0}", time)

@@ -221,10 +221,11 @@ def set_rsvp(invitation: EventInvitation, answer: Rsvp) -> EventInvitation | Non
         sa.select(Event.id).where(Event.id == event.id).with_for_update()
     )  # one answer at a time
     had_place = invitation.rsvp is Rsvp.YES and not invitation.waitlisted
+    taken = confirmed_count(event) if event.capacity is not None else 0  # counted before this answer changes
     invitation.rsvp, invitation.rsvp_at = answer, clock.now()
     if answer is Rsvp.YES:
         if not had_place:
-            invitation.waitlisted = event.capacity is not None and confirmed_count(event) >= event.capacity
+            invitation.waitlisted = event.capacity is not None and taken >= event.capacity
         return None
     invitation.waitlisted = False
     db.session.flush()
