@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 
 from fellowship.attendance.enums import ATTENDED, Status
 from fellowship.attendance.models import AttendanceRecord
-from fellowship.core import audit, clock
+from fellowship.core import clock
+from fellowship.core.audit import AuditEntry
 from fellowship.events.models import Event, EventInvitation
 from fellowship.events.queries import invitees
 from fellowship.extensions import db
@@ -107,7 +108,7 @@ def save_grid(event: Event, cells: list[CellChange], actor_id: int) -> SaveResul
         if cell.day not in valid_days:
             raise AttendanceError(_l("A day in the form is not a day of this event."))
     result = SaveResult()
-    now = clock.now()
+    batch = _Batch(actor_id)
     for cell in cells:
         key = (cell.invitation_id, cell.day)
         record = grid.records.get(key)
@@ -118,57 +119,74 @@ def save_grid(event: Event, cells: list[CellChange], actor_id: int) -> SaveResul
         if current != (cell.seen_status, cell.seen_note):
             result.conflicts.append(key)
             continue
-        _write(record, key, cell.status, cell.note, actor_id, now)
+        batch.write(record, key, cell.status, cell.note)
         result.changed += 1
-    db.session.flush()
+    batch.flush()
     return result
 
 
-def _write(
-    record: AttendanceRecord | None,
-    key: Cell,
-    status: Status | None,
-    note: str,
-    actor_id: int | None,
-    now: dt.datetime,
-) -> None:
-    old = [record.status.value if record else None, record.note if record else ""]
-    if status is None:
-        if record is not None:
-            db.session.delete(record)
-    elif record is None:
-        record = AttendanceRecord(
-            invitation_id=key[0],
-            day=key[1],
-            status=status,
-            note=note,
-            recorded_by_id=actor_id,
-            recorded_at=now,
+class _Batch:
+    """Changes to attendance gathered over a whole grid and written in a fixed number of statements."""
+
+    def __init__(self, actor_id: int | None) -> None:
+        self.actor_id = actor_id
+        self.now = clock.now()
+        self.new_records: list[dict[str, object]] = []
+        self.audit_rows: list[dict[str, object]] = []
+
+    def write(self, record: AttendanceRecord | None, key: Cell, status: Status | None, note: str) -> None:
+        old = [record.status.value if record else None, record.note if record else ""]
+        if status is None:
+            if record is not None:
+                db.session.delete(record)
+        elif record is None:
+            self.new_records.append(
+                {
+                    "invitation_id": key[0],
+                    "day": key[1],
+                    "status": status,
+                    "note": note,
+                    "recorded_by_id": self.actor_id,
+                    "recorded_at": self.now,
+                }
+            )
+        else:
+            record.status, record.note = status, note
+            record.recorded_by_id, record.recorded_at = self.actor_id, self.now
+        changes = {"status": [old[0], status.value if status else None]}
+        if note != old[1]:
+            changes["note"] = [old[1], note]
+        # Attendance history hangs off the invitation: one history per person per event, all days together.
+        self.audit_rows.append(
+            {
+                "at": self.now,
+                "actor_id": self.actor_id,
+                "subject_type": "event_invitations",
+                "subject_id": key[0],
+                "action": f"attendance {key[1].isoformat()}",
+                "changes": changes,
+            }
         )
-        db.session.add(record)
+
+    def flush(self) -> None:
         db.session.flush()
-    else:
-        record.status, record.note, record.recorded_by_id, record.recorded_at = status, note, actor_id, now
-    changes = {"status": [old[0], status.value if status else None]}
-    if note != old[1]:
-        changes["note"] = [old[1], note]
-    # Attendance history hangs off the invitation: one history per person per event, all days together.
-    audit.record_for(actor_id, "event_invitations", key[0], f"attendance {key[1].isoformat()}", changes)
+        if self.new_records:
+            db.session.execute(sa.insert(AttendanceRecord), self.new_records)
+        if self.audit_rows:
+            db.session.execute(sa.insert(AuditEntry), self.audit_rows)
 
 
 def mark_all_present(event: Event, actor_id: int) -> int:
     """Set "present" on every empty cell that counts; never overwrites a status already set."""
     _lock(event)
     grid = load_grid(event)
-    now = clock.now()
-    count = 0
+    batch = _Batch(actor_id)
     for invitation in grid.invitations:
         for day in grid.days:
             if (invitation.id, day) not in grid.records and grid.counts(invitation, day):
-                _write(None, (invitation.id, day), Status.PRESENT, "", actor_id, now)
-                count += 1
-    db.session.flush()
-    return count
+                batch.write(None, (invitation.id, day), Status.PRESENT, "")
+    batch.flush()
+    return len(batch.new_records)
 
 
 def send_apologies(invitation: EventInvitation, reason: str, actor_id: int) -> None:
@@ -182,12 +200,12 @@ def send_apologies(invitation: EventInvitation, reason: str, actor_id: int) -> N
             sa.select(AttendanceRecord).where(AttendanceRecord.invitation_id == invitation.id)
         )
     }
-    now = clock.now()
+    batch = _Batch(actor_id)
     for day in event.days():
         record = grid_records.get(day)
         if record is None or record.status is Status.EXCUSED:
-            _write(record, (invitation.id, day), Status.EXCUSED, reason, actor_id, now)
-    db.session.flush()
+            batch.write(record, (invitation.id, day), Status.EXCUSED, reason)
+    batch.flush()
 
 
 def open_checkin(event: Event, minutes: int, grace_minutes: int) -> str:
@@ -229,8 +247,9 @@ def check_in(event: Event, invitation: EventInvitation | None, code: str) -> Sta
     status = (
         Status.LATE if now > day_start + dt.timedelta(minutes=event.checkin_grace_minutes) else Status.PRESENT
     )
-    _write(record, (invitation.id, today), status, record.note if record else "", invitation.user_id, now)
-    db.session.flush()
+    batch = _Batch(invitation.user_id)
+    batch.write(record, (invitation.id, today), status, record.note if record else "")
+    batch.flush()
     return status
 
 

@@ -102,4 +102,6 @@ def format_when(value: dt.datetime | None, tz: str | None) -> str:
     local = value.astimezone(zone)
     day = babel_dates.format_date(local.date(), "full", locale=locale)
     time = babel_dates.format_time(local, "short", tzinfo=zone, locale=locale)
-    return str(babel_dates.get_datetime_format("long", locale=locale)).replace("{1}", day).replace("{0}", time)
+    return (
+        str(babel_dates.get_datetime_format("long", locale=locale)).replace("{1}", day).replace("{0}", time)
+    )

@@ -67,7 +67,7 @@ def test_event_at_a_time_that_does_not_exist_is_refused(world: World, client_as:
 
 def test_event_page_shows_times_in_the_events_zone(world: World, client_as: Any, event: Any) -> None:
     body = client_as("fellow").get(f"/events/{event.id}").get_data(as_text=True)
-    assert "Thursday, February 15, 2024, 12:00\u202fPM <span class=\"muted\">(America/Chicago)</span>" in body
+    assert 'Thursday, February 15, 2024, 12:00\u202fPM <span class="muted">(America/Chicago)</span>' in body
 
 
 def test_someone_who_joins_later_is_invited_to_upcoming_events(

@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from fellowship.attendance.models import AttendanceRecord
+from fellowship.core.audit import AuditEntry
+from fellowship.events.models import EventInvitation
+from fellowship.extensions import db
+from fellowship.programs.enums import Role
+from tests import factories as f
+from tests.attendance.conftest import make_event
+from tests.conftest import World
+
+DAY = "2024-02-15"
+
+
+def invitation(event: Any, user: Any) -> EventInvitation:
+    return db.session.scalar(
+        sa.select(EventInvitation).where(
+            EventInvitation.event_id == event.id, EventInvitation.user_id == user.id
+        )
+    )
+
+
+def cell(
+    inv: EventInvitation, status: str, note: str = "", seen: str = "", seen_note: str = "", day: str = DAY
+) -> dict[str, str]:
+    key = f"{inv.id}-{day}"
+    return {f"s-{key}": status, f"n-{key}": note, f"os-{key}": seen, f"on-{key}": seen_note}
+
+
+def statuses(event: Any) -> dict[str, str]:
+    rows = db.session.execute(
+        sa.select(EventInvitation.name, AttendanceRecord.status)
+        .join(AttendanceRecord.invitation)
+        .where(EventInvitation.event_id == event.id)
+    ).all()
+    return {name: status.value for name, status in rows}
+
+
+def test_grid_saves_every_cell_in_one_request_with_audit(world: World, client_as: Any, event: Any) -> None:
+    fellow, observer = invitation(event, world.users["fellow"]), invitation(event, world.users["observer"])
+    data = {**cell(fellow, "present"), **cell(observer, "late", "traffic")}
+    response = client_as("facilitator").post(f"/events/{event.id}/attendance", data=data)
+    assert response.status_code == 302
+    assert statuses(event) == {"Fiona Fellow": "present", "Oscar Observer": "late"}
+    entries = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.subject_type == "event_invitations")
+        .order_by(AuditEntry.subject_id)
+    ).all()
+    assert [(e.subject_id, e.actor_id, e.action, e.changes) for e in entries] == [
+        (fellow.id, world.users["facilitator"].id, f"attendance {DAY}", {"status": [None, "present"]}),
+        (
+            observer.id,
+            world.users["facilitator"].id,
+            f"attendance {DAY}",
+            {"status": [None, "late"], "note": ["", "traffic"]},
+        ),
+    ]
+
+
+def test_correction_is_audited_old_to_new(world: World, client_as: Any, event: Any) -> None:
+    fellow = invitation(event, world.users["fellow"])
+    client = client_as("facilitator")
+    client.post(f"/events/{event.id}/attendance", data=cell(fellow, "absent"))
+    client.post(f"/events/{event.id}/attendance", data=cell(fellow, "excused", "doctor", seen="absent"))
+    last = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert last.changes == {"status": ["absent", "excused"], "note": ["", "doctor"]}
+
+
+def test_someone_elses_change_is_reported_not_overwritten(world: World, client_as: Any, event: Any) -> None:
+    fellow = invitation(event, world.users["fellow"])
+    client_as("admin").post(f"/events/{event.id}/attendance", data=cell(fellow, "present"))
+    # The facilitator loaded the grid before that save: the cell was empty for them.
+    response = client_as("facilitator").post(f"/events/{event.id}/attendance", data=cell(fellow, "absent"))
+    assert response.status_code == 409
+    assert 'class="conflict"' in response.get_data(as_text=True)
+    assert statuses(event) == {"Fiona Fellow": "present"}
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.subject_type == "event_invitations")
+        )
+        == 1
+    )
+
+
+def test_tampered_grid_saves_nothing(world: World, client_as: Any, event: Any) -> None:
+    other_event = make_event(world, title="Another event")
+    fellow = invitation(event, world.users["fellow"])
+    stranger = invitation(other_event, world.users["fellow"])
+    client = client_as("facilitator")
+    for bad in (
+        {**cell(fellow, "present"), **cell(stranger, "present")},  # someone not invited to this event
+        {**cell(fellow, "present"), **cell(fellow, "present", day="2024-02-16")},  # a day outside the event
+        cell(fellow, "teleported"),  # an unknown status
+        {f"s-{fellow.id}-not-a-date": "present"},
+    ):
+        response = client.post(f"/events/{event.id}/attendance", data=bad)
+        assert response.status_code == 422
+    assert statuses(event) == {}
+    assert statuses(other_event) == {}
+
+
+def test_mark_all_present_keeps_an_excusal_given_in_advance(world: World, client_as: Any, event: Any) -> None:
+    client_as("fellow").post(f"/events/{event.id}/apologies", data={"reason": "Family matter"})
+    response = client_as("facilitator").post(f"/events/{event.id}/attendance/all-present")
+    assert response.status_code == 302
+    assert statuses(event) == {
+        "Fiona Fellow": "excused",
+        "Oscar Observer": "present",
+        "Fatima Facilitator": "present",
+    }
+
+
+def test_apologies_only_before_the_event_starts(world: World, client_as: Any, event: Any, clock: Any) -> None:
+    clock.set_time(event.starts_at + dt.timedelta(minutes=1))
+    response = client_as("fellow").post(f"/events/{event.id}/apologies", data={"reason": "Too late"})
+    assert response.status_code == 400
+    assert "only be sent before the event starts" in response.get_data(as_text=True)
+    assert statuses(event) == {}
+
+
+def test_days_before_joining_do_not_count(world: World, client_as: Any, event: Any) -> None:
+    late = f.MembershipFactory(
+        cohort=world.cohort, user=f.UserFactory(name="Lena Late"), joined_on=dt.date(2024, 2, 20)
+    )
+    from fellowship.events import services
+
+    services.invite_members(event)
+    db.session.commit()
+    client = client_as("facilitator")
+    assert "not yet a member" in client.get(f"/events/{event.id}/attendance").get_data(as_text=True)
+    client.post(f"/events/{event.id}/attendance/all-present")
+    assert late.user.name == "Lena Late"
+    assert "Lena Late" not in statuses(event)
+
+
+def test_self_check_in_present_then_late_then_unchanged(
+    world: World, client_as: Any, event: Any, clock: Any
+) -> None:
+    clock.set_time(event.starts_at - dt.timedelta(minutes=5))
+    facilitator = client_as("facilitator")
+    facilitator.post(f"/events/{event.id}/check-in/open", data={"minutes": "60", "grace": "10"})
+    code = db.session.get(type(event), event.id).checkin_code
+    assert facilitator.get(f"/events/{event.id}/check-in/qr.svg").mimetype == "image/svg+xml"
+    fellow = client_as("fellow")
+    assert fellow.post(f"/events/{event.id}/check-in", data={"code": code.lower()}).status_code == 302
+    clock.set_time(event.starts_at + dt.timedelta(minutes=15))
+    observer = client_as("observer")
+    observer.post(f"/events/{event.id}/check-in", data={"code": code})
+    fellow.post(f"/events/{event.id}/check-in", data={"code": code})  # a second check-in changes nothing
+    assert statuses(event) == {"Fiona Fellow": "present", "Oscar Observer": "late"}
+
+
+def test_check_in_is_refused_with_clear_messages(
+    world: World, client_as: Any, event: Any, clock: Any
+) -> None:
+    clock.set_time(event.starts_at)
+    fellow = client_as("fellow")
+    closed = fellow.post(f"/events/{event.id}/check-in", data={"code": "ABCDEF"})
+    assert "Check-in is not open" in closed.get_data(as_text=True)
+    client_as("facilitator").post(f"/events/{event.id}/check-in/open", data={"minutes": "30", "grace": "10"})
+    wrong = fellow.post(f"/events/{event.id}/check-in", data={"code": "WRONG1"})
+    assert wrong.status_code == 400 and "That code is not right" in wrong.get_data(as_text=True)
+    code = db.session.get(type(event), event.id).checkin_code
+    admin = client_as("admin").post(f"/events/{event.id}/check-in", data={"code": code})
+    assert "You are not invited to this event." in admin.get_data(as_text=True)
+    clock.advance(dt.timedelta(minutes=31))
+    late = fellow.post(f"/events/{event.id}/check-in", data={"code": code})
+    assert "Check-in is not open" in late.get_data(as_text=True)
+    assert statuses(event) == {}
+
+
+def test_check_in_attempts_are_rate_limited_per_person(
+    world: World, client_as: Any, event: Any, clock: Any
+) -> None:
+    clock.set_time(event.starts_at)
+    client_as("facilitator").post(f"/events/{event.id}/check-in/open", data={"minutes": "30", "grace": "10"})
+    fellow = client_as("fellow")
+    codes = [
+        fellow.post(f"/events/{event.id}/check-in", data={"code": "WRONG1"}).status_code for _ in range(11)
+    ]
+    assert codes == [400] * 10 + [429]
+
+
+def test_event_figures_count_fellows_and_guests(world: World, client_as: Any, event: Any) -> None:
+    from fellowship.events import services
+
+    services.add_guests(event, [(f"Guest {n}", f"guest{n}@example.org") for n in range(3)])
+    second = f.MembershipFactory(cohort=world.cohort, role=Role.FELLOW)
+    services.invite_members(event)
+    db.session.commit()
+    fellow, other = invitation(event, world.users["fellow"]), invitation(event, second.user)
+    guest = db.session.scalar(sa.select(EventInvitation).where(EventInvitation.email == "guest0@example.org"))
+    client = client_as("facilitator")
+    client.post(
+        f"/events/{event.id}/attendance",
+        data={**cell(fellow, "present"), **cell(other, "excused"), **cell(guest, "present")},
+    )
+    body = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert '<li id="fellows-figure">1 of 2 fellows attended; 1 excused</li>' in body
+    assert '<li id="guests-figure">1 of 3 guests attended</li>' in body
+    assert '<li id="invited-figure">2 of 7 invited attended</li>' in body
+
+
+def test_fellow_sees_only_their_own_attendance(world: World, client_as: Any, event: Any) -> None:
+    client_as("facilitator").post(f"/events/{event.id}/attendance/all-present")
+    body = client_as("fellow").get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Your attendance:" in body
+    assert "fellows attended" not in body
+    assert client_as("fellow").get(f"/events/{event.id}/attendance").status_code == 403
+
+
+def test_grid_save_query_count_does_not_grow_with_invitees(
+    world: World, client_as: Any, count_queries: Any
+) -> None:
+    counts = []
+    client = client_as("facilitator")
+    for size in (5, 40):
+        cohort = f.CohortFactory()
+        f.MembershipFactory(cohort=cohort, user=world.users["facilitator"], role=Role.FACILITATOR)
+        for _ in range(size):
+            f.MembershipFactory(cohort=cohort)
+        world_event = make_event(world, title=f"Event {size}")
+        world_event.cohort = cohort
+        db.session.query(EventInvitation).filter(EventInvitation.event_id == world_event.id).delete()
+        db.session.commit()
+        from fellowship.events import services
+
+        services.invite_members(world_event)
+        db.session.commit()
+        invitations = db.session.scalars(
+            sa.select(EventInvitation).where(EventInvitation.event_id == world_event.id)
+        ).all()
+        data: dict[str, str] = {}
+        for inv in invitations:
+            data.update(cell(inv, "present"))
+        url = f"/events/{world_event.id}/attendance"
+        with count_queries() as counter:
+            response = client.post(url, data=data)
+        assert response.status_code == 302
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
