@@ -7,17 +7,23 @@ Later capabilities extend ``load`` with their own parts of the story.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 
 from fellowship.accounts import services as accounts
 from fellowship.accounts.enums import OrganizationKind
 from fellowship.accounts.models import Organization, User
+from fellowship.attendance import services as attendance
+from fellowship.attendance.enums import Status
 from fellowship.core import clock
+from fellowship.events import services as events
+from fellowship.events.enums import EventKind
+from fellowship.events.models import Event
 from fellowship.extensions import db
 from fellowship.programs import services as programs
 from fellowship.programs.enums import ProgramKind, Role
-from fellowship.programs.models import Cohort, Program
+from fellowship.programs.models import Cohort, Membership, Program
 
 DEMO_PASSWORD = "fellowship-demo"  # noqa: S105 - printed for the demo; real accounts use invitations
 ADMIN_EMAIL = "admin@example.org"
@@ -94,6 +100,8 @@ def load() -> str | None:
     )
     fellowship = _fellowship_cohort(admin)
     academy = _academy_cohort(admin)
+    _fellowship_events(fellowship)
+    _academy_events(academy)
     return "\n".join(
         [
             "Demo data loaded:",
@@ -135,7 +143,7 @@ def _fellowship_cohort(admin: User) -> Cohort:
             _email(name), name, password=DEMO_PASSWORD, organization=host, timezone="America/Chicago"
         )
         programs.add_member(cohort, user, Role.FACILITATOR, cohort.starts_on, admin.id)
-    for index, (name, org_index) in enumerate(FELLOWS):
+    for name, org_index in FELLOWS:
         user = accounts.create_user(
             _email(name),
             name,
@@ -143,9 +151,7 @@ def _fellowship_cohort(admin: User) -> Cohort:
             organization=orgs[org_index],
             timezone="America/Chicago",
         )
-        # The last two fellows confirmed after the launch webinar (DOMAIN.md §1).
-        joined = cohort.starts_on if index < 11 else dt.date(2024, 1, 29)
-        programs.add_member(cohort, user, Role.FELLOW, joined, admin.id)
+        programs.add_member(cohort, user, Role.FELLOW, cohort.starts_on, admin.id)
     observer = accounts.create_user(
         "funder.observer@example.org", "Priya Funder", password=DEMO_PASSWORD, timezone="America/Chicago"
     )
@@ -191,3 +197,131 @@ def _academy_cohort(admin: User) -> Cohort:
         )
         programs.add_member(cohort, user, Role.FELLOW, cohort.starts_on, admin.id)
     return cohort
+
+
+# --- events and attendance (DOMAIN.md §6) ------------------------------------------------------------------
+
+
+def _local(cohort: Cohort, year: int, month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return events.to_utc(dt.datetime(year, month, day, hour, minute), cohort.timezone)
+
+
+def _event(
+    cohort: Cohort, kind: EventKind, title: str, starts: dt.datetime, ends: dt.datetime, **extra: Any
+) -> Event:
+    facilitator = _facilitator(cohort)
+    fields = events.EventFields(
+        kind=kind,
+        title=title,
+        description=extra.pop("description", ""),
+        starts_at=starts,
+        ends_at=ends,
+        timezone=cohort.timezone,
+        **extra,
+    )
+    return events.create_event(cohort, fields, facilitator.id)
+
+
+def _facilitator(cohort: Cohort) -> User:
+    return db.session.scalars(
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == cohort.id, Membership.role == Role.FACILITATOR)
+        .order_by(User.id)
+    ).first()
+
+
+def _take_attendance(event: Event, absent: int = 0, excused: int = 0, guests_present: int = 0) -> None:
+    """Everybody present but the last ``absent`` and ``excused`` fellows; guests: the first few present."""
+    facilitator = _facilitator(event.cohort)
+    grid = attendance.load_grid(event)
+    fellows = [i for i in grid.invitations if grid.roles.get(i.id) is Role.FELLOW]
+    excused_ids = {i.id for i in fellows[len(fellows) - excused :]} if excused else set()
+    absent_ids = (
+        {i.id for i in fellows[len(fellows) - excused - absent : len(fellows) - excused]} if absent else set()
+    )
+    guests = [i for i in grid.invitations if i.is_guest]
+    present_guests = {i.id for i in guests[:guests_present]}
+    cells = []
+    for invitation in grid.invitations:
+        for day in event.days():
+            if invitation.id in excused_ids:
+                status, note = Status.EXCUSED, "Apologies sent in advance"
+            elif invitation.id in absent_ids or (invitation.is_guest and invitation.id not in present_guests):
+                status, note = Status.ABSENT, ""
+            elif grid.roles.get(invitation.id) is Role.OBSERVER:
+                continue
+            else:
+                status, note = Status.PRESENT, ""
+            cells.append(attendance.CellChange(invitation.id, day, status, note, None, ""))
+    attendance.save_grid(event, cells, facilitator.id)
+
+
+def _fellowship_events(cohort: Cohort) -> None:
+    launch = _event(
+        cohort,
+        EventKind.WEBINAR,
+        "Launch webinar: what worker cooperatives are",
+        _local(cohort, 2024, 1, 18, 12),
+        _local(cohort, 2024, 1, 18, 13, 30),
+        description="Worker co-ops, common myths, and the roots of co-op development in community "
+        "organising and the solidarity economy.",
+        online_link="https://meet.example.org/launch",
+    )
+    _take_attendance(launch, excused=2)
+    office = _event(
+        cohort,
+        EventKind.OFFICE_HOURS,
+        "Office hours: impact-metrics templates",
+        _local(cohort, 2024, 1, 25, 11),
+        _local(cohort, 2024, 1, 25, 12),
+        online_link="https://meet.example.org/office-hours",
+    )
+    events.add_guests(office, [(f"Grantee {n + 1}", f"grantee{n + 1}@example.net") for n in range(31)])
+    _take_attendance(office, absent=5, guests_present=9)  # 47 invited, 19 attended
+    canvas = _event(
+        cohort,
+        EventKind.WEBINAR,
+        "Webinar: business model canvases",
+        _local(cohort, 2024, 2, 15, 12),
+        _local(cohort, 2024, 2, 15, 13, 30),
+        online_link="https://meet.example.org/canvas",
+    )
+    _take_attendance(canvas, absent=1)
+    workshop = _event(
+        cohort,
+        EventKind.WORKSHOP,
+        "In-person workshop: from roadmap to ecosystem",
+        _local(cohort, 2024, 3, 14, 9),
+        _local(cohort, 2024, 3, 16, 13),
+        venue="Community hall, 1200 W Example Ave, Chicago",
+        capacity=40,
+    )
+    events.apply_template(workshop, "fellowship_workshop")
+    _take_attendance(workshop, absent=1)
+
+
+ACADEMY_WORKSHOPS = [
+    (-75, "Finding a sponsor inside the organisation"),
+    (-45, "Building a business case for your network's project"),
+    (-15, "Designing with target groups"),
+    (5, "Building impact and sustainability"),
+    (35, "Measuring the effectiveness of social actions"),
+]
+
+
+def _academy_events(cohort: Cohort) -> None:
+    today = clock.today(cohort.timezone)
+    for offset, title in ACADEMY_WORKSHOPS:
+        day = today + dt.timedelta(days=offset)
+        event = _event(
+            cohort,
+            EventKind.WORKSHOP,
+            title,
+            _local(cohort, day.year, day.month, day.day, 16),
+            _local(cohort, day.year, day.month, day.day, 18, 30),
+            description="A workshop followed by a good-practice exchange session.",
+            venue="Warszawa, ul. Przykładowa 1",
+        )
+        if offset < 0:
+            _take_attendance(event, absent=2, excused=1)

@@ -1,0 +1,50 @@
+"""The demo follows the demo calendar: 13 fellows from 12 organisations, 11 of 13 at the launch webinar,
+47 invited and 19 attending the office hours, and it loads only once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from fellowship.attendance import services as attendance
+from fellowship.events.models import Event
+from fellowship.extensions import db
+from fellowship.programs.models import Program
+
+
+def figures(title: str) -> attendance.EventFigures:
+    event = db.session.scalar(sa.select(Event).where(Event.title.startswith(title)))
+    return attendance.figures(attendance.load_grid(event))
+
+
+def test_demo_loads_the_calendar_once(app: Any) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["fellowship", "demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin@example.org" in first.output
+    launch = figures("Launch webinar")
+    assert (launch.fellows, launch.fellows_attended, launch.fellows_excused) == (13, 11, 2)
+    office = figures("Office hours")
+    assert (office.invited, office.attended) == (47, 19)
+    assert (
+        len(
+            attendance.load_grid(
+                db.session.scalar(sa.select(Event).where(Event.title.startswith("In-person workshop")))
+            ).days
+        )
+        == 3
+    )
+    second = runner.invoke(args=["fellowship", "demo"])
+    assert second.output == "Demo data already present; nothing changed.\n"
+    assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 2
+
+
+def test_demo_cohort_page_says_thirteen_fellows_from_twelve_organisations(app: Any) -> None:
+    app.test_cli_runner().invoke(args=["fellowship", "demo"])
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "nadia.petrova@example.org", "password": "fellowship-demo"})
+    page = client.get("/").get_data(as_text=True)
+    cohort_link = page.split('href="/cohorts/')[1].split('"')[0]
+    body = client.get(f"/cohorts/{cohort_link}").get_data(as_text=True)
+    assert "13 fellows from 12 organisations" in body
