@@ -173,3 +173,60 @@ def test_xss_invitation_acceptance_name(world: World, client_as: Any, app: Any) 
         check_response(response, payload)
     page = facilitator.get(f"/cohorts/{world.cohort.id}/invitations").get_data(as_text=True)
     assert [p for p in PAYLOADS if script_problems(page, p)] == []
+
+
+def test_xss_event_fields_agenda_guests_and_notes(world: World, client_as: Any, app: Any) -> None:
+    import sqlalchemy as sa
+
+    from fellowship.events.models import Event, EventInvitation
+
+    facilitator = client_as("facilitator")
+    fellow = client_as("fellow")
+    for number, payload in enumerate(PAYLOADS):
+        response = facilitator.post(
+            f"/cohorts/{world.cohort.id}/events/new",
+            data={
+                "kind": "webinar",
+                "title": f"{payload} #{number}",
+                "starts_at": "2024-02-15T12:00",
+                "ends_at": "2024-02-15T13:00",
+                "timezone": "America/Chicago",
+                "venue": payload,
+                "speakers": payload,
+                "description": payload,
+                "online_link": "",
+            },
+        )
+        check_response(response, payload)
+        event = db.session.scalar(sa.select(Event).where(Event.title == f"{payload} #{number}".strip()))
+        assert event is not None, payload
+        facilitator.post(
+            f"/events/{event.id}/agenda",
+            data={"items-0-starts_at": "", "items-0-title": payload, "items-0-notes": payload},
+        )
+        response = facilitator.post(
+            f"/events/{event.id}/guests", data={"guests": f"{payload}, g{number}@example.org"}
+        )
+        check_response(response, payload)
+        check_response(fellow.post(f"/events/{event.id}/apologies", data={"reason": payload}), payload)
+        guest = db.session.scalar(
+            sa.select(EventInvitation).where(EventInvitation.email == f"g{number}@example.org")
+        )
+        if guest is not None:
+            key = f"{guest.id}-2024-02-15"
+            response = facilitator.post(
+                f"/events/{event.id}/attendance", data={f"s-{key}": "present", f"n-{key}": payload}
+            )
+            check_response(response, payload)
+        for url in (
+            f"/events/{event.id}",
+            f"/events/{event.id}/agenda",
+            f"/events/{event.id}/guests",
+            f"/events/{event.id}/attendance",
+            f"/events/{event.id}/edit",
+        ):
+            check(facilitator, url, payload)
+        check(fellow, f"/events/{event.id}", payload)
+    for url in (f"/cohorts/{world.cohort.id}/events", f"/cohorts/{world.cohort.id}"):
+        page = facilitator.get(url).get_data(as_text=True)
+        assert [p for p in PAYLOADS if script_problems(page, p)] == []
