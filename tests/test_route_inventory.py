@@ -30,7 +30,8 @@ SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 ADMIN = frozenset({"admin"})
 COHORT_READERS = frozenset({"fellow", "observer", "facilitator", "admin"})
 COHORT_MANAGERS = frozenset({"facilitator", "admin"})
-INVITED = frozenset({"fellow", "observer", "facilitator"})  # every member is invited; the admin is not
+INVITED = frozenset({"fellow", "observer", "facilitator"})
+REPORT_READERS = frozenset({"observer", "facilitator", "admin"})  # every member is invited; the admin is not
 GET_POST = frozenset({"GET", "POST"})
 POST_ONLY = frozenset({"POST"})
 
@@ -124,6 +125,10 @@ ROUTES: dict[str, Route] = {
         COHORT_MANAGERS, scoped=True, params=("event_id",), methods=POST_ONLY
     ),
     "fellowship.attendance.checkin_qr": Route(COHORT_MANAGERS, scoped=True, params=("event_id",)),
+    "fellowship.attendance.cohort_report": Route(COHORT_READERS, scoped=True, params=("cohort_id",)),
+    "fellowship.attendance.cohort_report_csv": Route(REPORT_READERS, scoped=True, params=("cohort_id",)),
+    "fellowship.attendance.organisations_csv": Route(REPORT_READERS, scoped=True, params=("cohort_id",)),
+    "fellowship.attendance.event_csv": Route(REPORT_READERS, scoped=True, params=("event_id",)),
     "fellowship.programs.roster_import": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),

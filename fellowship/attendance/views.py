@@ -13,17 +13,18 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from fellowship.attendance import services
+from fellowship.attendance import reports, services
 from fellowship.attendance.enums import STATUS_LABELS, Status
 from fellowship.attendance.forms import ApologiesForm, CheckinForm, CheckinWindowForm
 from fellowship.attendance.models import AttendanceRecord
 from fellowship.core import clock, panels
+from fellowship.core.csv_export import csv_response
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.permissions import require
 from fellowship.events.queries import invitation_of
 from fellowship.events.views import event_for
 from fellowship.extensions import db, limiter
-from fellowship.programs.access import can_manage, cohort_role
+from fellowship.programs.access import can_manage, cohort_for, cohort_role
 from fellowship.programs.enums import Role
 
 bp = Blueprint("attendance", __name__, template_folder="templates")
@@ -226,3 +227,113 @@ def _event_panel(event: Any, user: Any) -> dict[str, Any] | None:
 
 
 panels.register_event_panel(panels.EventPanel("attendance", "attendance/panel.html", 10, _event_panel))
+
+
+# --- reports -----------------------------------------------------------------------------------------------
+
+
+def _may_read_everyone(role: Role | None) -> bool:
+    return can_manage(role) or role is Role.OBSERVER
+
+
+@bp.route("/cohorts/<int:cohort_id>/attendance")
+@login_required
+def cohort_report(cohort_id: int) -> str:
+    cohort, role = cohort_for(cohort_id)
+    everyone = _may_read_everyone(role)
+    report = reports.cohort_report(cohort, clock.now(), None if everyone else current_user.id)
+    return render_template(
+        "attendance/cohort_report.html",
+        cohort=cohort,
+        report=report,
+        everyone=everyone,
+        flag=can_manage(role),
+        minimum=cohort.min_attendance_rate,
+    )
+
+
+def _rate(tally: reports.Tally) -> str:
+    return "" if tally.rate is None else f"{tally.rate * 100:.0f}"
+
+
+@bp.route("/cohorts/<int:cohort_id>/attendance.csv")
+@login_required
+def cohort_report_csv(cohort_id: int) -> Response:
+    cohort, role = cohort_for(cohort_id)
+    require(_may_read_everyone(role))
+    report = reports.cohort_report(cohort, clock.now())
+    header = [
+        _("Name"),
+        _("Organisation"),
+        *[e.title for e in report.events],
+        _("Attended"),
+        _("Excused"),
+        _("Absent"),
+        _("Attendance rate (percent)"),
+    ]
+    rows: list[list[object]] = [header]
+    for row in report.rows:
+        rows.append(
+            [
+                row.user.name,
+                row.user.organization.name if row.user.organization else "",
+                *[_mark(row.cells[e.id]) for e in report.events],
+                row.tally.attended,
+                row.tally.excused,
+                row.tally.absent,
+                _rate(row.tally),
+            ]
+        )
+    return csv_response(rows, f"attendance-cohort-{cohort.id}.csv")
+
+
+@bp.route("/cohorts/<int:cohort_id>/attendance/organisations.csv")
+@login_required
+def organisations_csv(cohort_id: int) -> Response:
+    cohort, role = cohort_for(cohort_id)
+    require(_may_read_everyone(role))
+    report = reports.cohort_report(cohort, clock.now())
+    rows: list[list[object]] = [
+        [
+            _("Organisation"),
+            _("Fellows"),
+            _("Attended"),
+            _("Excused"),
+            _("Absent"),
+            _("Attendance rate (percent)"),
+        ]
+    ]
+    for name, count, tally in report.organisations():
+        rows.append([name, count, tally.attended, tally.excused, tally.absent, _rate(tally)])
+    return csv_response(rows, f"attendance-organisations-{cohort.id}.csv")
+
+
+@bp.route("/events/<int:event_id>/attendance.csv")
+@login_required
+def event_csv(event_id: int) -> Response:
+    event, role = event_for(event_id)
+    require(_may_read_everyone(role))
+    grid = services.load_grid(event)
+    rows: list[list[object]] = [
+        [_("Name"), _("Email address"), _("Guest"), *[d.isoformat() for d in grid.days], _("Notes")]
+    ]
+    for invitation in grid.invitations:
+        records = [grid.records.get((invitation.id, day)) for day in grid.days]
+        rows.append(
+            [
+                invitation.name,
+                invitation.email,
+                _("yes") if invitation.is_guest else "",
+                *[STATUS_LABELS[r.status] if r else "" for r in records],
+                "; ".join(r.note for r in records if r and r.note),
+            ]
+        )
+    return csv_response(rows, f"attendance-event-{event.id}.csv")
+
+
+def _mark(cell: Status | None | str) -> str:
+    if cell == "":
+        return "–"
+    if cell is None:
+        return ""
+    return str(STATUS_LABELS[cell])  # type: ignore[index]

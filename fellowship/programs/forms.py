@@ -3,9 +3,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from fellowship.core.forms import strip, timezone_name
 from fellowship.core.i18n import timezone_choices
@@ -37,6 +37,11 @@ class CohortForm(FlaskForm):
     ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
     timezone = SelectField(
         _l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name]
+    )
+    min_attendance_rate = IntegerField(
+        _l("Minimum attendance rate (%)"),
+        description=_l("Fellows below it are flagged on the attendance report. Leave empty for none."),
+        validators=[Optional(), NumberRange(min=0, max=100)],
     )
 
     def validate_ends_on(self, field: DateField) -> None:

@@ -29,7 +29,10 @@ class Program(TimestampMixin, db.Model):
 
 class Cohort(TimestampMixin, db.Model):
     __tablename__ = "cohorts"
-    __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
+    __table_args__ = (
+        sa.CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
+        sa.CheckConstraint("min_attendance_rate BETWEEN 0 AND 100", name="rate_is_a_percentage"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"), index=True)
@@ -37,6 +40,8 @@ class Cohort(TimestampMixin, db.Model):
     starts_on: Mapped[dt.date] = mapped_column()
     ends_on: Mapped[dt.date] = mapped_column()
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    min_attendance_rate: Mapped[int | None] = mapped_column()
+    """Percent; fellows below it are flagged for the facilitators. None: no minimum."""
 
     program: Mapped[Program] = relationship(back_populates="cohorts", lazy="joined", innerjoin=True)
     memberships: Mapped[list[Membership]] = relationship(

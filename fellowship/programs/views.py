@@ -120,6 +120,7 @@ def cohort_new(program_id: int) -> str | Response:
         cohort = services.create_cohort(
             program, form.name.data or "", form.starts_on.data, form.ends_on.data, form.timezone.data or "UTC"
         )
+        cohort.min_attendance_rate = form.min_attendance_rate.data
         db.session.commit()
         flash(_("Saved %(name)s.", name=cohort.name), "success")
         return redirect(url_for(".cohort", cohort_id=cohort.id))
@@ -171,6 +172,7 @@ def cohort_edit(cohort_id: int) -> str | Response:
                 "starts_on": form.starts_on.data,
                 "ends_on": form.ends_on.data,
                 "timezone": form.timezone.data,
+                "min_attendance_rate": form.min_attendance_rate.data,
             },
         )
         form.populate_obj(cohort)

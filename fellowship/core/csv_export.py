@@ -1,0 +1,30 @@
+"""CSV downloads that open correctly in spreadsheet programs and cannot smuggle in formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Response, current_app
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> str:
+    """Text a spreadsheet shows as text: a leading ' before anything it would read as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> Response:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # UTF-8 byte-order mark: spreadsheet programs then read accents correctly
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    response = current_app.response_class(buffer.getvalue(), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

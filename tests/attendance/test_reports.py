@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+import sqlalchemy as sa
+
+from fellowship.core.csv_export import neutralise
+from fellowship.events import services
+from fellowship.events.models import EventInvitation
+from fellowship.extensions import db
+from fellowship.programs.enums import Role
+from fellowship.programs.models import Cohort
+from tests import factories as f
+from tests.attendance.conftest import make_event
+from tests.conftest import World
+
+
+def mark(client: Any, event: Any, user: Any, status: str, day: str) -> None:
+    inv = db.session.scalar(
+        sa.select(EventInvitation).where(
+            EventInvitation.event_id == event.id, EventInvitation.user_id == user.id
+        )
+    )
+    key = f"{inv.id}-{day}"
+    response = client.post(f"/events/{event.id}/attendance", data={f"s-{key}": status, f"os-{key}": ""})
+    assert response.status_code == 302
+
+
+def read_csv(response: Any) -> list[list[str]]:
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_neutralise_formula_cells() -> None:
+    assert [neutralise(v) for v in ("=SUM(A1)", "+1", "-2", "@cmd", "plain", 3, None)] == [
+        "'=SUM(A1)",
+        "'+1",
+        "'-2",
+        "'@cmd",
+        "plain",
+        "3",
+        "",
+    ]
+
+
+def test_cohort_matrix_rates_and_minimum_flag(world: World, client_as: Any, clock: Any) -> None:
+    clock.set_time(dt.datetime(2024, 3, 1, tzinfo=dt.UTC))
+    second = f.MembershipFactory(cohort=world.cohort, role=Role.FELLOW, user=f.UserFactory(name="Zed Second"))
+    first_event = make_event(
+        world,
+        title="Launch",
+        starts_at=dt.datetime(2024, 1, 18, 18, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2024, 1, 18, 19, tzinfo=dt.UTC),
+    )
+    second_event = make_event(world, title="Canvas")
+    facilitator = client_as("facilitator")
+    mark(facilitator, first_event, world.users["fellow"], "present", "2024-01-18")
+    mark(facilitator, first_event, second.user, "excused", "2024-01-18")
+    mark(facilitator, second_event, world.users["fellow"], "absent", "2024-02-15")
+    mark(facilitator, second_event, second.user, "late", "2024-02-15")
+    cohort = db.session.get(Cohort, world.cohort.id)
+    cohort.min_attendance_rate = 75
+    db.session.commit()
+    body = facilitator.get(f"/cohorts/{world.cohort.id}/attendance").get_data(as_text=True)
+    assert '<tr class="below-minimum">' in body  # Fiona: 1 of 2 days, 50 %
+    rows = read_csv(facilitator.get(f"/cohorts/{world.cohort.id}/attendance.csv"))
+    assert rows == [
+        [
+            "Name",
+            "Organisation",
+            "Launch",
+            "Canvas",
+            "Attended",
+            "Excused",
+            "Absent",
+            "Attendance rate (percent)",
+        ],
+        ["Fiona Fellow", "Northside Co-op", "Present", "Absent", "1", "0", "1", "50"],
+        ["Zed Second", second.user.organization.name, "Excused", "Present", "1", "1", "0", "100"],
+    ]
+
+
+def test_fellow_sees_only_their_own_row_and_no_csv(
+    world: World, client_as: Any, event: Any, clock: Any
+) -> None:
+    clock.set_time(dt.datetime(2024, 3, 1, tzinfo=dt.UTC))
+    other = f.MembershipFactory(
+        cohort=world.cohort, role=Role.FELLOW, user=f.UserFactory(name="Other Fellow")
+    )
+    client_as("facilitator").post(f"/events/{event.id}/attendance/all-present")
+    fellow = client_as("fellow")
+    body = fellow.get(f"/cohorts/{world.cohort.id}/attendance").get_data(as_text=True)
+    assert "Fiona Fellow" in body and other.user.name not in body
+    assert fellow.get(f"/cohorts/{world.cohort.id}/attendance.csv").status_code == 403
+
+
+def test_event_csv_lists_every_invitee_per_day_safely(world: World, client_as: Any, event: Any) -> None:
+    services.add_guests(event, [("=HYPERLINK(evil)", "guest@example.org")])
+    db.session.commit()
+    client_as("facilitator").post(f"/events/{event.id}/attendance/all-present")
+    rows = read_csv(client_as("observer").get(f"/events/{event.id}/attendance.csv"))
+    assert rows[0] == ["Name", "Email address", "Guest", "2024-02-15", "Notes"]
+    assert ["'=HYPERLINK(evil)", "guest@example.org", "yes", "Present", ""] in rows
+    assert len(rows) == 1 + 4
+
+
+def test_organisation_csv_groups_fellows(world: World, client_as: Any, event: Any, clock: Any) -> None:
+    clock.set_time(dt.datetime(2024, 3, 1, tzinfo=dt.UTC))
+    f.MembershipFactory(
+        cohort=world.cohort, role=Role.FELLOW, user=f.UserFactory(organization=world.organization)
+    )
+    services.invite_members(event)  # factories skip the signal that invites people who join later
+    db.session.commit()
+    client_as("facilitator").post(f"/events/{event.id}/attendance/all-present")
+    rows = read_csv(client_as("facilitator").get(f"/cohorts/{world.cohort.id}/attendance/organisations.csv"))
+    assert rows == [
+        ["Organisation", "Fellows", "Attended", "Excused", "Absent", "Attendance rate (percent)"],
+        ["Northside Co-op", "2", "2", "0", "0", "100"],
+    ]
+
+
+def test_cohort_report_query_count_does_not_grow(
+    world: World, client_as: Any, count_queries: Any, clock: Any
+) -> None:
+    clock.set_time(dt.datetime(2024, 3, 1, tzinfo=dt.UTC))
+    client = client_as("facilitator")
+    counts = []
+    for extra in (2, 20):
+        for _ in range(extra):
+            f.MembershipFactory(cohort=world.cohort, role=Role.FELLOW)
+        event = make_event(world, title=f"Event {extra}")
+        client.post(f"/events/{event.id}/attendance/all-present")
+        url = f"/cohorts/{world.cohort.id}/attendance"
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
