@@ -64,3 +64,18 @@ def deliver_mail(once: bool, batch: int, interval: float) -> None:
             return
         if not (sent or failed):
             time.sleep(interval)
+
+
+@group.command("dispatch")
+def dispatch() -> None:
+    """Queue the notifications that are due (event reminders, ...); safe to run from cron every minute."""
+    from flask import current_app
+
+    from fellowship.core import notifications
+
+    base = current_app.config.get("FELLOWSHIP_BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base):
+        for name, dispatcher in notifications.dispatchers():
+            count = dispatcher()
+            db.session.commit()
+            click.echo(f"{name}: {count}")

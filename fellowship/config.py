@@ -95,4 +95,5 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict[str,
         "FELLOWSHIP_SMTP_SECURITY": env.get(ENV_PREFIX + "SMTP_SECURITY", "starttls"),
         "FELLOWSHIP_MAIL_FROM": env.get(ENV_PREFIX + "MAIL_FROM", "Fellowship <fellowship@localhost>"),
         "FELLOWSHIP_BASE_URL": env.get(ENV_PREFIX + "BASE_URL", ""),
+        "FELLOWSHIP_REMINDER_HOURS": int(env.get(ENV_PREFIX + "REMINDER_HOURS", "24")),
     }

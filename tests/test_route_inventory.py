@@ -19,6 +19,7 @@ from fellowship.accounts import services
 from fellowship.accounts.models import Organization, User
 from fellowship.attendance import services as attendance
 from fellowship.core import mail
+from fellowship.events import calendar
 from fellowship.events import services as events
 from fellowship.events.enums import EventKind
 from fellowship.extensions import db
@@ -110,6 +111,13 @@ ROUTES: dict[str, Route] = {
     "fellowship.events.guests": Route(COHORT_MANAGERS, scoped=True, params=("event_id",), methods=GET_POST),
     "fellowship.events.rsvp": Route(INVITED, scoped=True, params=("event_id",), methods=POST_ONLY),
     "fellowship.events.guest_rsvp": Route(PUBLIC, params=("token=guest_token",), methods=GET_POST),
+    "fellowship.events.my_events": Route(SIGNED_IN),
+    "fellowship.events.reset_user_feed": Route(SIGNED_IN, methods=POST_ONLY),
+    "fellowship.events.reset_cohort_feed": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=POST_ONLY
+    ),
+    "fellowship.events.user_feed": Route(PUBLIC, params=("user_id", "token=user_feed_token")),
+    "fellowship.events.cohort_feed": Route(PUBLIC, params=("cohort_id", "token=cohort_feed_token")),
     "fellowship.attendance.grid": Route(COHORT_MANAGERS, scoped=True, params=("event_id",), methods=GET_POST),
     "fellowship.attendance.all_present": Route(
         COHORT_MANAGERS, scoped=True, params=("event_id",), methods=POST_ONLY
@@ -167,6 +175,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "message_id": message.id,
         "invitation_id": invitation.id,
         "event_id": event.id,
+        "user_feed_token": calendar.feed_token(app.secret_key, "user", fellow.id, 1),
+        "cohort_feed_token": calendar.feed_token(app.secret_key, "cohort", world.cohort.id, 1),
         "guest_token": guest_token,
         "filename": "css/fellowship.css",
         "user_id": world.users["fellow"].id,

@@ -42,6 +42,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     session_version: Mapped[int] = mapped_column(default=1)
     email_notifications: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    calendar_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """Part of the private calendar feed's token; bumping it retires the old feed address."""
     organization_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
     )

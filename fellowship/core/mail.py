@@ -48,6 +48,8 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     headers: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    attachments: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
+    """Each {"filename", "mimetype", "content"}: text attachments such as an iCalendar invitation."""
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
     status: Mapped[MailStatus] = mapped_column(enum_type(MailStatus), default=MailStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -65,6 +67,7 @@ def compose(
     subject: Any,
     template: str,
     headers: dict[str, str] | None = None,
+    attachments: list[dict[str, str]] | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render ``template``.txt and .html in the recipient's language and queue the message.
@@ -77,7 +80,9 @@ def compose(
     with force_locale(locale):
         text = render_template(template + ".txt", **context)
         html = render_template(template + ".html", **context)
-        return queue(kind, recipient, str(subject), text, html, locale=locale, headers=headers)
+        message = queue(kind, recipient, str(subject), text, html, locale=locale, headers=headers)
+    message.attachments = attachments or []
+    return message
 
 
 def queue(
@@ -171,6 +176,12 @@ def build(message: OutboxMessage, sender: str) -> EmailMessage:
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    for attachment in message.attachments or []:  # text attachments only (str content makes text/<subtype>)
+        _text, _slash, subtype = attachment["mimetype"].partition("/")
+        params = {"method": attachment["method"]} if attachment.get("method") else {}
+        email.add_attachment(
+            attachment["content"], subtype=subtype, filename=attachment["filename"], params=params
+        )
     email["Content-Language"] = message.locale  # after the body: set_content drops Content-* headers
     return email
 

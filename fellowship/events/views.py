@@ -5,24 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from fellowship.accounts.models import User
 from fellowship.core import clock, panels, personal_data
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.permissions import require
 from fellowship.core.web import safe_next
-from fellowship.events import queries, services
+from fellowship.events import calendar, notices, queries, services
 from fellowship.events.enums import EVENT_KIND_LABELS, RSVP_LABELS, EventKind, Rsvp
 from fellowship.events.forms import AgendaForm, AgendaTemplateForm, EventForm, GuestsForm, RsvpForm
 from fellowship.events.models import Event, EventInvitation
 from fellowship.extensions import db
 from fellowship.programs.access import can_manage, cohort_for, require_cohort
 from fellowship.programs.enums import Role
+from fellowship.programs.models import Cohort
+from fellowship.programs.queries import visible_cohorts
 
 bp = Blueprint("events", __name__, template_folder="templates")
 
@@ -78,6 +81,7 @@ def event_new(cohort_id: int) -> str | Response:
         except services.EventError as error:
             form.starts_at.errors.append(str(error))
         else:
+            notices.send(event, db.session.scalars(queries.invitees(event.id)), "invitation")
             db.session.commit()
             flash(_("Saved %(name)s.", name=event.title), "success")
             return redirect(url_for(".event", event_id=event.id))
@@ -116,11 +120,14 @@ def event_edit(event_id: int) -> str | Response:
         },
     )
     if form.validate_on_submit():
+        sequence = event.sequence
         try:
             services.update_event(event, _fields(form), current_user.id)
         except services.EventError as error:
             form.starts_at.errors.append(str(error))
         else:
+            if event.sequence != sequence:
+                notices.send(event, db.session.scalars(queries.invitees(event.id)), "changed")
             db.session.commit()
             flash(_("Saved %(name)s.", name=event.title), "success")
             return redirect(url_for(".event", event_id=event.id))
@@ -138,6 +145,7 @@ def event_cancel(event_id: int) -> Response:
     except services.EventError as error:
         flash(str(error), "error")
     else:
+        notices.send(event, db.session.scalars(queries.invitees(event.id)), "cancelled")
         db.session.commit()
         flash(_("The event is cancelled."), "success")
     return redirect(url_for(".event", event_id=event.id))
@@ -203,6 +211,7 @@ def guests(event_id: int) -> str | Response:
         parsed, line_errors = services.parse_guests(form.guests.data or "")
         if not line_errors:
             added = services.add_guests(event, parsed)
+            notices.send(event, [i for i, _t in added], "invitation", {i.id: t for i, t in added})
             db.session.commit()
             flash(
                 ngettext("%(num)d guest was invited.", "%(num)d guests were invited.", len(added)), "success"
@@ -291,3 +300,83 @@ def _my_events(user: Any) -> list[dict[str, Any]]:
 
 
 personal_data.register("events", _my_events)
+
+
+# --- calendars ---------------------------------------------------------------------------------------------
+
+
+def _feed_url(kind: str, owner_id: int, version: int) -> str:
+    token = calendar.feed_token(current_app.secret_key, kind, owner_id, version)
+    if kind == "user":
+        return url_for(".user_feed", user_id=owner_id, token=token, _external=True)
+    return url_for(".cohort_feed", cohort_id=owner_id, token=token, _external=True)
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    response = current_app.response_class(body, mimetype="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@bp.route("/my-events")
+@login_required
+def my_events() -> str:
+    rows = db.session.execute(queries.user_events(current_user.id).limit(500)).all()
+    now = clock.now()
+    cohorts = db.session.scalars(visible_cohorts(current_user).limit(50)).all()
+    return render_template(
+        "events/my_events.html",
+        upcoming=[(e, i) for e, i in rows if e.ends_at > now],
+        past=[(e, i) for e, i in rows if e.ends_at <= now][::-1],
+        feed=_feed_url("user", current_user.id, current_user.calendar_version),
+        cohort_feeds=[(c, _feed_url("cohort", c.id, c.calendar_version)) for c in cohorts],
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/my-events/calendar/reset", methods=["POST"])
+@login_required
+def reset_user_feed() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    current_user.calendar_version += 1
+    db.session.commit()
+    flash(_("Your calendar address was changed; the old one no longer works."), "success")
+    return redirect(url_for(".my_events"))
+
+
+@bp.route("/cohorts/<int:cohort_id>/calendar/reset", methods=["POST"])
+@login_required
+def reset_cohort_feed(cohort_id: int) -> Response:
+    cohort, _role = cohort_for(cohort_id, manage=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    cohort.calendar_version += 1
+    db.session.commit()
+    flash(_("The cohort's calendar address was changed; the old one no longer works."), "success")
+    return redirect(url_for(".my_events"))
+
+
+@bp.route("/calendar/<int:user_id>/<token>.ics")
+def user_feed(user_id: int, token: str) -> Response:
+    user = db.session.get(User, user_id)
+    if (
+        user is None
+        or not user.active
+        or not calendar.token_matches(current_app.secret_key, "user", user.id, user.calendar_version, token)
+    ):
+        abort(404)
+    events = [e for e, _i in db.session.execute(queries.user_events(user.id).limit(1000)).all()]
+    return _ics(calendar.calendar(events, name=user.name), "fellowship.ics")
+
+
+@bp.route("/cohorts/<int:cohort_id>/calendar/<token>.ics")
+def cohort_feed(cohort_id: int, token: str) -> Response:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or not calendar.token_matches(
+        current_app.secret_key, "cohort", cohort.id, cohort.calendar_version, token
+    ):
+        abort(404)
+    events = db.session.scalars(queries.cohort_events(cohort.id).limit(1000)).all()
+    return _ics(calendar.calendar(events, name=cohort.name), f"cohort-{cohort.id}.ics")

@@ -41,6 +41,7 @@ class Cohort(TimestampMixin, db.Model):
     ends_on: Mapped[dt.date] = mapped_column()
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     min_attendance_rate: Mapped[int | None] = mapped_column()
+    calendar_version: Mapped[int] = mapped_column(default=1, server_default="1")
     """Percent; fellows below it are flagged for the facilitators. None: no minimum."""
 
     program: Mapped[Program] = relationship(back_populates="cohorts", lazy="joined", innerjoin=True)

@@ -163,3 +163,21 @@ def test_outbox_page_shows_messages_to_admins(world: Any, client_as: Any) -> Non
     assert "Your invitation" in admin.get("/admin/outbox").get_data(as_text=True)
     body = admin.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
     assert 'href="https://fellowship.test/invitations/abc"' in body
+
+
+def test_calendar_attachment_travels_with_its_method(app: Any, smtp_server: Any) -> None:
+    inbox, settings = smtp_server
+    message = queue_one()
+    message.attachments = [
+        {
+            "filename": "invite.ics",
+            "mimetype": "text/calendar",
+            "method": "REQUEST",
+            "content": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        }
+    ]
+    db.session.commit()
+    mail.deliver(settings)
+    [received] = inbox.received
+    [part] = [p for p in received.walk() if p.get_content_type() == "text/calendar"]
+    assert (part.get_filename(), part.get_param("method")) == ("invite.ics", "REQUEST")

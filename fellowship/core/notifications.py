@@ -1,0 +1,59 @@
+"""Notifications that a scheduled command sends once: `flask fellowship dispatch`.
+
+A notification is a row unique per (subject, recipient, kind). A dispatcher claims the row with an insert
+that does nothing when the row exists, and queues the email only when its insert made the row, so running
+the command every minute (or twice at once) never sends anything twice. Each domain registers its
+dispatchers here (events: reminders; evaluations, later: links to the evaluation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fellowship.core import clock
+from fellowship.core.models import UTCDateTime
+from fellowship.extensions import db
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (sa.UniqueConstraint("subject_type", "subject_id", "recipient", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(sa.String(64))
+    subject_id: Mapped[int] = mapped_column()
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+
+def claim(subject_type: str, subject_id: int, recipient: str, kind: str) -> bool:
+    """Record the notification; True only for the caller whose insert created it."""
+    values = {
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "recipient": recipient,
+        "kind": kind,
+        "created_at": clock.now(),
+    }
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(Notification).values(**values).on_conflict_do_nothing()
+    return db.session.execute(stmt).rowcount == 1
+
+
+Dispatcher = Callable[[], int]
+_dispatchers: dict[str, Dispatcher] = {}
+
+
+def register(name: str, dispatcher: Dispatcher) -> None:
+    _dispatchers[name] = dispatcher
+
+
+def dispatchers() -> list[tuple[str, Dispatcher]]:
+    return sorted(_dispatchers.items())
