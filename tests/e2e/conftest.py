@@ -39,7 +39,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def server(app: Any) -> Iterator[str]:
     """The application on a free loopback port, served from a thread for the whole session."""
-    app.config["SERVER_NAME"] = None
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -47,6 +46,15 @@ def server(app: Any) -> Iterator[str]:
     httpd.shutdown()
     thread.join()
     httpd.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _any_host(app: Any) -> Iterator[None]:
+    """The browser talks to 127.0.0.1:<port>, not the test SERVER_NAME; other tests keep theirs."""
+    saved = app.config["SERVER_NAME"]
+    app.config["SERVER_NAME"] = None
+    yield
+    app.config["SERVER_NAME"] = saved
 
 
 @pytest.fixture(scope="session")
