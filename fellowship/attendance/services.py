@@ -14,6 +14,7 @@ from fellowship.attendance.enums import ATTENDED, Status
 from fellowship.attendance.models import AttendanceRecord
 from fellowship.core import clock
 from fellowship.core.audit import AuditEntry
+from fellowship.events.enums import Rsvp
 from fellowship.events.models import Event, EventInvitation
 from fellowship.events.queries import invitees
 from fellowship.extensions import db
@@ -262,6 +263,8 @@ class EventFigures:
     attended: int
     guests: int
     guests_attended: int
+    said_yes: int
+    waitlisted: int
 
 
 def figures(grid: Grid) -> EventFigures:
@@ -284,4 +287,6 @@ def figures(grid: Grid) -> EventFigures:
         attended=len(attended),
         guests=len(guests),
         guests_attended=len(guests & attended),
+        said_yes=sum(1 for i in grid.invitations if i.rsvp is Rsvp.YES and not i.waitlisted),
+        waitlisted=sum(1 for i in grid.invitations if i.waitlisted),
     )

@@ -26,8 +26,15 @@ SUBJECTS = {
     "changed": _l("Changed: %(title)s"),
     "cancelled": _l("Cancelled: %(title)s"),
     "reminder": _l("Reminder: %(title)s"),
+    "promoted": _l("A place is free for you: %(title)s"),
 }
-METHODS = {"invitation": "REQUEST", "changed": "REQUEST", "cancelled": "CANCEL", "reminder": "REQUEST"}
+METHODS = {
+    "invitation": "REQUEST",
+    "changed": "REQUEST",
+    "cancelled": "CANCEL",
+    "reminder": "REQUEST",
+    "promoted": "REQUEST",
+}
 
 
 def send(

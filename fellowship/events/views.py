@@ -230,10 +230,12 @@ def guests(event_id: int) -> str | Response:
 
 def _answer(invitation: EventInvitation, form: RsvpForm) -> None:
     try:
-        services.set_rsvp(invitation, Rsvp(form.answer.data))
+        moved_up = services.set_rsvp(invitation, Rsvp(form.answer.data))
     except services.EventError as error:
         flash(str(error), "error")
         return
+    if moved_up is not None:
+        notices.send(invitation.event, [moved_up], "promoted")
     db.session.commit()
     if invitation.waitlisted:
         flash(_("The event is full: you are on the waitlist and will move up if a place frees."), "info")

@@ -200,3 +200,17 @@ def test_waitlist_moves_up_when_someone_declines(world: World, client_as: Any) -
 def test_cohort_page_lists_upcoming_events(world: World, client_as: Any, event: Any) -> None:
     body = client_as("fellow").get(f"/cohorts/{world.cohort.id}").get_data(as_text=True)
     assert f'href="/events/{event.id}">Business model canvases</a>' in body
+
+
+def test_the_person_who_moves_up_is_told(world: World, client_as: Any) -> None:
+    from tests.mailbox import messages
+
+    event = make_event(world, capacity=1)
+    client_as("fellow").post(f"/events/{event.id}/rsvp", data={"answer": "yes"})
+    client_as("observer").post(f"/events/{event.id}/rsvp", data={"answer": "yes"})
+    client_as("fellow").post(f"/events/{event.id}/rsvp", data={"answer": "no"})
+    [message] = messages("event_promoted")
+    assert message.recipient == world.users["observer"].email
+    assert "A place has freed up: you are now confirmed for Business model canvases." in message.body_text
+    body = client_as("facilitator").get(f"/events/{event.id}").get_data(as_text=True)
+    assert '<li id="answers-figure">1 said yes</li>' in body
