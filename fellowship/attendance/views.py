@@ -223,6 +223,7 @@ def _event_panel(event: Any, user: Any) -> dict[str, Any] | None:
         "my_records": my_records,
         "can_apologise": mine is not None and now < event.starts_at and event.cancelled_at is None,
         "checkin_open": mine is not None and event.checkin_open(now),
+        "status_labels": STATUS_LABELS,  # the event page is not this blueprint's, so pass the labels along
     }
 
 

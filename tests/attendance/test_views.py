@@ -245,3 +245,13 @@ def test_grid_save_query_count_does_not_grow_with_invitees(
         assert response.status_code == 302
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+def test_my_attendance_is_shown_in_my_language(world: World, client_as: Any, event: Any) -> None:
+    client_as("facilitator").post(f"/events/{event.id}/attendance/all-present")
+    body = (
+        client_as("fellow")
+        .get(f"/events/{event.id}", headers={"Accept-Language": "es"})
+        .get_data(as_text=True)
+    )
+    assert "15 feb 2024: Presente" in body
