@@ -206,7 +206,7 @@ def _is_ours() -> bool:
 
 def _template_context() -> dict[str, Any]:
     from flask import has_request_context
-    from flask_babel import format_decimal, get_locale
+    from flask_babel import format_decimal, format_percent, get_locale
 
     from fellowship.accounts.forms import LanguageForm
     from fellowship.core import i18n
@@ -221,6 +221,7 @@ def _template_context() -> dict[str, Any]:
         "format_when": i18n.format_when,
         "format_date_range": i18n.format_date_range,
         "format_number": format_decimal,
+        "format_percent": format_percent,
     }
     if has_request_context():
         here = request.full_path.rstrip("?")

@@ -325,3 +325,7 @@ def _academy_events(cohort: Cohort) -> None:
         )
         if offset < 0:
             _take_attendance(event, absent=2, excused=1)
+        elif offset == ACADEMY_WORKSHOPS[3][0]:
+            # The next workshop shows its check-in code and QR until it ends (attendees can use it that day).
+            minutes = int((event.ends_at - clock.now()).total_seconds() // 60)
+            attendance.open_checkin(event, minutes, 10)

@@ -35,6 +35,8 @@ def test_demo_loads_the_calendar_once(app: Any) -> None:
         )
         == 3
     )
+    upcoming = db.session.scalar(sa.select(Event).where(Event.title == "Building impact and sustainability"))
+    assert upcoming.checkin_open(upcoming.starts_at)  # the demo shows a check-in code on the next workshop
     second = runner.invoke(args=["fellowship", "demo"])
     assert second.output == "Demo data already present; nothing changed.\n"
     assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 2

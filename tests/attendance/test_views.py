@@ -204,7 +204,7 @@ def test_event_figures_count_fellows_and_guests(world: World, client_as: Any, ev
     body = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert '<li id="fellows-figure">1 of 2 fellows attended; 1 excused</li>' in body
     assert '<li id="guests-figure">1 of 3 guests attended</li>' in body
-    assert '<li id="invited-figure">2 of 7 invited attended</li>' in body
+    assert '<li id="invited-figure">2 of 7 invited attended <span class="rate">(29%)</span></li>' in body
 
 
 def test_fellow_sees_only_their_own_attendance(world: World, client_as: Any, event: Any) -> None:
