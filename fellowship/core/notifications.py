@@ -43,8 +43,8 @@ def claim(subject_type: str, subject_id: int, recipient: str, kind: str) -> bool
     }
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Notification).values(**values).on_conflict_do_nothing()
-    return db.session.execute(stmt).rowcount == 1
+    stmt = insert(Notification).values(**values).on_conflict_do_nothing().returning(Notification.id)
+    return db.session.execute(stmt).scalar() is not None  # no row comes back when it already existed
 
 
 Dispatcher = Callable[[], int]
