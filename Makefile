@@ -16,6 +16,7 @@ MO_FILES := $(foreach l,$(LOCALES),$(CATALOGS)/$(l)/LC_MESSAGES/messages.mo)
 
 run: $(BIN)/.installed compile-translations
 	$(FLASK) db upgrade
+	$(FLASK) fellowship curriculum sync
 	$(FLASK) fellowship demo
 	@echo
 	@echo "Fellowship is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"

@@ -74,7 +74,9 @@ class Fellowship:
             for code in ERROR_CODES:
                 app.register_error_handler(code, _error_page)
         from fellowship.cli import group
+        from fellowship.curriculum.cli import curriculum
 
+        group.add_command(curriculum)
         app.cli.add_command(group)
         app.extensions[EXTENSION_KEY] = self
 
@@ -140,7 +142,7 @@ class Fellowship:
             return redirect(url_for("fellowship.accounts.sign_in", next=request.full_path.rstrip("?")))
 
     def _root_blueprint(self) -> Blueprint:
-        from fellowship import accounts, attendance, events, programs
+        from fellowship import accounts, attendance, curriculum, events, programs
         from fellowship.core.security import add_headers
 
         root = Blueprint(
@@ -154,6 +156,7 @@ class Fellowship:
         root.register_blueprint(programs.bp)
         root.register_blueprint(events.bp)
         root.register_blueprint(attendance.bp)
+        root.register_blueprint(curriculum.bp)
 
         root.before_request(_expire_idle_session)
 

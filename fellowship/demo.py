@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from fellowship.accounts import services as accounts
 from fellowship.accounts.enums import OrganizationKind
@@ -17,6 +18,10 @@ from fellowship.accounts.models import Organization, User
 from fellowship.attendance import services as attendance
 from fellowship.attendance.enums import Status
 from fellowship.core import clock
+from fellowship.curriculum import loader as curriculum_loader
+from fellowship.curriculum import queries as curriculum_queries
+from fellowship.curriculum import services as curriculum
+from fellowship.curriculum.models import Module
 from fellowship.events import services as events
 from fellowship.events.enums import EventKind
 from fellowship.events.models import Event
@@ -102,6 +107,7 @@ def load() -> str | None:
     academy = _academy_cohort(admin)
     _fellowship_events(fellowship)
     _academy_events(academy)
+    _assign_modules(fellowship, academy)
     return "\n".join(
         [
             "Demo data loaded:",
@@ -329,3 +335,20 @@ def _academy_events(cohort: Cohort) -> None:
             # The next workshop shows its check-in code and QR until it ends (attendees can use it that day).
             minutes = int((event.ends_at - clock.now()).total_seconds() // 60)
             attendance.open_checkin(event, minutes, 10)
+
+
+# --- curriculum ---------------------------------------------------------------------------------------------
+
+
+def _assign_modules(fellowship: Cohort, academy: Cohort) -> None:
+    """Give each cohort its program's modules, due a week after publication (the content folder is loaded
+    first if `flask fellowship curriculum sync` has not run yet)."""
+    if not db.session.scalar(sa.select(sa.func.count(Module.id))):
+        result = curriculum_loader.read_all(curriculum_loader.curriculum_dir(current_app.config))
+        if result.errors:
+            return
+        curriculum.sync(result.modules)
+    for cohort in (fellowship, academy):
+        modules = db.session.scalars(curriculum_queries.current_modules(cohort.program.kind.value)).all()
+        due = {m.slug: max(m.published_on, cohort.starts_on) + dt.timedelta(days=7) for m in modules}
+        curriculum.assign(cohort, [m.slug for m in modules], due)

@@ -8,9 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from fellowship.attendance import services as attendance
+from fellowship.curriculum.models import CohortModule
 from fellowship.events.models import Event
 from fellowship.extensions import db
-from fellowship.programs.models import Program
+from fellowship.programs.models import Cohort, Program
 
 
 def figures(title: str) -> attendance.EventFigures:
@@ -37,6 +38,20 @@ def test_demo_loads_the_calendar_once(app: Any) -> None:
     )
     upcoming = db.session.scalar(sa.select(Event).where(Event.title == "Building impact and sustainability"))
     assert upcoming.checkin_open(upcoming.starts_at)  # the demo shows a check-in code on the next workshop
+    fellowship_modules = db.session.scalars(
+        sa.select(CohortModule.slug)
+        .join(Cohort, Cohort.id == CohortModule.cohort_id)
+        .where(Cohort.name == "Worker Cooperative Developer Fellowship 2024")
+        .order_by(CohortModule.position)
+    ).all()
+    assert fellowship_modules == [
+        "cooperative-development-roadmap",
+        "impact-metrics",
+        "business-model-canvas",
+        "mission-statement",
+        "ecosystem-assessment",
+        "decision-making-design",
+    ]
     second = runner.invoke(args=["fellowship", "demo"])
     assert second.output == "Demo data already present; nothing changed.\n"
     assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 2

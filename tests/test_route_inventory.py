@@ -19,6 +19,7 @@ from fellowship.accounts import services
 from fellowship.accounts.models import Organization, User
 from fellowship.attendance import services as attendance
 from fellowship.core import mail
+from fellowship.curriculum.models import CohortModule, Module
 from fellowship.events import calendar
 from fellowship.events import services as events
 from fellowship.events.enums import EventKind
@@ -137,6 +138,11 @@ ROUTES: dict[str, Route] = {
     "fellowship.attendance.cohort_report_csv": Route(REPORT_READERS, scoped=True, params=("cohort_id",)),
     "fellowship.attendance.organisations_csv": Route(REPORT_READERS, scoped=True, params=("cohort_id",)),
     "fellowship.attendance.event_csv": Route(REPORT_READERS, scoped=True, params=("event_id",)),
+    "fellowship.curriculum.modules": Route(COHORT_READERS, scoped=True, params=("cohort_id",)),
+    "fellowship.curriculum.assign": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
+    ),
+    "fellowship.curriculum.module": Route(COHORT_READERS, scoped=True, params=("cohort_id", "slug")),
     "fellowship.programs.roster_import": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
@@ -165,6 +171,19 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
     )
     [(_guest, guest_token)] = events.add_guests(event, [("Gail Guest", "gail@example.org")])
     attendance.open_checkin(event, 30, 10)
+    db.session.add(
+        Module(
+            slug="mission-statement",
+            version=1,
+            content_hash="x",
+            program_kind="coop_fellowship",
+            published_on=dt.date(2024, 3, 14),
+            title={"en": "Mission statement"},
+            body={"en": "Why a mission."},
+            fields=[],
+        )
+    )
+    db.session.add(CohortModule(cohort_id=world.cohort.id, slug="mission-statement", position=0))
     db.session.commit()
     return {
         "reset_token": reset_token,
@@ -175,6 +194,7 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "message_id": message.id,
         "invitation_id": invitation.id,
         "event_id": event.id,
+        "slug": "mission-statement",
         "user_feed_token": calendar.feed_token(app.secret_key, "user", fellow.id, 1),
         "cohort_feed_token": calendar.feed_token(app.secret_key, "cohort", world.cohort.id, 1),
         "guest_token": guest_token,

@@ -1,0 +1,272 @@
+"""Reading and checking module files from the curriculum folder.
+
+A module is ``<folder>/<program kind>/<slug>.yaml``: metadata, text per locale (English required, other
+languages optional and falling back to English), guiding questions and the worksheet's field definitions.
+Every problem is reported with the file and the field it is in, and nothing is loaded while any remains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from fellowship.curriculum.enums import FieldType
+
+PROGRAM_KINDS = {"coop_fellowship", "erg_academy", "other"}
+LOCALES = {"en", "es", "pl", "ar", "he"}
+NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,98}$")
+LAYOUTS = {"form", "canvas"}
+COLUMN_TYPES = {FieldType.SHORT_TEXT, FieldType.LONG_TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.CHOICE}
+
+
+@dataclass
+class ModuleFile:
+    path: Path
+    slug: str
+    program_kind: str
+    position: int
+    published_on: dt.date
+    title: dict[str, str]
+    summary: dict[str, str]
+    body: dict[str, str]
+    questions: dict[str, list[str]]
+    layout: str
+    fields: list[dict[str, Any]]
+    content_hash: str = ""
+
+
+@dataclass
+class CheckResult:
+    modules: list[ModuleFile] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def curriculum_dir(config: Any) -> Path:
+    from fellowship import PROJECT_DIR
+
+    return Path(config.get("FELLOWSHIP_CURRICULUM_DIR") or PROJECT_DIR / "curriculum")
+
+
+def read_all(folder: Path) -> CheckResult:
+    result = CheckResult()
+    if not folder.is_dir():
+        result.errors.append(f"{folder}: the curriculum folder does not exist")
+        return result
+    slugs: dict[str, Path] = {}
+    for path in sorted(folder.glob("*/*.yaml")):
+        problems: list[str] = []
+        module = read_one(path, problems)
+        result.errors.extend(f"{path.relative_to(folder)}: {p}" for p in problems)
+        if module is None:
+            continue
+        if module.slug in slugs:
+            result.errors.append(
+                f"{path.relative_to(folder)}: slug {module.slug!r} is also used by {slugs[module.slug].name}"
+            )
+            continue
+        slugs[module.slug] = path
+        result.modules.append(module)
+    return result
+
+
+def _texts(data: Any, where: str, problems: list[str], required: bool = True) -> dict[str, str]:
+    """A per-locale text: {"en": "...", "es": "..."}; English is required when the text is."""
+    if data is None:
+        if required:
+            problems.append(f"{where}: missing (give at least an English text, en)")
+        return {}
+    if isinstance(data, str):
+        data = {"en": data}
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        problems.append(f"{where}: must be a text or a mapping of language codes to texts")
+        return {}
+    unknown = sorted(set(data) - LOCALES)
+    if unknown:
+        problems.append(f"{where}: unknown language code(s) {', '.join(unknown)}")
+    if required and not data.get("en", "").strip():
+        problems.append(f"{where}: the English text (en) is missing")
+    return {k: v for k, v in data.items() if k in LOCALES}
+
+
+def read_one(path: Path, problems: list[str]) -> ModuleFile | None:
+    try:
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw)
+    except (OSError, yaml.YAMLError) as error:
+        problems.append(f"cannot be read as YAML ({error})".replace("\n", " "))
+        return None
+    if not isinstance(data, dict):
+        problems.append("must be a mapping of keys to values")
+        return None
+    slug = data.get("slug", path.stem)
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        problems.append("slug: use lowercase letters, digits and hyphens")
+    kind = data.get("program_kind", path.parent.name)
+    if kind not in PROGRAM_KINDS:
+        problems.append(f"program_kind: {kind!r} is not one of {', '.join(sorted(PROGRAM_KINDS))}")
+    published = data.get("published_on")
+    if not isinstance(published, dt.date):
+        problems.append("published_on: give a date such as 2024-02-01")
+    position = data.get("order", 0)
+    if not isinstance(position, int):
+        problems.append("order: must be a whole number")
+    layout = data.get("layout", "form")
+    if layout not in LAYOUTS:
+        problems.append(f"layout: {layout!r} is not one of {', '.join(sorted(LAYOUTS))}")
+    title = _texts(data.get("title"), "title", problems)
+    summary = _texts(data.get("summary"), "summary", problems, required=False)
+    body = _texts(data.get("body"), "body", problems)
+    questions = _questions(data.get("questions"), problems)
+    fields = _fields(data.get("fields"), problems)
+    if problems:
+        return None
+    module = ModuleFile(
+        path, slug, kind, position, published, title, summary, body, questions, layout, fields
+    )
+    module.content_hash = hashlib.sha256(
+        json.dumps(
+            {k: v for k, v in vars(module).items() if k not in {"path", "content_hash"}},
+            sort_keys=True,
+            default=str,
+        ).encode()
+    ).hexdigest()
+    return module
+
+
+def _questions(data: Any, problems: list[str]) -> dict[str, list[str]]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(
+        isinstance(v, list) and all(isinstance(q, str) for q in v) for v in data.values()
+    ):
+        problems.append("questions: must map language codes to lists of questions")
+        return {}
+    return {k: v for k, v in data.items() if k in LOCALES}
+
+
+def _fields(data: Any, problems: list[str]) -> list[dict[str, Any]]:
+    if not isinstance(data, list) or not data:
+        problems.append("fields: give the worksheet's fields as a list")
+        return []
+    fields: list[dict[str, Any]] = []
+    names: set[str] = set()
+    for index, item in enumerate(data):
+        where = f"fields[{index}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: must be a mapping")
+            continue
+        name = item.get("name")
+        where = f"field {name!r}" if isinstance(name, str) else where
+        if not isinstance(name, str) or not NAME.match(name):
+            problems.append(f"{where}: name must be lowercase letters, digits and underscores")
+            continue
+        if name in names:
+            problems.append(f"{where}: the name is used twice")
+        names.add(name)
+        try:
+            kind = FieldType(item.get("type"))
+        except ValueError:
+            problems.append(
+                f"{where}: type {item.get('type')!r} is not one of {', '.join(t.value for t in FieldType)}"
+            )
+            continue
+        checked: dict[str, Any] = {
+            "name": name,
+            "type": kind.value,
+            "label": _texts(item.get("label"), f"{where}.label", problems),
+            "help": _texts(item.get("help"), f"{where}.help", problems, required=False),
+            "required": bool(item.get("required", False)),
+        }
+        if kind in {FieldType.SHORT_TEXT, FieldType.LONG_TEXT, FieldType.LIST}:
+            default = 200 if kind is not FieldType.LONG_TEXT else 5000
+            checked["max_length"] = _positive(
+                item.get("max_length", default), f"{where}.max_length", problems
+            )
+        if kind is FieldType.NUMBER:
+            for bound in ("min", "max"):
+                if bound in item and not isinstance(item[bound], int | float):
+                    problems.append(f"{where}.{bound}: must be a number")
+                elif bound in item:
+                    checked[bound] = item[bound]
+        if kind is FieldType.CHOICE:
+            checked["choices"] = _choices(item.get("choices"), where, problems)
+        if kind is FieldType.LIST:
+            checked["max_items"] = _positive(item.get("max_items", 20), f"{where}.max_items", problems)
+        if kind is FieldType.TABLE:
+            checked["columns"] = _columns(item.get("columns"), where, problems)
+            checked["max_rows"] = _positive(item.get("max_rows", 20), f"{where}.max_rows", problems)
+        if "rows" in item:  # a table may come with fixed first-column rows (the ten roadmap steps)
+            checked["rows"] = _texts_list(item["rows"], f"{where}.rows", problems)
+        fields.append(checked)
+    return fields
+
+
+def _positive(value: Any, where: str, problems: list[str]) -> int:
+    if not isinstance(value, int) or value < 1:
+        problems.append(f"{where}: must be a whole number above 0")
+        return 1
+    return value
+
+
+def _choices(data: Any, where: str, problems: list[str]) -> list[dict[str, Any]]:
+    if not isinstance(data, list) or not data:
+        problems.append(f"{where}.choices: give the choices as a list")
+        return []
+    choices = []
+    for index, choice in enumerate(data):
+        if not isinstance(choice, dict) or not isinstance(choice.get("value"), str):
+            problems.append(f"{where}.choices[{index}]: needs a value and a label")
+            continue
+        choices.append(
+            {
+                "value": choice["value"],
+                "label": _texts(choice.get("label"), f"{where}.choices[{index}].label", problems),
+            }
+        )
+    return choices
+
+
+def _columns(data: Any, where: str, problems: list[str]) -> list[dict[str, Any]]:
+    if not isinstance(data, list) or not data:
+        problems.append(f"{where}.columns: give the table's columns as a list")
+        return []
+    columns = []
+    for index, column in enumerate(data):
+        spot = f"{where}.columns[{index}]"
+        if (
+            not isinstance(column, dict)
+            or not isinstance(column.get("name"), str)
+            or not NAME.match(column["name"])
+        ):
+            problems.append(f"{spot}: needs a name of lowercase letters, digits and underscores")
+            continue
+        kind = column.get("type", "short_text")
+        if kind not in {t.value for t in COLUMN_TYPES}:
+            problems.append(f"{spot}: type {kind!r} cannot be used in a table")
+            continue
+        checked = {
+            "name": column["name"],
+            "type": kind,
+            "label": _texts(column.get("label"), f"{spot}.label", problems),
+        }
+        if kind == FieldType.CHOICE:
+            checked["choices"] = _choices(column.get("choices"), spot, problems)
+        columns.append(checked)
+    return columns
+
+
+def _texts_list(data: Any, where: str, problems: list[str]) -> list[dict[str, str]]:
+    if not isinstance(data, list):
+        problems.append(f"{where}: must be a list")
+        return []
+    return [_texts(item, f"{where}[{index}]", problems) for index, item in enumerate(data)]
