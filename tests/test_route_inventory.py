@@ -19,7 +19,7 @@ from fellowship.accounts import services
 from fellowship.accounts.models import Organization, User
 from fellowship.attendance import services as attendance
 from fellowship.core import mail
-from fellowship.curriculum.models import CohortModule, Module
+from fellowship.curriculum.models import CohortModule, Module, Worksheet
 from fellowship.events import calendar
 from fellowship.events import services as events
 from fellowship.events.enums import EventKind
@@ -48,6 +48,7 @@ class Route:
     methods: frozenset[str] = frozenset({"GET"})
     ok: int = 200
     extra: dict[str, int] = field(default_factory=dict)
+    denied: dict[str, int] = field(default_factory=dict)  # refusals that differ from the usual 403/404
 
 
 ROUTES: dict[str, Route] = {
@@ -143,6 +144,17 @@ ROUTES: dict[str, Route] = {
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
     "fellowship.curriculum.module": Route(COHORT_READERS, scoped=True, params=("cohort_id", "slug")),
+    "fellowship.curriculum.worksheet": Route(
+        frozenset({"fellow"}), scoped=True, params=("cohort_id", "slug"), methods=GET_POST
+    ),
+    # A worksheet is private to its fellow and the cohort's facilitators: even an observer gets 404.
+    "fellowship.curriculum.worksheet_review": Route(
+        frozenset({"fellow", "facilitator", "admin"}),
+        scoped=True,
+        params=("worksheet_id",),
+        methods=GET_POST,
+        denied={"observer": 404},
+    ),
     "fellowship.programs.roster_import": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
@@ -184,6 +196,16 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         )
     )
     db.session.add(CohortModule(cohort_id=world.cohort.id, slug="mission-statement", position=0))
+    db.session.flush()
+    module = db.session.scalar(sa.select(Module).where(Module.slug == "mission-statement"))
+    worksheet = Worksheet(
+        cohort_id=world.cohort.id,
+        user_id=fellow.id,
+        slug="mission-statement",
+        module_id=module.id,
+        answers={},
+    )
+    db.session.add(worksheet)
     db.session.commit()
     return {
         "reset_token": reset_token,
@@ -195,6 +217,7 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "invitation_id": invitation.id,
         "event_id": event.id,
         "slug": "mission-statement",
+        "worksheet_id": worksheet.id,
         "user_feed_token": calendar.feed_token(app.secret_key, "user", fellow.id, 1),
         "cohort_feed_token": calendar.feed_token(app.secret_key, "cohort", world.cohort.id, 1),
         "guest_token": guest_token,
@@ -208,6 +231,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
 
 
 def expected_denial(route: Route, role: str) -> int:
+    if role in route.denied:
+        return route.denied[role]
     if role == "anonymous":
         return 302
     if route.scoped and role in {"other_fellow", "other_facilitator"}:

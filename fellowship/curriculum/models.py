@@ -8,7 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fellowship.core.models import TimestampMixin
+from fellowship.accounts.models import User
+from fellowship.core.models import TimestampMixin, UTCDateTime, enum_type
+from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.extensions import db
 from fellowship.programs.models import Cohort
 
@@ -47,3 +49,55 @@ class CohortModule(db.Model):
     due_on: Mapped[dt.date | None] = mapped_column()
 
     cohort: Mapped[Cohort] = relationship()
+
+
+class Worksheet(TimestampMixin, db.Model):
+    """A fellow's work on one module in one cohort: the working draft plus its status.
+
+    It stays attached to the module version it was started on, even when a newer version is loaded.
+    """
+
+    __tablename__ = "worksheets"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "user_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(100))
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("modules.id", ondelete="RESTRICT"))
+    status: Mapped[WorksheetStatus] = mapped_column(enum_type(WorksheetStatus), default=WorksheetStatus.DRAFT)
+    answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    revision_number: Mapped[int] = mapped_column(default=0)
+    """How many revisions are kept; a save must say which one it started from (stale edits are refused)."""
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    module: Mapped[Module] = relationship()
+    user: Mapped[User] = relationship()
+    cohort: Mapped[Cohort] = relationship()
+
+
+class WorksheetRevision(db.Model):
+    __tablename__ = "worksheet_revisions"
+    __table_args__ = (sa.UniqueConstraint("worksheet_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worksheet_id: Mapped[int] = mapped_column(sa.ForeignKey("worksheets.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column()
+    kind: Mapped[str] = mapped_column(sa.String(16))  # "save" or "submission"
+    answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    saved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Review(db.Model):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worksheet_id: Mapped[int] = mapped_column(sa.ForeignKey("worksheets.id", ondelete="CASCADE"), index=True)
+    revision_id: Mapped[int] = mapped_column(sa.ForeignKey("worksheet_revisions.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decision: Mapped[WorksheetStatus] = mapped_column(enum_type(WorksheetStatus))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    reviewer: Mapped[User | None] = relationship()

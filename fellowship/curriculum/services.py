@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from fellowship.core import clock
+from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.curriculum.loader import ModuleFile
-from fellowship.curriculum.models import CohortModule, Module
+from fellowship.curriculum.models import CohortModule, Module, Review, Worksheet, WorksheetRevision
 from fellowship.extensions import db
 from fellowship.programs.models import Cohort
 
@@ -71,3 +75,87 @@ def assign(cohort: Cohort, slugs: list[str], due: dict[str, dt.date | None]) -> 
         cm.position, cm.due_on = position, due.get(slug)
         db.session.add(cm)
     db.session.flush()
+
+
+class WorksheetError(ValueError):
+    """A rule of worksheets was broken; the message is shown to the user."""
+
+
+class StaleRevision(WorksheetError):
+    """The save started from an older revision than the one stored: another tab saved meanwhile."""
+
+    def __init__(self, worksheet: Worksheet) -> None:
+        super().__init__(_l("This worksheet was saved elsewhere since you opened it. Compare both versions."))
+        self.worksheet = worksheet
+
+
+def save_worksheet(
+    worksheet: Worksheet | None,
+    cohort: Cohort,
+    user_id: int,
+    module: Module,
+    answers: dict[str, Any],
+    base_revision: int,
+    submit: bool,
+) -> Worksheet:
+    """Store the draft as a new revision (a submission when ``submit``); never over a newer revision."""
+    if worksheet is None:
+        if base_revision != 0:
+            raise WorksheetError(_l("The worksheet could not be found. Reload the page."))
+        worksheet = Worksheet(
+            cohort_id=cohort.id, user_id=user_id, slug=module.slug, module_id=module.id, answers={}
+        )
+        db.session.add(worksheet)
+        db.session.flush()
+    elif worksheet.revision_number != base_revision:
+        raise StaleRevision(worksheet)
+    if worksheet.status in {WorksheetStatus.SUBMITTED, WorksheetStatus.APPROVED}:
+        raise WorksheetError(_l("This worksheet is submitted; it can be changed again if the reviewer asks."))
+    now = clock.now()
+    worksheet.revision_number += 1
+    worksheet.answers = answers
+    worksheet.updated_at = now
+    kind = "submission" if submit else "save"
+    db.session.add(
+        WorksheetRevision(
+            worksheet_id=worksheet.id,
+            number=worksheet.revision_number,
+            kind=kind,
+            answers=answers,
+            saved_at=now,
+        )
+    )
+    if submit:
+        worksheet.status, worksheet.submitted_at = WorksheetStatus.SUBMITTED, now
+    elif worksheet.status is WorksheetStatus.CHANGES_REQUESTED:
+        worksheet.status = WorksheetStatus.DRAFT
+    db.session.flush()
+    return worksheet
+
+
+def review_worksheet(
+    worksheet: Worksheet, reviewer_id: int, decision: WorksheetStatus, comment: str
+) -> Review:
+    if worksheet.status is not WorksheetStatus.SUBMITTED:
+        raise WorksheetError(_l("Only a submitted worksheet can be reviewed."))
+    if decision not in {WorksheetStatus.APPROVED, WorksheetStatus.CHANGES_REQUESTED}:
+        raise WorksheetError(_l("Approve the worksheet or ask for changes."))
+    revision = db.session.scalar(
+        sa.select(WorksheetRevision)
+        .where(WorksheetRevision.worksheet_id == worksheet.id)
+        .order_by(WorksheetRevision.number.desc())
+        .limit(1)
+    )
+    assert revision is not None
+    review = Review(
+        worksheet_id=worksheet.id,
+        revision_id=revision.id,
+        reviewer_id=reviewer_id,
+        decision=decision,
+        comment=comment,
+        created_at=clock.now(),
+    )
+    db.session.add(review)
+    worksheet.status = decision
+    db.session.flush()
+    return review

@@ -8,24 +8,33 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from fellowship.accounts import emails
 from fellowship.core import panels
 from fellowship.core.forms import ActionForm
 from fellowship.core.markdown import render as render_markdown
-from fellowship.curriculum import queries, services
-from fellowship.curriculum.models import CohortModule
+from fellowship.core.permissions import require
+from fellowship.curriculum import queries, services, worksheet_forms
+from fellowship.curriculum.enums import WORKSHEET_STATUS_LABELS, WorksheetStatus
+from fellowship.curriculum.forms import ReviewForm
+from fellowship.curriculum.models import CohortModule, Review, Worksheet
 from fellowship.curriculum.text import localised
 from fellowship.extensions import db
-from fellowship.programs.access import can_manage, cohort_for
+from fellowship.programs.access import can_manage, cohort_for, require_cohort
+from fellowship.programs.enums import Role
 
 bp = Blueprint("curriculum", __name__, template_folder="templates")
 
 
 @bp.context_processor
 def _helpers() -> dict[str, object]:
-    return {"localised": localised}
+    def worksheet_display(sheet: Worksheet) -> list[dict[str, Any]]:
+        return worksheet_forms.display_answers(sheet.module.fields, sheet.answers)
+
+    return {"localised": localised, "worksheet_display": worksheet_display}
 
 
 @bp.route("/cohorts/<int:cohort_id>/modules")
@@ -103,3 +112,136 @@ def _modules_panel(cohort: Any, user: Any) -> dict[str, Any]:
 
 
 panels.register_cohort_panel(panels.CohortPanel("modules", "curriculum/panel.html", 20, _modules_panel))
+
+
+# --- worksheets --------------------------------------------------------------------------------------------
+
+
+def _my_worksheet(cohort_id: int, user_id: int, slug: str) -> Worksheet | None:
+    return db.session.scalar(
+        sa.select(Worksheet).where(
+            Worksheet.cohort_id == cohort_id, Worksheet.user_id == user_id, Worksheet.slug == slug
+        )
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/modules/<slug>/worksheet", methods=["GET", "POST"])
+@login_required
+def worksheet(cohort_id: int, slug: str) -> str | Response | tuple[str, int]:
+    cohort, role = cohort_for(cohort_id)
+    require(role is Role.FELLOW)  # worksheets are the fellows' own work
+    row = db.session.execute(queries.cohort_modules(cohort.id).where(CohortModule.slug == slug)).first()
+    if row is None:
+        abort(404)
+    _assignment, current_module = row
+    sheet = _my_worksheet(cohort.id, current_user.id, slug)
+    module = sheet.module if sheet else current_module  # work stays on the version it was started on
+    stale: Worksheet | None = None
+    status = 200
+    if request.method == "POST":
+        form = worksheet_forms.build(module.fields, {}, formdata=request.form)
+        if not form.validate_on_submit():
+            status = 400
+        else:
+            answers = worksheet_forms.answers_from(form, module.fields)
+            submit = request.form.get("action") == "submit"
+            missing = worksheet_forms.missing_required(module.fields, answers) if submit else []
+            for name in missing:
+                form[name].errors = [*form[name].errors, _("This field is needed before you submit.")]
+            try:
+                base = int(form.base_revision.data or 0)
+            except ValueError:
+                abort(400)
+            if missing:
+                status = 400
+            else:
+                try:
+                    sheet = services.save_worksheet(
+                        sheet, cohort, current_user.id, module, answers, base, submit
+                    )
+                except services.StaleRevision as error:
+                    stale, status = error.worksheet, 409
+                except services.WorksheetError as error:
+                    flash(str(error), "error")
+                    status = 400
+                else:
+                    db.session.commit()
+                    flash(
+                        _("Your worksheet is submitted for review.") if submit else _("Your draft is saved."),
+                        "success",
+                    )
+                    return redirect(url_for(".worksheet", cohort_id=cohort.id, slug=slug))
+    else:
+        form = worksheet_forms.build(module.fields, sheet.answers if sheet else {})
+        form.base_revision.data = str(sheet.revision_number if sheet else 0)
+    reviews = (
+        db.session.scalars(
+            sa.select(Review).where(Review.worksheet_id == sheet.id).order_by(Review.created_at.desc())
+        ).all()
+        if sheet
+        else []
+    )
+    return render_template(
+        "curriculum/worksheet.html",
+        cohort=cohort,
+        module=module,
+        sheet=sheet,
+        form=form,
+        stale=stale,
+        reviews=reviews,
+        editable=sheet is None or sheet.status not in LOCKED,
+        status_labels=WORKSHEET_STATUS_LABELS,
+        render_markdown=render_markdown,
+    ), status
+
+
+LOCKED = {WorksheetStatus.SUBMITTED, WorksheetStatus.APPROVED}
+
+
+@bp.route("/worksheets/<int:worksheet_id>", methods=["GET", "POST"])
+@login_required
+def worksheet_review(worksheet_id: int) -> str | Response | tuple[str, int]:
+    sheet = db.get_or_404(Worksheet, worksheet_id)
+    role = require_cohort(sheet.cohort)
+    require(can_manage(role) or sheet.user_id == current_user.id, hide=True)
+    form = ReviewForm()
+    status = 200
+    if request.method == "POST":
+        require(can_manage(role))
+        if form.validate_on_submit():
+            try:
+                services.review_worksheet(
+                    sheet, current_user.id, WorksheetStatus(form.decision.data), form.comment.data or ""
+                )
+            except services.WorksheetError as error:
+                flash(str(error), "error")
+                status = 400
+            else:
+                emails.send_notification(
+                    sheet.user,
+                    "worksheet_reviewed",
+                    _l("Your worksheet was reviewed"),
+                    "curriculum/email/reviewed",
+                    module_title=localised(sheet.module.title),
+                    decision=WORKSHEET_STATUS_LABELS[sheet.status],
+                    link=emails.external_url(".worksheet", cohort_id=sheet.cohort_id, slug=sheet.slug),
+                )
+                db.session.commit()
+                flash(_("Your review is saved and the fellow is told."), "success")
+                return redirect(url_for(".worksheet_review", worksheet_id=sheet.id))
+        else:
+            status = 400
+    reviews = db.session.scalars(
+        sa.select(Review).where(Review.worksheet_id == sheet.id).order_by(Review.created_at.desc())
+    ).all()
+    return render_template(
+        "curriculum/worksheet_review.html",
+        sheet=sheet,
+        module=sheet.module,
+        form=form,
+        reviews=reviews,
+        can_review=can_manage(role) and sheet.status is WorksheetStatus.SUBMITTED,
+        status_labels=WORKSHEET_STATUS_LABELS,
+        render_markdown=render_markdown,
+        display=worksheet_forms.display_answers(sheet.module.fields, sheet.answers),
+    ), status

@@ -230,3 +230,48 @@ def test_xss_event_fields_agenda_guests_and_notes(world: World, client_as: Any, 
     for url in (f"/cohorts/{world.cohort.id}/events", f"/cohorts/{world.cohort.id}"):
         page = facilitator.get(url).get_data(as_text=True)
         assert [p for p in PAYLOADS if script_problems(page, p)] == []
+
+
+def test_xss_worksheet_fields_and_review_comments(world: World, client_as: Any, tmp_path: Any) -> None:
+    import textwrap
+
+    import sqlalchemy as sa
+
+    from fellowship.curriculum import loader, services
+    from fellowship.curriculum.models import CohortModule, Worksheet
+    from tests.curriculum.test_loader import GOOD
+
+    path = tmp_path / "coop_fellowship" / "mission-statement.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(textwrap.dedent(GOOD), "utf-8")
+    services.sync(loader.read_all(tmp_path).modules)
+    db.session.add(CohortModule(cohort_id=world.cohort.id, slug="mission-statement", position=0))
+    db.session.commit()
+    url = f"/cohorts/{world.cohort.id}/modules/mission-statement/worksheet"
+    fellow, facilitator = client_as("fellow"), client_as("facilitator")
+    revision = 0
+    for payload in PAYLOADS:
+        data = {
+            "who_we_are": payload,
+            "name": payload[:200],
+            "strengths": payload,
+            "frequency": "",
+            "indicators-0-indicator": payload[:200],
+            "indicators-0-target": "",
+            "base_revision": str(revision),
+        }
+        check_response(fellow.post(url, data={**data, "action": "save"}), payload)
+        check(fellow, url, payload)
+        check_response(
+            fellow.post(url, data={**data, "action": "submit", "base_revision": str(revision + 1)}), payload
+        )
+        revision += 2
+        sheet = db.session.scalar(sa.select(Worksheet).where(Worksheet.user_id == world.users["fellow"].id))
+        check_response(
+            facilitator.post(
+                f"/worksheets/{sheet.id}", data={"decision": "changes_requested", "comment": payload}
+            ),
+            payload,
+        )
+        check(facilitator, f"/worksheets/{sheet.id}", payload)
+        check(fellow, url, payload)
