@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response
 
 from fellowship.accounts import emails
@@ -96,8 +97,19 @@ def module(cohort_id: int, slug: str) -> str:
     if row is None:
         abort(404)
     assignment, module = row
+    sheets = []
+    if can_manage(role):
+        sheets = db.session.scalars(
+            sa.select(Worksheet)
+            .join(Worksheet.user)
+            .options(contains_eager(Worksheet.user))
+            .where(Worksheet.cohort_id == cohort.id, Worksheet.slug == slug)
+            .order_by(Worksheet.status, Worksheet.submitted_at)
+        ).all()
     return render_template(
         "curriculum/module.html",
+        sheets=sheets,
+        status_labels=WORKSHEET_STATUS_LABELS,
         cohort=cohort,
         assignment=assignment,
         module=module,

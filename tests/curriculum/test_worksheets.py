@@ -166,3 +166,13 @@ def test_only_the_fellow_and_the_cohorts_facilitators_open_a_worksheet(
 def test_only_fellows_have_worksheets(world: World, client_as: Any, module: str) -> None:
     assert client_as("facilitator").get(module).status_code == 403
     assert client_as("observer").get(module).status_code == 403
+
+
+def test_facilitator_finds_submissions_on_the_module_page(world: World, client_as: Any, module: str) -> None:
+    client_as("fellow").post(module, data={**FILLED, "action": "submit"})
+    page = client_as("facilitator").get(module.removesuffix("/worksheet")).get_data(as_text=True)
+    assert f'href="/worksheets/{sheet(world).id}">Fiona Fellow</a>' in page
+    assert "<td>Submitted</td>" in page
+    assert "Fellows&#39; worksheets" not in client_as("fellow").get(
+        module.removesuffix("/worksheet")
+    ).get_data(as_text=True)
