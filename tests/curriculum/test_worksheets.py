@@ -176,3 +176,8 @@ def test_facilitator_finds_submissions_on_the_module_page(world: World, client_a
     assert "Fellows&#39; worksheets" not in client_as("fellow").get(
         module.removesuffix("/worksheet")
     ).get_data(as_text=True)
+
+
+def test_module_page_title_is_just_the_module_name(world: World, client_as: Any, module: str) -> None:
+    page = client_as("facilitator").get(module.removesuffix("/worksheet")).get_data(as_text=True)
+    assert "<title>Mission statement · Fellowship</title>" in page
