@@ -144,6 +144,7 @@ ROUTES: dict[str, Route] = {
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
     "fellowship.curriculum.module": Route(COHORT_READERS, scoped=True, params=("cohort_id", "slug")),
+    "fellowship.curriculum.progress": Route(COHORT_READERS, scoped=True, params=("cohort_id",)),
     "fellowship.curriculum.worksheet": Route(
         frozenset({"fellow"}), scoped=True, params=("cohort_id", "slug"), methods=GET_POST
     ),

@@ -14,7 +14,8 @@ from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response
 
 from fellowship.accounts import emails
-from fellowship.core import panels
+from fellowship.accounts.models import User
+from fellowship.core import clock, panels
 from fellowship.core.forms import ActionForm
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.permissions import require
@@ -26,6 +27,7 @@ from fellowship.curriculum.text import localised
 from fellowship.extensions import db
 from fellowship.programs.access import can_manage, cohort_for, require_cohort
 from fellowship.programs.enums import Role
+from fellowship.programs.models import Membership
 
 bp = Blueprint("curriculum", __name__, template_folder="templates")
 
@@ -257,3 +259,49 @@ def worksheet_review(worksheet_id: int) -> str | Response | tuple[str, int]:
         render_markdown=render_markdown,
         display=worksheet_forms.display_answers(sheet.module.fields, sheet.answers),
     ), status
+
+
+# --- progress ----------------------------------------------------------------------------------------------
+
+
+def _statuses(cohort_id: int, user_id: int | None = None) -> dict[tuple[int, str], WorksheetStatus]:
+    stmt = sa.select(Worksheet.user_id, Worksheet.slug, Worksheet.status).where(
+        Worksheet.cohort_id == cohort_id
+    )
+    if user_id is not None:
+        stmt = stmt.where(Worksheet.user_id == user_id)
+    return {(u, s): status for u, s, status in db.session.execute(stmt)}
+
+
+def overdue(assignment: CohortModule, status: WorksheetStatus | None, today: dt.date) -> bool:
+    done = status in {WorksheetStatus.SUBMITTED, WorksheetStatus.APPROVED}
+    return assignment.due_on is not None and assignment.due_on < today and not done
+
+
+@bp.route("/cohorts/<int:cohort_id>/progress")
+@login_required
+def progress(cohort_id: int) -> str:
+    """Fellows × modules for facilitators, admins and observers; a fellow sees their own row only."""
+    cohort, role = cohort_for(cohort_id)
+    everyone = can_manage(role) or role is Role.OBSERVER
+    rows = db.session.execute(queries.cohort_modules(cohort.id)).all()
+    fellows_stmt = (
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == cohort.id, Membership.role == Role.FELLOW)
+        .order_by(sa.func.lower(User.name), User.id)
+    )
+    if not everyone:
+        fellows_stmt = fellows_stmt.where(User.id == current_user.id)
+    fellows = db.session.scalars(fellows_stmt).all()
+    statuses = _statuses(cohort.id, None if everyone else current_user.id)
+    return render_template(
+        "curriculum/progress.html",
+        cohort=cohort,
+        rows=rows,
+        fellows=fellows,
+        statuses=statuses,
+        today=clock.today(cohort.timezone),
+        overdue=overdue,
+        status_labels=WORKSHEET_STATUS_LABELS,
+    )
