@@ -145,6 +145,12 @@ ROUTES: dict[str, Route] = {
     ),
     "fellowship.curriculum.module": Route(COHORT_READERS, scoped=True, params=("cohort_id", "slug")),
     "fellowship.curriculum.progress": Route(COHORT_READERS, scoped=True, params=("cohort_id",)),
+    "fellowship.curriculum.worksheet_markdown": Route(
+        frozenset({"fellow", "facilitator", "admin"}),
+        scoped=True,
+        params=("worksheet_id",),
+        denied={"observer": 404},
+    ),
     "fellowship.curriculum.worksheet": Route(
         frozenset({"fellow"}), scoped=True, params=("cohort_id", "slug"), methods=GET_POST
     ),

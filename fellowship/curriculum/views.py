@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -305,3 +305,20 @@ def progress(cohort_id: int) -> str:
         overdue=overdue,
         status_labels=WORKSHEET_STATUS_LABELS,
     )
+
+
+@bp.route("/worksheets/<int:worksheet_id>/export.md")
+@login_required
+def worksheet_markdown(worksheet_id: int) -> Response:
+    sheet = db.get_or_404(Worksheet, worksheet_id)
+    role = require_cohort(sheet.cohort)
+    require(can_manage(role) or sheet.user_id == current_user.id, hide=True)
+    text = worksheet_forms.markdown_export(
+        localised(sheet.module.title),
+        sheet.user.name,
+        str(WORKSHEET_STATUS_LABELS[sheet.status]),
+        worksheet_forms.display_answers(sheet.module.fields, sheet.answers),
+    )
+    response = current_app.response_class(text, mimetype="text/markdown; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{sheet.slug}.md"'
+    return response

@@ -227,3 +227,28 @@ def _cell(column: dict[str, Any], value: Any) -> Any:
     if column["type"] == FieldType.CHOICE:
         return {c["value"]: localised(c["label"]) for c in column.get("choices", [])}.get(value, "")
     return "" if value is None else value
+
+
+def _md(text: Any) -> str:
+    """Plain text as a Markdown line: table pipes and line breaks would otherwise change its shape."""
+    return str("" if text is None else text).replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def markdown_export(title: str, person: str, status: str, display: list[dict[str, Any]]) -> str:
+    lines = [f"# {_md(title)}", "", f"{_md(person)} · {_md(status)}", ""]
+    for entry in display:
+        lines += [f"## {_md(entry['label'])}", ""]
+        if entry["type"] == FieldType.TABLE:
+            header = ([""] if entry["row_labels"] else []) + entry["columns"]
+            lines.append("| " + " | ".join(_md(h) for h in header) + " |")
+            lines.append("|" + "---|" * len(header))
+            for index, row in enumerate(entry["rows"]):
+                label = [entry["row_labels"][index]] if entry["row_labels"] else []
+                lines.append("| " + " | ".join(_md(c) for c in label + row) + " |")
+        elif entry["type"] == FieldType.LIST:
+            lines += [f"- {_md(item)}" for item in entry["value"] or []]
+        else:
+            value = entry["value"]
+            lines.append(str(value) if value not in (None, "") else "—")
+        lines.append("")
+    return "\n".join(lines)

@@ -181,3 +181,22 @@ def test_facilitator_finds_submissions_on_the_module_page(world: World, client_a
 def test_module_page_title_is_just_the_module_name(world: World, client_as: Any, module: str) -> None:
     page = client_as("facilitator").get(module.removesuffix("/worksheet")).get_data(as_text=True)
     assert "<title>Mission statement · Fellowship</title>" in page
+
+
+def test_markdown_export_of_a_worksheet(world: World, client_as: Any, module: str) -> None:
+    client_as("fellow").post(
+        module, data={**FILLED, "indicators-1-indicator": "Pay | hours", "indicators-1-target": "1"}
+    )
+    url = f"/worksheets/{sheet(world).id}/export.md"
+    response = client_as("fellow").get(url)
+    assert response.headers["Content-Disposition"] == 'attachment; filename="mission-statement.md"'
+    text = response.get_data(as_text=True)
+    assert text.startswith("# Mission statement\n\nFiona Fellow · Draft\n")
+    assert (
+        "## Indicators\n\n| Indicator | Target |\n|---|---|\n| Jobs created | 4 |\n| Pay \\| hours | 1 |\n"
+        in text
+    )
+    assert "## Strengths\n\n- Good bread\n- Loyal neighbours\n" in text
+    assert "## How often\n\nMonthly\n" in text
+    assert client_as("other_fellow").get(url).status_code == 404
+    assert client_as("facilitator").get(url).status_code == 200
