@@ -21,8 +21,8 @@ from fellowship.core import clock, panels
 from fellowship.core.csv_export import csv_response
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.permissions import require
+from fellowship.events.access import event_for
 from fellowship.events.queries import invitation_of
-from fellowship.events.views import event_for
 from fellowship.extensions import db, limiter
 from fellowship.programs.access import can_manage, cohort_for, cohort_role
 from fellowship.programs.enums import Role

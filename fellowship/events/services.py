@@ -261,6 +261,11 @@ def _promote(event: Event) -> EventInvitation | None:
     return waiting
 
 
+def retire_feed(owner: Any) -> None:
+    """Give a person or a cohort a new private calendar address; the old token stops matching."""
+    owner.calendar_version += 1
+
+
 # --- agendas -----------------------------------------------------------------------------------------------
 
 

@@ -18,12 +18,12 @@ from fellowship.core.markdown import render as render_markdown
 from fellowship.core.permissions import require
 from fellowship.core.web import safe_next
 from fellowship.events import calendar, notices, queries, services
+from fellowship.events.access import event_for
 from fellowship.events.enums import EVENT_KIND_LABELS, RSVP_LABELS, EventKind, Rsvp
 from fellowship.events.forms import AgendaForm, AgendaTemplateForm, EventForm, GuestsForm, RsvpForm
 from fellowship.events.models import Event, EventInvitation
 from fellowship.extensions import db
-from fellowship.programs.access import can_manage, cohort_for, require_cohort
-from fellowship.programs.enums import Role
+from fellowship.programs.access import can_manage, cohort_for
 from fellowship.programs.models import Cohort
 from fellowship.programs.queries import visible_cohorts
 
@@ -37,11 +37,6 @@ def _labels() -> dict[str, object]:
         "rsvp_labels": RSVP_LABELS,
         "local_time": services.to_local,
     }
-
-
-def event_for(event_id: int, manage: bool = False) -> tuple[Event, Role | None]:
-    event = db.get_or_404(Event, event_id)
-    return event, require_cohort(event.cohort, manage)
 
 
 def _fields(form: EventForm) -> services.EventFields:
@@ -342,7 +337,7 @@ def my_events() -> str:
 def reset_user_feed() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
-    current_user.calendar_version += 1
+    services.retire_feed(current_user)
     db.session.commit()
     flash(_("Your calendar address was changed; the old one no longer works."), "success")
     return redirect(url_for(".my_events"))
@@ -354,7 +349,7 @@ def reset_cohort_feed(cohort_id: int) -> Response:
     cohort, _role = cohort_for(cohort_id, manage=True)
     if not ActionForm().validate_on_submit():
         abort(400)
-    cohort.calendar_version += 1
+    services.retire_feed(cohort)
     db.session.commit()
     flash(_("The cohort's calendar address was changed; the old one no longer works."), "success")
     return redirect(url_for(".my_events"))
