@@ -154,6 +154,11 @@ ROUTES: dict[str, Route] = {
     "fellowship.curriculum.worksheet": Route(
         frozenset({"fellow"}), scoped=True, params=("cohort_id", "slug"), methods=GET_POST
     ),
+    "fellowship.curriculum.worksheet_autosave": Route(
+        frozenset({"fellow"}), scoped=True, params=("cohort_id", "slug"), methods=POST_ONLY
+    ),
+    # Anyone who facilitates some cohort has a queue (possibly empty); it is not scoped to one cohort.
+    "fellowship.curriculum.queue": Route(frozenset({"facilitator", "other_facilitator", "admin"})),
     # A worksheet is private to its fellow and the cohort's facilitators: even an observer gets 404.
     "fellowship.curriculum.worksheet_review": Route(
         frozenset({"fellow", "facilitator", "admin"}),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
@@ -8,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from fellowship.core.forms import strip
 from fellowship.curriculum.enums import WorksheetStatus
+from fellowship.curriculum.text import localised
 
 
 class ReviewForm(FlaskForm):
@@ -25,3 +28,29 @@ class ReviewForm(FlaskForm):
         validators=[Optional(), Length(max=10000)],
         filters=[strip],
     )
+
+
+NOTE_PREFIX = "note_"
+
+
+def review_form(fields: list[dict[str, Any]]) -> ReviewForm:
+    """The review form with one optional comment box per worksheet field (``note_<field name>``)."""
+
+    class FieldReviewForm(ReviewForm):
+        pass
+
+    for definition in fields:
+        setattr(
+            FieldReviewForm,
+            NOTE_PREFIX + definition["name"],
+            TextAreaField(
+                _l("Comment on “%(field)s”", field=localised(definition["label"])),
+                validators=[Optional(), Length(max=4000)],
+                filters=[strip],
+            ),
+        )
+    return FieldReviewForm()
+
+
+def field_notes(form: ReviewForm, fields: list[dict[str, Any]]) -> dict[str, str]:
+    return {d["name"]: form[NOTE_PREFIX + d["name"]].data or "" for d in fields}

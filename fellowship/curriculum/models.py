@@ -69,6 +69,8 @@ class Worksheet(TimestampMixin, db.Model):
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     revision_number: Mapped[int] = mapped_column(default=0)
     """How many revisions are kept; a save must say which one it started from (stale edits are refused)."""
+    draft_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Counts autosaves, which overwrite ``answers`` without a revision; checked like ``revision_number``."""
     updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
@@ -98,6 +100,8 @@ class Review(db.Model):
     reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decision: Mapped[WorksheetStatus] = mapped_column(enum_type(WorksheetStatus))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
+    field_comments: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict, server_default="{}")
+    """Comments on single fields, by field name; the fellow sees them beside those fields."""
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     reviewer: Mapped[User | None] = relationship()

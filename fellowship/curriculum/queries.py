@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
-from fellowship.curriculum.models import CohortModule, Module
+from fellowship.accounts.models import User
+from fellowship.core import clock
+from fellowship.curriculum.enums import WorksheetStatus
+from fellowship.curriculum.models import CohortModule, Module, Worksheet, WorksheetRevision
+from fellowship.programs.enums import Role
+from fellowship.programs.models import Cohort, Membership
+from fellowship.programs.queries import current_membership_clause
 
 
 def current_modules(program_kind: str) -> sa.Select[tuple[Module]]:
@@ -21,3 +29,34 @@ def cohort_modules(cohort_id: int) -> sa.Select[tuple[CohortModule, Module]]:
         .where(CohortModule.cohort_id == cohort_id)
         .order_by(CohortModule.position, CohortModule.id)
     )
+
+
+def review_queue(user_id: int | None) -> sa.Select[tuple[Any, ...]]:
+    """Submitted worksheets waiting for a decision, oldest first, each with its fellow, cohort, module and
+    how many times it has been submitted (more than once: a resubmission after requested changes).
+
+    ``user_id`` limits the queue to the cohorts that person facilitates; None (admins) means every cohort.
+    One query, whatever the number of cohorts, fellows and modules.
+    """
+    submissions = (
+        sa.select(sa.func.count(WorksheetRevision.id))
+        .where(WorksheetRevision.worksheet_id == Worksheet.id, WorksheetRevision.kind == "submission")
+        .correlate(Worksheet)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(Worksheet, User, Cohort, Module, submissions.label("submissions"))
+        .join(User, User.id == Worksheet.user_id)
+        .join(Cohort, Cohort.id == Worksheet.cohort_id)
+        .join(Module, Module.id == Worksheet.module_id)
+        .where(Worksheet.status == WorksheetStatus.SUBMITTED)
+        .order_by(Worksheet.submitted_at, Worksheet.id)
+    )
+    if user_id is not None:
+        facilitated = sa.select(Membership.cohort_id).where(
+            Membership.user_id == user_id,
+            Membership.role == Role.FACILITATOR,
+            current_membership_clause(clock.today()),
+        )
+        stmt = stmt.where(Worksheet.cohort_id.in_(facilitated))
+    return stmt

@@ -89,6 +89,24 @@ class StaleRevision(WorksheetError):
         self.worksheet = worksheet
 
 
+def _check_base(worksheet: Worksheet, base_revision: int, base_draft: int) -> None:
+    if (worksheet.revision_number, worksheet.draft_version) != (base_revision, base_draft):
+        raise StaleRevision(worksheet)
+    if worksheet.status in {WorksheetStatus.SUBMITTED, WorksheetStatus.APPROVED}:
+        raise WorksheetError(_l("This worksheet is submitted; it can be changed again if the reviewer asks."))
+
+
+def _new_worksheet(cohort: Cohort, user_id: int, module: Module, base_revision: int) -> Worksheet:
+    if base_revision != 0:
+        raise WorksheetError(_l("The worksheet could not be found. Reload the page."))
+    worksheet = Worksheet(
+        cohort_id=cohort.id, user_id=user_id, slug=module.slug, module_id=module.id, answers={}
+    )
+    db.session.add(worksheet)
+    db.session.flush()
+    return worksheet
+
+
 def save_worksheet(
     worksheet: Worksheet | None,
     cohort: Cohort,
@@ -97,20 +115,17 @@ def save_worksheet(
     answers: dict[str, Any],
     base_revision: int,
     submit: bool,
+    base_draft: int = 0,
 ) -> Worksheet:
-    """Store the draft as a new revision (a submission when ``submit``); never over a newer revision."""
+    """Store the draft as a new revision (a submission when ``submit``); never over newer work.
+
+    ``base_revision`` and ``base_draft`` say which revision and which autosave the form started from; when
+    either moved on meanwhile (another tab saved), :class:`StaleRevision` is raised and nothing changes.
+    """
     if worksheet is None:
-        if base_revision != 0:
-            raise WorksheetError(_l("The worksheet could not be found. Reload the page."))
-        worksheet = Worksheet(
-            cohort_id=cohort.id, user_id=user_id, slug=module.slug, module_id=module.id, answers={}
-        )
-        db.session.add(worksheet)
-        db.session.flush()
-    elif worksheet.revision_number != base_revision:
-        raise StaleRevision(worksheet)
-    if worksheet.status in {WorksheetStatus.SUBMITTED, WorksheetStatus.APPROVED}:
-        raise WorksheetError(_l("This worksheet is submitted; it can be changed again if the reviewer asks."))
+        worksheet = _new_worksheet(cohort, user_id, module, base_revision)
+    else:
+        _check_base(worksheet, base_revision, base_draft)
     now = clock.now()
     worksheet.revision_number += 1
     worksheet.answers = answers
@@ -133,9 +148,42 @@ def save_worksheet(
     return worksheet
 
 
+def autosave_worksheet(
+    worksheet: Worksheet | None,
+    cohort: Cohort,
+    user_id: int,
+    module: Module,
+    answers: dict[str, Any],
+    base_revision: int,
+    base_draft: int,
+) -> Worksheet:
+    """Overwrite the one working draft without keeping a revision (the page does this while typing).
+
+    The same staleness rule as an explicit save applies, so two tabs never overwrite each other's text.
+    The status stays as it is: a worksheet with changes requested still shows that until it is saved.
+    """
+    if worksheet is None:
+        worksheet = _new_worksheet(cohort, user_id, module, base_revision)
+        if base_draft != 0:
+            raise WorksheetError(_l("The worksheet could not be found. Reload the page."))
+    else:
+        _check_base(worksheet, base_revision, base_draft)
+    worksheet.answers = answers
+    worksheet.draft_version += 1
+    worksheet.updated_at = clock.now()
+    db.session.flush()
+    return worksheet
+
+
 def review_worksheet(
-    worksheet: Worksheet, reviewer_id: int, decision: WorksheetStatus, comment: str
+    worksheet: Worksheet,
+    reviewer_id: int,
+    decision: WorksheetStatus,
+    comment: str,
+    field_comments: dict[str, str] | None = None,
 ) -> Review:
+    """Approve the submission or ask for changes, with an overall comment and comments on single fields
+    (only the module's own field names are kept, empty ones dropped)."""
     if worksheet.status is not WorksheetStatus.SUBMITTED:
         raise WorksheetError(_l("Only a submitted worksheet can be reviewed."))
     if decision not in {WorksheetStatus.APPROVED, WorksheetStatus.CHANGES_REQUESTED}:
@@ -153,9 +201,25 @@ def review_worksheet(
         reviewer_id=reviewer_id,
         decision=decision,
         comment=comment,
+        field_comments={
+            name: text.strip()
+            for name, text in (field_comments or {}).items()
+            if name in {f["name"] for f in worksheet.module.fields} and text.strip()
+        },
         created_at=clock.now(),
     )
     db.session.add(review)
     worksheet.status = decision
     db.session.flush()
     return review
+
+
+def previous_submission(worksheet: Worksheet) -> WorksheetRevision | None:
+    """The submission before the latest one, which a reviewer compares the new one with."""
+    return db.session.scalars(
+        sa.select(WorksheetRevision)
+        .where(WorksheetRevision.worksheet_id == worksheet.id, WorksheetRevision.kind == "submission")
+        .order_by(WorksheetRevision.number.desc())
+        .offset(1)
+        .limit(1)
+    ).first()

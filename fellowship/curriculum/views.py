@@ -4,30 +4,46 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from babel import dates as babel_dates
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.wrappers import Response
 
 from fellowship.accounts import emails
 from fellowship.accounts.models import User
 from fellowship.core import clock, panels
 from fellowship.core.forms import ActionForm
+from fellowship.core.i18n import select_timezone
 from fellowship.core.markdown import render as render_markdown
-from fellowship.core.permissions import require
-from fellowship.curriculum import queries, services, worksheet_forms
+from fellowship.core.permissions import is_admin, require
+from fellowship.curriculum import changes, queries, services, worksheet_forms
 from fellowship.curriculum.enums import WORKSHEET_STATUS_LABELS, WorksheetStatus
-from fellowship.curriculum.forms import ReviewForm
+from fellowship.curriculum.forms import NOTE_PREFIX, field_notes, review_form
 from fellowship.curriculum.models import CohortModule, Review, Worksheet
 from fellowship.curriculum.text import localised
 from fellowship.extensions import db
 from fellowship.programs.access import can_manage, cohort_for, require_cohort
 from fellowship.programs.enums import Role
 from fellowship.programs.models import Membership
+from fellowship.programs.queries import facilitates
 
 bp = Blueprint("curriculum", __name__, template_folder="templates")
 
@@ -131,10 +147,42 @@ panels.register_cohort_panel(panels.CohortPanel("modules", "curriculum/panel.htm
 # --- worksheets --------------------------------------------------------------------------------------------
 
 
-def _my_worksheet(cohort_id: int, user_id: int, slug: str) -> Worksheet | None:
-    return db.session.scalar(
-        sa.select(Worksheet).where(
-            Worksheet.cohort_id == cohort_id, Worksheet.user_id == user_id, Worksheet.slug == slug
+def _my_worksheet(cohort_id: int, user_id: int, slug: str, lock: bool = False) -> Worksheet | None:
+    stmt = sa.select(Worksheet).where(
+        Worksheet.cohort_id == cohort_id, Worksheet.user_id == user_id, Worksheet.slug == slug
+    )
+    return db.session.scalar(stmt.with_for_update() if lock else stmt)
+
+
+def _bases(form: Any) -> tuple[int, int]:
+    """The revision and autosave the form started from; garbage is a bad request."""
+    try:
+        return int(form.base_revision.data or 0), int(form.base_draft.data or 0)
+    except ValueError:
+        abort(400)
+
+
+def _fellow_module(cohort_id: int, slug: str) -> tuple[Any, Worksheet | None, Any]:
+    """The cohort, the signed-in fellow's worksheet (locked for writing on POST) and its module version."""
+    cohort, role = cohort_for(cohort_id)
+    require(role is Role.FELLOW)  # worksheets are the fellows' own work
+    row = db.session.execute(queries.cohort_modules(cohort.id).where(CohortModule.slug == slug)).first()
+    if row is None:
+        abort(404)
+    _assignment, current_module = row
+    sheet = _my_worksheet(cohort.id, current_user.id, slug, lock=request.method == "POST")
+    return cohort, sheet, (sheet.module if sheet else current_module)  # work stays on its version
+
+
+def _latest_review(sheet: Worksheet | None) -> list[Review]:
+    if sheet is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Review)
+            .options(selectinload(Review.reviewer))
+            .where(Review.worksheet_id == sheet.id)
+            .order_by(Review.created_at.desc(), Review.id.desc())
         )
     )
 
@@ -142,14 +190,7 @@ def _my_worksheet(cohort_id: int, user_id: int, slug: str) -> Worksheet | None:
 @bp.route("/cohorts/<int:cohort_id>/modules/<slug>/worksheet", methods=["GET", "POST"])
 @login_required
 def worksheet(cohort_id: int, slug: str) -> str | Response | tuple[str, int]:
-    cohort, role = cohort_for(cohort_id)
-    require(role is Role.FELLOW)  # worksheets are the fellows' own work
-    row = db.session.execute(queries.cohort_modules(cohort.id).where(CohortModule.slug == slug)).first()
-    if row is None:
-        abort(404)
-    _assignment, current_module = row
-    sheet = _my_worksheet(cohort.id, current_user.id, slug)
-    module = sheet.module if sheet else current_module  # work stays on the version it was started on
+    cohort, sheet, module = _fellow_module(cohort_id, slug)
     stale: Worksheet | None = None
     status = 200
     if request.method == "POST":
@@ -162,24 +203,24 @@ def worksheet(cohort_id: int, slug: str) -> str | Response | tuple[str, int]:
             missing = worksheet_forms.missing_required(module.fields, answers) if submit else []
             for name in missing:
                 form[name].errors = [*form[name].errors, _("This field is needed before you submit.")]
-            try:
-                base = int(form.base_revision.data or 0)
-            except ValueError:
-                abort(400)
+            base, base_draft = _bases(form)
             if missing:
                 status = 400
             else:
                 try:
                     sheet = services.save_worksheet(
-                        sheet, cohort, current_user.id, module, answers, base, submit
+                        sheet, cohort, current_user.id, module, answers, base, submit, base_draft
                     )
+                    db.session.commit()
                 except services.StaleRevision as error:
                     stale, status = error.worksheet, 409
                 except services.WorksheetError as error:
                     flash(str(error), "error")
                     status = 400
+                except IntegrityError:  # another tab created the worksheet at the same moment
+                    db.session.rollback()
+                    stale, status = _my_worksheet(cohort.id, current_user.id, slug), 409
                 else:
-                    db.session.commit()
                     flash(
                         _("Your worksheet is submitted for review.") if submit else _("Your draft is saved."),
                         "success",
@@ -188,13 +229,8 @@ def worksheet(cohort_id: int, slug: str) -> str | Response | tuple[str, int]:
     else:
         form = worksheet_forms.build(module.fields, sheet.answers if sheet else {})
         form.base_revision.data = str(sheet.revision_number if sheet else 0)
-    reviews = (
-        db.session.scalars(
-            sa.select(Review).where(Review.worksheet_id == sheet.id).order_by(Review.created_at.desc())
-        ).all()
-        if sheet
-        else []
-    )
+        form.base_draft.data = str(sheet.draft_version if sheet else 0)
+    reviews = _latest_review(sheet)
     return render_template(
         "curriculum/worksheet.html",
         cohort=cohort,
@@ -203,11 +239,63 @@ def worksheet(cohort_id: int, slug: str) -> str | Response | tuple[str, int]:
         form=form,
         stale=stale,
         reviews=reviews,
+        notes=reviews[0].field_comments if reviews else {},
         editable=sheet is None or sheet.status not in LOCKED,
         status_labels=WORKSHEET_STATUS_LABELS,
         render_markdown=render_markdown,
     ), status
 
+
+@bp.route("/cohorts/<int:cohort_id>/modules/<slug>/worksheet/autosave", methods=["POST"])
+@login_required
+def worksheet_autosave(cohort_id: int, slug: str) -> tuple[Response, int]:
+    """Called by static/js/autosave.js while the fellow types: overwrites the working draft, keeps no
+    revision, answers JSON. Invalid values are not saved (the page keeps them and says so)."""
+    cohort, sheet, module = _fellow_module(cohort_id, slug)
+    form = worksheet_forms.build(module.fields, {}, formdata=request.form)
+    if not form.validate():
+        return jsonify(
+            saved=False,
+            message=_("Not saved automatically: check the marked fields, then save the draft."),
+            fields=sorted(name for name, errors in form.errors.items() if errors),
+        ), 422
+    base, base_draft = _bases(form)
+    try:
+        sheet = services.autosave_worksheet(
+            sheet,
+            cohort,
+            current_user.id,
+            module,
+            worksheet_forms.answers_from(form, module.fields),
+            base,
+            base_draft,
+        )
+        db.session.commit()
+    except services.StaleRevision:
+        return jsonify(saved=False, stale=True, message=_(STALE_AUTOSAVE)), 409
+    except services.WorksheetError as error:
+        return jsonify(saved=False, message=str(error)), 409
+    except IntegrityError:
+        db.session.rollback()
+        return jsonify(saved=False, stale=True, message=_(STALE_AUTOSAVE)), 409
+    assert sheet.updated_at is not None
+    return jsonify(
+        saved=True,
+        base_revision=sheet.revision_number,
+        base_draft=sheet.draft_version,
+        message=_(
+            "Draft saved automatically at %(time)s.",
+            time=babel_dates.format_time(
+                sheet.updated_at, "short", tzinfo=ZoneInfo(select_timezone()), locale=get_locale()
+            ),
+        ),
+    ), 200
+
+
+STALE_AUTOSAVE = _l(
+    "This worksheet was changed in another window, so typing here is no longer saved automatically. "
+    "Your text stays in this browser: save the draft to compare both versions."
+)
 
 LOCKED = {WorksheetStatus.SUBMITTED, WorksheetStatus.APPROVED}
 
@@ -218,14 +306,19 @@ def worksheet_review(worksheet_id: int) -> str | Response | tuple[str, int]:
     sheet = db.get_or_404(Worksheet, worksheet_id)
     role = require_cohort(sheet.cohort)
     require(can_manage(role) or sheet.user_id == current_user.id, hide=True)
-    form = ReviewForm()
+    fields = sheet.module.fields
+    form = review_form(fields)
     status = 200
     if request.method == "POST":
         require(can_manage(role))
         if form.validate_on_submit():
             try:
                 services.review_worksheet(
-                    sheet, current_user.id, WorksheetStatus(form.decision.data), form.comment.data or ""
+                    sheet,
+                    current_user.id,
+                    WorksheetStatus(form.decision.data),
+                    form.comment.data or "",
+                    field_notes(form, fields),
                 )
             except services.WorksheetError as error:
                 flash(str(error), "error")
@@ -245,20 +338,39 @@ def worksheet_review(worksheet_id: int) -> str | Response | tuple[str, int]:
                 return redirect(url_for(".worksheet_review", worksheet_id=sheet.id))
         else:
             status = 400
-    reviews = db.session.scalars(
-        sa.select(Review).where(Review.worksheet_id == sheet.id).order_by(Review.created_at.desc())
-    ).all()
+    reviews = _latest_review(sheet)
+    display = worksheet_forms.display_answers(fields, sheet.answers)
+    changed: int | None = None
+    if sheet.status in LOCKED:  # the answers are the latest submission: compare with the one before
+        earlier = services.previous_submission(sheet)
+        if earlier is not None:
+            changed = changes.mark_changes(display, worksheet_forms.display_answers(fields, earlier.answers))
+    can_review = can_manage(role) and sheet.status is WorksheetStatus.SUBMITTED
     return render_template(
         "curriculum/worksheet_review.html",
         sheet=sheet,
         module=sheet.module,
         form=form,
         reviews=reviews,
-        can_review=can_manage(role) and sheet.status is WorksheetStatus.SUBMITTED,
+        notes=reviews[0].field_comments if reviews else {},
+        can_review=can_review,
+        changed=changed,
+        note_prefix=NOTE_PREFIX,
         status_labels=WORKSHEET_STATUS_LABELS,
         render_markdown=render_markdown,
-        display=worksheet_forms.display_answers(sheet.module.fields, sheet.answers),
+        display=display,
     ), status
+
+
+@bp.route("/reviews")
+@login_required
+def queue() -> str:
+    """Submitted worksheets waiting for a decision across the cohorts this person facilitates."""
+    admin = is_admin(current_user)
+    if not admin:
+        require(db.session.scalar(facilitates(current_user.id)) is not None)
+    rows = db.session.execute(queries.review_queue(None if admin else current_user.id)).all()
+    return render_template("curriculum/queue.html", rows=rows, today=clock.today())
 
 
 # --- progress ----------------------------------------------------------------------------------------------

@@ -93,6 +93,7 @@ def build(fields: list[dict[str, Any]], answers: dict[str, Any], formdata: Any =
 
     class WorksheetForm(FlaskForm):
         base_revision = HiddenField()
+        base_draft = HiddenField()
 
     for definition in fields:
         label, help_text = localised(definition["label"]), localised(definition.get("help"))

@@ -32,6 +32,19 @@ def visible_cohorts(user: Any) -> sa.Select[tuple[Cohort]]:
     return stmt.where(Cohort.id.in_(mine))
 
 
+def facilitates(user_id: int) -> sa.Select[tuple[int]]:
+    """A row when the person currently facilitates at least one cohort."""
+    return (
+        sa.select(Membership.id)
+        .where(
+            Membership.user_id == user_id,
+            Membership.role == Role.FACILITATOR,
+            current_membership_clause(clock.today()),
+        )
+        .limit(1)
+    )
+
+
 def role_in(user: Any, cohort_id: int) -> sa.Select[tuple[Role]]:
     return sa.select(Membership.role).where(
         Membership.user_id == user.id,

@@ -47,7 +47,12 @@ def _labels() -> dict[str, object]:
 @login_required
 def dashboard() -> str:
     cohorts = db.session.scalars(queries.visible_cohorts(current_user).limit(200)).all()
-    return render_template("programs/dashboard.html", cohorts=cohorts, today=clock.today())
+    reviews_link = (
+        is_admin(current_user) or db.session.scalar(queries.facilitates(current_user.id)) is not None
+    )
+    return render_template(
+        "programs/dashboard.html", cohorts=cohorts, today=clock.today(), reviews_link=reviews_link
+    )
 
 
 # --- programs ---------------------------------------------------------------------------------------------

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from fellowship.curriculum import loader, services
 from fellowship.curriculum.enums import WorksheetStatus
-from fellowship.curriculum.models import CohortModule, Review, Worksheet, WorksheetRevision
+from fellowship.curriculum.models import Review, Worksheet, WorksheetRevision
 from fellowship.extensions import db
 from tests.conftest import World
-from tests.curriculum.test_loader import GOOD
 from tests.mailbox import messages
 
 FILLED = {
@@ -31,17 +27,6 @@ FILLED = {
     "members": "6",
     "name": "Sourdough Collective",
 }
-
-
-@pytest.fixture
-def module(world: World, tmp_path: Path) -> str:
-    path = tmp_path / "coop_fellowship" / "mission-statement.yaml"
-    path.parent.mkdir(parents=True)
-    path.write_text(textwrap.dedent(GOOD), "utf-8")
-    services.sync(loader.read_all(tmp_path).modules)
-    db.session.add(CohortModule(cohort_id=world.cohort.id, slug="mission-statement", position=0))
-    db.session.commit()
-    return f"/cohorts/{world.cohort.id}/modules/mission-statement/worksheet"
 
 
 def sheet(world: World) -> Worksheet:

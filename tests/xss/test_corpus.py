@@ -238,7 +238,7 @@ def test_xss_worksheet_fields_and_review_comments(world: World, client_as: Any, 
     import sqlalchemy as sa
 
     from fellowship.curriculum import loader, services
-    from fellowship.curriculum.models import CohortModule, Worksheet
+    from fellowship.curriculum.models import CohortModule, Review, Worksheet
     from tests.curriculum.test_loader import GOOD
 
     path = tmp_path / "coop_fellowship" / "mission-statement.yaml"
@@ -267,11 +267,24 @@ def test_xss_worksheet_fields_and_review_comments(world: World, client_as: Any, 
         )
         revision += 2
         sheet = db.session.scalar(sa.select(Worksheet).where(Worksheet.user_id == world.users["fellow"].id))
+        check(facilitator, f"/worksheets/{sheet.id}", payload)  # with the changes since the last submission
+        check(facilitator, "/reviews", payload)
         check_response(
             facilitator.post(
-                f"/worksheets/{sheet.id}", data={"decision": "changes_requested", "comment": payload}
+                f"/worksheets/{sheet.id}",
+                data={
+                    "decision": "changes_requested",
+                    "comment": payload,
+                    "note_who_we_are": payload,
+                    "note_indicators": payload,
+                },
             ),
             payload,
+        )
+        assert (
+            db.session.scalar(sa.select(Review.field_comments).order_by(Review.id.desc()).limit(1))
+            == {"who_we_are": payload.strip(), "indicators": payload.strip()}
+            or not payload.strip()
         )
         check(facilitator, f"/worksheets/{sheet.id}", payload)
         check(fellow, url, payload)

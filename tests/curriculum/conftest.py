@@ -1,0 +1,26 @@
+"""The ``module`` fixture: a small module with every field type assigned to the world's cohort; it returns
+the fellow's worksheet URL."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from fellowship.curriculum import loader, services
+from fellowship.curriculum.models import CohortModule
+from fellowship.extensions import db
+from tests.conftest import World
+from tests.curriculum.test_loader import GOOD
+
+
+@pytest.fixture
+def module(world: World, tmp_path: Path) -> str:
+    path = tmp_path / "coop_fellowship" / "mission-statement.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(textwrap.dedent(GOOD), "utf-8")
+    services.sync(loader.read_all(tmp_path).modules)
+    db.session.add(CohortModule(cohort_id=world.cohort.id, slug="mission-statement", position=0))
+    db.session.commit()
+    return f"/cohorts/{world.cohort.id}/modules/mission-statement/worksheet"
