@@ -21,7 +21,8 @@ from fellowship.core import clock
 from fellowship.curriculum import loader as curriculum_loader
 from fellowship.curriculum import queries as curriculum_queries
 from fellowship.curriculum import services as curriculum
-from fellowship.curriculum.models import Module
+from fellowship.curriculum.enums import WorksheetStatus
+from fellowship.curriculum.models import Module, Worksheet
 from fellowship.events import services as events
 from fellowship.events.enums import EventKind
 from fellowship.events.models import Event
@@ -108,6 +109,7 @@ def load() -> str | None:
     _fellowship_events(fellowship)
     _academy_events(academy)
     _assign_modules(fellowship, academy)
+    _worksheets(fellowship)
     return "\n".join(
         [
             "Demo data loaded:",
@@ -352,3 +354,106 @@ def _assign_modules(fellowship: Cohort, academy: Cohort) -> None:
         modules = db.session.scalars(curriculum_queries.current_modules(cohort.program.kind.value)).all()
         due = {m.slug: max(m.published_on, cohort.starts_on) + dt.timedelta(days=7) for m in modules}
         curriculum.assign(cohort, [m.slug for m in modules], due)
+
+
+MISSION = {
+    "who_we_are": "A home-care agency converting to worker ownership: 24 caregivers, "
+    "most of them immigrant women.",
+    "whom_we_serve": "Older people who want to stay at home on the South Side, and their families.",
+    "what_we_do": "Home care with steady hours and fair pay, scheduled by the caregivers themselves.",
+    "why_it_matters": "Turnover in home care hurts clients and workers; ownership keeps skilled carers.",
+    "our_values": "Dignity, mutual aid, shared decisions.",
+    "final_statement": "We are caregivers who own our agency, so that older neighbours get steady, "
+    "dignified care at home from people who stay.",
+}
+IMPACT = {
+    "indicators": [
+        {
+            "indicator": "Worker-owners",
+            "city_metric": "Jobs created or retained",
+            "unit": "people",
+            "baseline": 0,
+            "target": 18,
+            "data_source": "Membership ledger",
+            "frequency": "quarterly",
+        },
+        {
+            "indicator": "Median hourly wage",
+            "city_metric": "Wages above the living wage",
+            "unit": "USD",
+            "baseline": 15,
+            "target": 19,
+            "data_source": "Payroll",
+            "frequency": "yearly",
+        },
+    ],
+    "data_collection_plan": "",
+}
+
+
+def _worksheets(cohort: Cohort) -> None:
+    """Several fellows at different points of the review cycle: drafts, a submission waiting for review, a
+    resubmission after requested changes (with comments beside fields), and approvals."""
+    fellows = [
+        db.session.scalar(sa.select(User).where(User.email == _email(name))) for name, _org in FELLOWS[:7]
+    ]
+    modules = {
+        m.slug: m for m in db.session.scalars(curriculum_queries.current_modules(cohort.program.kind.value))
+    }
+    if "mission-statement" not in modules or "impact-metrics" not in modules:
+        return  # the content folder could not be read; the rest of the demo still stands
+    reviewer = _facilitator(cohort)
+    mission, impact = modules["mission-statement"], modules["impact-metrics"]
+
+    def save(fellow: User | None, module: Module, answers: dict[str, object], submit: bool) -> Worksheet:
+        assert fellow is not None
+        sheet = db.session.scalar(
+            sa.select(Worksheet).where(
+                Worksheet.cohort_id == cohort.id,
+                Worksheet.user_id == fellow.id,
+                Worksheet.slug == module.slug,
+            )
+        )
+        base = (sheet.revision_number, sheet.draft_version) if sheet else (0, 0)
+        return curriculum.save_worksheet(sheet, cohort, fellow.id, module, answers, base[0], submit, base[1])
+
+    # Approved on the first round.
+    for fellow in fellows[:2]:
+        curriculum.review_worksheet(
+            save(fellow, mission, MISSION, submit=True),
+            reviewer.id,
+            WorksheetStatus.APPROVED,
+            "Clear and short: ready for the website.",
+        )
+    # Changes requested, then resubmitted: waiting in the queue with the changed answers marked.
+    first_try = {**MISSION, "whom_we_serve": "Everyone who needs care."}
+    sheet = save(fellows[2], mission, first_try, submit=True)
+    curriculum.review_worksheet(
+        sheet,
+        reviewer.id,
+        WorksheetStatus.CHANGES_REQUESTED,
+        "Good start. Narrow down **whom** you serve so the statement can guide decisions.",
+        {"whom_we_serve": "Which neighbourhoods? Which clients come first when hours are short?"},
+    )
+    save(fellows[2], mission, MISSION, submit=True)
+    # Submitted, waiting for a first review.
+    save(fellows[3], mission, {**MISSION, "our_values": "Care, solidarity, transparency."}, submit=True)
+    # Impact metrics: changes requested and not yet resubmitted.
+    curriculum.review_worksheet(
+        save(fellows[4], impact, IMPACT, submit=True),
+        reviewer.id,
+        WorksheetStatus.CHANGES_REQUESTED,
+        "Add how and when you will collect the data.",
+        {"data_collection_plan": "Who gathers the payroll figures, and when in the year?"},
+    )
+    # Drafts: one saved explicitly, one only autosaved while typing.
+    save(fellows[5], mission, {"who_we_are": "A bakery owned by its nine bakers."}, submit=False)
+    curriculum.autosave_worksheet(
+        None,
+        cohort,
+        fellows[6].id,
+        impact,
+        {"indicators": IMPACT["indicators"][:1]},
+        0,
+        0,  # type: ignore[union-attr]
+    )

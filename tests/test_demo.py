@@ -65,3 +65,26 @@ def test_demo_cohort_page_says_thirteen_fellows_from_twelve_organisations(app: A
     cohort_link = page.split('href="/cohorts/')[1].split('"')[0]
     body = client.get(f"/cohorts/{cohort_link}").get_data(as_text=True)
     assert "13 fellows from 12 organisations" in body
+
+
+def test_demo_fellows_are_at_every_point_of_the_review_cycle(app: Any) -> None:
+    from fellowship.curriculum.enums import WorksheetStatus
+    from fellowship.curriculum.models import Review, Worksheet
+
+    app.test_cli_runner().invoke(args=["fellowship", "demo"])
+    statuses = sorted(s.value for s in db.session.scalars(sa.select(Worksheet.status)))
+    assert statuses == sorted(
+        ["approved", "approved", "submitted", "submitted", "changes_requested", "draft", "draft"]
+    )
+    assert db.session.scalar(sa.select(sa.func.count(Review.id))) == 4
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "nadia.petrova@example.org", "password": "fellowship-demo"})
+    queue = client.get("/reviews").get_data(as_text=True)
+    assert queue.count("/worksheets/") == 2 and "Resubmitted" in queue
+    resubmitted = db.session.scalar(
+        sa.select(Worksheet.id)
+        .join(Review, Review.worksheet_id == Worksheet.id)
+        .where(Worksheet.status == WorksheetStatus.SUBMITTED)
+    )
+    page = client.get(f"/worksheets/{resubmitted}").get_data(as_text=True)
+    assert "Resubmitted: 1 answer changed since the previous submission; it is marked." in page

@@ -1,0 +1,32 @@
+"""Two tabs saving the same worksheet at the same moment (PostgreSQL): one wins, the other is told."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.concurrency import run_at_once
+from tests.conftest import World
+from tests.curriculum.test_worksheets import FILLED, sheet
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("path", ["", "/autosave"])
+def test_simultaneous_saves_from_the_same_base_keep_one_and_refuse_the_other(
+    app: Any, world: World, client_as: Any, module: str, path: str
+) -> None:
+    tab_one, tab_two = client_as("fellow"), client_as("fellow")
+    assert tab_one.post(module, data=FILLED).status_code == 302  # the worksheet exists: revision 1
+    base = {**FILLED, "base_revision": "1", "base_draft": "0"}
+
+    def save(client: Any, text: str) -> int:
+        return client.post(module + path, data={**base, "name": text}).status_code
+
+    codes = run_at_once(app, [lambda: save(tab_one, "From tab one"), lambda: save(tab_two, "From tab two")])
+    ok = 200 if path else 302
+    assert sorted(codes) == [ok, 409]
+    winner = "From tab one" if codes[0] == ok else "From tab two"
+    worksheet = sheet(world)
+    assert worksheet.answers["name"] == winner
+    assert (worksheet.revision_number, worksheet.draft_version) == ((1, 1) if path else (2, 0))
