@@ -25,6 +25,21 @@ from fellowship.extensions import babel, csrf, db, limiter, login_manager, migra
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 ERROR_CODES = (400, 401, 403, 404, 405, 413, 429, 500)
+
+
+def content_dir(name: str, package_dir: Path = PACKAGE_DIR) -> Path:
+    """Where the top-level ``curriculum/`` or ``migrations/`` folder is.
+
+    In a source checkout (also an editable install) it is the folder next to the package. A built wheel
+    carries copies in ``fellowship/_bundled/`` (see setup.py), used when there is no checkout around the
+    package: a stray ``migrations/`` folder in site-packages is never taken for ours.
+    """
+    project = package_dir.parent
+    if (project / "pyproject.toml").is_file() and (project / name).is_dir():
+        return project / name
+    return package_dir / "_bundled" / name
+
+
 EXTENSION_KEY = "fellowship"
 
 
@@ -57,7 +72,7 @@ class Fellowship:
         with app.app_context():
             for engine in db.engines.values():
                 sqlite.configure(engine, app.config["FELLOWSHIP_SQLITE_BUSY_TIMEOUT_MS"])
-        migrations_dir = os.environ.get("FELLOWSHIP_MIGRATIONS_DIR", str(PROJECT_DIR / "migrations"))
+        migrations_dir = os.environ.get("FELLOWSHIP_MIGRATIONS_DIR") or str(content_dir("migrations"))
         migrate.init_app(app, db, directory=migrations_dir, render_as_batch=True, compare_type=True)
         if "csrf" not in app.extensions:
             csrf.init_app(app)

@@ -50,9 +50,9 @@ class CheckResult:
 
 
 def curriculum_dir(config: Any) -> Path:
-    from fellowship import PROJECT_DIR
+    from fellowship import content_dir
 
-    return Path(config.get("FELLOWSHIP_CURRICULUM_DIR") or PROJECT_DIR / "curriculum")
+    return Path(config.get("FELLOWSHIP_CURRICULUM_DIR") or content_dir("curriculum"))
 
 
 def read_all(folder: Path) -> CheckResult:

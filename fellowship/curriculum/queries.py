@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,4 +60,21 @@ def review_queue(user_id: int | None) -> sa.Select[tuple[Any, ...]]:
             current_membership_clause(clock.today()),
         )
         stmt = stmt.where(Worksheet.cohort_id.in_(facilitated))
+    return stmt
+
+
+def materials_published(
+    start: dt.date, end: dt.date, program_kind: str | None = None
+) -> sa.Select[tuple[int]]:
+    """How many curriculum materials were created in [start, end], for the impact report.
+
+    A material is a module (one slug); its date is the ``published_on`` its current file states, not the
+    day it was loaded, so re-syncing or revising wording does not make it new again unless the authors
+    change that date.
+    """
+    stmt = sa.select(sa.func.count(sa.distinct(Module.slug))).where(
+        Module.current.is_(True), Module.published_on >= start, Module.published_on <= end
+    )
+    if program_kind is not None:
+        stmt = stmt.where(Module.program_kind == program_kind)
     return stmt

@@ -149,3 +149,28 @@ def test_sync_command_refuses_a_broken_folder(app: Any, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "coop_fellowship/broken.yaml: cannot be read as YAML" in result.output
     assert db.session.scalar(sa.select(sa.func.count(Module.id))) == 0
+
+
+def test_materials_created_in_a_period_count_by_published_on(app: Any, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from fellowship.curriculum.queries import materials_published
+
+    services.sync(loader.read_all(PROJECT_DIR / "curriculum").modules)
+    db.session.commit()
+
+    def count(start: str, end: str, kind: str | None = None) -> int:
+        return db.session.scalar(
+            materials_published(dt.date.fromisoformat(start), dt.date.fromisoformat(end), kind)
+        )
+
+    assert count("2024-01-01", "2024-03-31", "coop_fellowship") == 6
+    assert count("2024-01-01", "2024-02-10", "coop_fellowship") == 3  # roadmap, impact metrics, canvas
+    assert count("2026-08-01", "2026-10-31", "erg_academy") == 3
+    assert count("2024-01-01", "2026-12-31") == 12
+    # A revised file is a new version of the same material, counted once, by the date the file states.
+    path = write(tmp_path, "coop_fellowship", "mission-statement", GOOD)
+    services.sync(loader.read_all(tmp_path).modules)
+    path.write_text(textwrap.dedent(GOOD).replace("It keeps everyone", "It keeps all of us"), "utf-8")
+    services.sync(loader.read_all(tmp_path).modules)
+    assert count("2024-01-01", "2026-12-31") == 12
