@@ -157,7 +157,7 @@ class Fellowship:
             return redirect(url_for("fellowship.accounts.sign_in", next=request.full_path.rstrip("?")))
 
     def _root_blueprint(self) -> Blueprint:
-        from fellowship import accounts, attendance, curriculum, events, programs
+        from fellowship import accounts, attendance, curriculum, evaluations, events, programs
         from fellowship.core.security import add_headers
 
         root = Blueprint(
@@ -172,6 +172,7 @@ class Fellowship:
         root.register_blueprint(events.bp)
         root.register_blueprint(attendance.bp)
         root.register_blueprint(curriculum.bp)
+        root.register_blueprint(evaluations.bp)
 
         root.before_request(_expire_idle_session)
 

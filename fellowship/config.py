@@ -96,4 +96,6 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict[str,
         "FELLOWSHIP_MAIL_FROM": env.get(ENV_PREFIX + "MAIL_FROM", "Fellowship <fellowship@localhost>"),
         "FELLOWSHIP_BASE_URL": env.get(ENV_PREFIX + "BASE_URL", ""),
         "FELLOWSHIP_REMINDER_HOURS": int(env.get(ENV_PREFIX + "REMINDER_HOURS", "24")),
+        "FELLOWSHIP_EVALUATION_MIN_GROUP": int(env.get(ENV_PREFIX + "EVALUATION_MIN_GROUP", "3")),
+        "FELLOWSHIP_EVALUATION_DAYS": int(env.get(ENV_PREFIX + "EVALUATION_DAYS", "14")),
     }

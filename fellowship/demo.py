@@ -110,6 +110,7 @@ def load() -> str | None:
     _academy_events(academy)
     _assign_modules(fellowship, academy)
     _worksheets(fellowship)
+    _evaluations(fellowship)
     return "\n".join(
         [
             "Demo data loaded:",
@@ -457,3 +458,66 @@ def _worksheets(cohort: Cohort) -> None:
         0,
         0,  # type: ignore[union-attr]
     )
+
+
+# --- evaluations -------------------------------------------------------------------------------------------
+
+LAUNCH_TEXTS = {
+    "worked": [
+        "The myths section: I will reuse it with our board.",
+        "Hearing how co-op development grew out of community organising.",
+        "Short talks and real questions from the other fellows.",
+    ],
+    "improve": ["More time for questions.", "Share the slides before the session."],
+    "next_topics": ["Financing conversions", "Business model canvas", "Bylaws and governance"],
+}
+CANVAS_TEXTS = {
+    "worked": ["Filling the canvas for a real bakery co-op.", "The breakout rooms."],
+    "improve": ["The canvas template was hard to read on a phone."],
+    "next_topics": ["Pricing and cost structure", "Impact metrics for funders"],
+}
+
+
+def _evaluations(cohort: Cohort) -> None:
+    """The launch webinar (named, split by organisation) and the canvas webinar (anonymous) each have the
+    default evaluation with answers from their attendees, as their summaries for the funder."""
+    from fellowship.evaluations import defaults
+    from fellowship.evaluations import queries as evaluation_queries
+    from fellowship.evaluations import services as evaluations
+
+    staff = _facilitator(cohort)
+    plan = [
+        (
+            "Launch webinar: what worker cooperatives are",
+            False,
+            LAUNCH_TEXTS,
+            [5, 4, 5, 4, 5, 3, 4, 5, 4, 5, 4],
+        ),
+        ("Webinar: business model canvases", True, CANVAS_TEXTS, [4, 4, 5, 3, 4, 4, 5, 2, 4, 5, 4, 4]),
+    ]
+    for title, anonymous, texts, ratings in plan:
+        event = db.session.scalar(sa.select(Event).where(Event.cohort_id == cohort.id, Event.title == title))
+        if event is None:
+            continue
+        survey = evaluations.attach(
+            event,
+            str(defaults.TITLE),
+            defaults.questions(),
+            anonymous,
+            event.ends_at + dt.timedelta(days=14),
+            staff.id,
+        )
+        keys = {q.key: q.id for q in survey.questions}
+        attendees = db.session.scalars(evaluation_queries.attendees(event.id)).all()
+        for n, invitation in enumerate(attendees[: len(ratings)]):
+            rating = ratings[n]
+            values: dict[int, object] = {
+                keys["overall"]: rating,
+                keys["content"]: max(1, rating - (n % 2)),
+                keys["facilitation"]: min(5, rating + (n % 3 == 0)),
+                keys["recommend"]: min(10, rating * 2 - (n % 3)),
+            }
+            for key, answers in texts.items():
+                if n < len(answers):
+                    values[keys[key]] = answers[n]
+            evaluations.record(survey, invitation, values, event.ends_at + dt.timedelta(hours=n + 1))

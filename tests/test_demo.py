@@ -88,3 +88,25 @@ def test_demo_fellows_are_at_every_point_of_the_review_cycle(app: Any) -> None:
     )
     page = client.get(f"/worksheets/{resubmitted}").get_data(as_text=True)
     assert "Resubmitted: 1 answer changed since the previous submission; it is marked." in page
+
+
+def test_demo_webinars_have_evaluations_with_answers(app: Any) -> None:
+    from fellowship.evaluations.models import Receipt, Survey
+
+    app.test_cli_runner().invoke(args=["fellowship", "demo"])
+    surveys = db.session.execute(
+        sa.select(Event.title, Survey.anonymous, sa.func.count(Receipt.invitation_id))
+        .join(Survey, Survey.event_id == Event.id)
+        .join(Receipt, Receipt.survey_id == Survey.id)
+        .group_by(Event.title, Survey.anonymous)
+        .order_by(Event.title)
+    ).all()
+    assert surveys == [
+        ("Launch webinar: what worker cooperatives are", False, 11),
+        ("Webinar: business model canvases", True, 12),
+    ]
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "nadia.petrova@example.org", "password": "fellowship-demo"})
+    launch = db.session.scalar(sa.select(Event.id).where(Event.title.startswith("Launch webinar")))
+    page = client.get(f"/events/{launch}/evaluation/summary").get_data(as_text=True)
+    assert "11 responses from 13 attendees" in page and "Net promoter score" in page

@@ -20,6 +20,9 @@ from fellowship.accounts.models import Organization, User
 from fellowship.attendance import services as attendance
 from fellowship.core import mail
 from fellowship.curriculum.models import CohortModule, Module, Worksheet
+from fellowship.evaluations import defaults
+from fellowship.evaluations import services as evaluations
+from fellowship.evaluations import tokens as evaluation_tokens
 from fellowship.events import calendar
 from fellowship.events import services as events
 from fellowship.events.enums import EventKind
@@ -34,6 +37,7 @@ COHORT_READERS = frozenset({"fellow", "observer", "facilitator", "admin"})
 COHORT_MANAGERS = frozenset({"facilitator", "admin"})
 INVITED = frozenset({"fellow", "observer", "facilitator"})
 REPORT_READERS = frozenset({"observer", "facilitator", "admin"})  # every member is invited; the admin is not
+LIBRARY = frozenset({"facilitator", "other_facilitator", "admin"})
 GET_POST = frozenset({"GET", "POST"})
 POST_ONLY = frozenset({"POST"})
 
@@ -167,6 +171,28 @@ ROUTES: dict[str, Route] = {
         methods=GET_POST,
         denied={"observer": 404},
     ),
+    # Anyone who facilitates some cohort keeps the evaluation template library and compares cohorts.
+    "fellowship.evaluations.library": Route(LIBRARY),
+    "fellowship.evaluations.template_new": Route(LIBRARY, methods=GET_POST),
+    "fellowship.evaluations.template_edit": Route(LIBRARY, params=("survey_id",), methods=GET_POST),
+    "fellowship.evaluations.template_delete": Route(LIBRARY, params=("survey_id",), methods=POST_ONLY),
+    "fellowship.evaluations.compare_cohorts": Route(LIBRARY),
+    # The event already has its evaluation, so the setup page sends managers on to its summary.
+    "fellowship.evaluations.setup": Route(
+        COHORT_MANAGERS, scoped=True, params=("event_id",), methods=GET_POST, ok=302
+    ),
+    "fellowship.evaluations.remove": Route(
+        COHORT_MANAGERS, scoped=True, params=("event_id",), methods=POST_ONLY
+    ),
+    "fellowship.evaluations.answer": Route(
+        COHORT_READERS, scoped=True, params=("event_id",), methods=GET_POST
+    ),
+    "fellowship.evaluations.guest_answer": Route(
+        PUBLIC, params=("token=evaluation_token",), methods=GET_POST
+    ),
+    "fellowship.evaluations.summary": Route(REPORT_READERS, scoped=True, params=("event_id",)),
+    "fellowship.evaluations.responses_csv": Route(COHORT_MANAGERS, scoped=True, params=("event_id",)),
+    "fellowship.evaluations.cohort_trend": Route(REPORT_READERS, scoped=True, params=("cohort_id",)),
     "fellowship.programs.roster_import": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
@@ -193,7 +219,9 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         ),
         world.users["admin"].id,
     )
-    [(_guest, guest_token)] = events.add_guests(event, [("Gail Guest", "gail@example.org")])
+    [(guest, guest_token)] = events.add_guests(event, [("Gail Guest", "gail@example.org")])
+    template = evaluations.save_template(None, "Webinar feedback", defaults.questions(), None)
+    evaluations.attach(event, "Webinar feedback", defaults.questions(), False, None, None)
     attendance.open_checkin(event, 30, 10)
     db.session.add(
         Module(
@@ -233,6 +261,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "user_feed_token": calendar.feed_token(app.secret_key, "user", fellow.id, 1),
         "cohort_feed_token": calendar.feed_token(app.secret_key, "cohort", world.cohort.id, 1),
         "guest_token": guest_token,
+        "evaluation_token": evaluation_tokens.guest_token(guest),
+        "survey_id": template.id,
         "filename": "css/fellowship.css",
         "user_id": world.users["fellow"].id,
         "org_id": world.organization.id,

@@ -11,7 +11,7 @@ import functools
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import dates as babel_dates
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -28,6 +28,8 @@ LANGUAGE_NAMES = {
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "en"  # commands (the demo, dispatch) choose each message's language themselves
     chosen = session.get("locale")
     if chosen in LOCALES:
         return chosen

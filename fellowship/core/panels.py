@@ -24,7 +24,10 @@ class CohortPanel:
 EventPanel = CohortPanel
 """Same shape; its context callable is called with (event, user)."""
 
-_panels: dict[str, dict[str, CohortPanel]] = {"cohort": {}, "event": {}}
+DashboardPanel = CohortPanel
+"""Same shape; its context callable is called with (None, user), for the signed-in person's dashboard."""
+
+_panels: dict[str, dict[str, CohortPanel]] = {"cohort": {}, "event": {}, "dashboard": {}}
 
 
 def register_cohort_panel(panel: CohortPanel) -> None:
@@ -41,6 +44,14 @@ def cohort_panels() -> list[CohortPanel]:
 
 def register_event_panel(panel: CohortPanel) -> None:
     _panels["event"][panel.name] = panel
+
+
+def register_dashboard_panel(panel: CohortPanel) -> None:
+    _panels["dashboard"][panel.name] = panel
+
+
+def dashboard_panels() -> list[CohortPanel]:
+    return sorted(_panels["dashboard"].values(), key=lambda p: (p.order, p.name))
 
 
 def event_panels() -> list[CohortPanel]:

@@ -33,5 +33,5 @@ def user_events(user_id: int) -> sa.Select[tuple[Event, EventInvitation]]:
         sa.select(Event, EventInvitation)
         .join(EventInvitation, EventInvitation.event_id == Event.id)
         .where(EventInvitation.user_id == user_id)
-        .order_by(Event.starts_at)
+        .order_by(Event.starts_at, Event.id)
     )

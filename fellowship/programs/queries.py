@@ -45,6 +45,16 @@ def facilitates(user_id: int) -> sa.Select[tuple[int]]:
     )
 
 
+def facilitated_cohorts(user_id: int) -> sa.Select[tuple[Cohort]]:
+    """The cohorts this person currently facilitates."""
+    mine = sa.select(Membership.cohort_id).where(
+        Membership.user_id == user_id,
+        Membership.role == Role.FACILITATOR,
+        current_membership_clause(clock.today()),
+    )
+    return sa.select(Cohort).where(Cohort.id.in_(mine)).order_by(Cohort.starts_on, Cohort.id)
+
+
 def role_in(user: Any, cohort_id: int) -> sa.Select[tuple[Role]]:
     return sa.select(Membership.role).where(
         Membership.user_id == user.id,

@@ -21,7 +21,7 @@ from fellowship.accounts.queries import user_by_email
 from fellowship.core import audit, clock, personal_data
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.markdown import render as render_markdown
-from fellowship.core.panels import cohort_panels, render_context
+from fellowship.core.panels import cohort_panels, dashboard_panels, render_context
 from fellowship.core.permissions import admin_required, is_admin, require
 from fellowship.extensions import db
 from fellowship.programs import queries, roster, services
@@ -51,7 +51,11 @@ def dashboard() -> str:
         is_admin(current_user) or db.session.scalar(queries.facilitates(current_user.id)) is not None
     )
     return render_template(
-        "programs/dashboard.html", cohorts=cohorts, today=clock.today(), reviews_link=reviews_link
+        "programs/dashboard.html",
+        cohorts=cohorts,
+        today=clock.today(),
+        reviews_link=reviews_link,
+        panels=render_context(dashboard_panels(), None, current_user),
     )
 
 

@@ -125,10 +125,16 @@ def test_my_events_page_shows_the_feed_address(world: World, client_as: Any, eve
 def test_dispatch_sends_each_reminder_once(world: World, app: Any, event: Any, clock: Any) -> None:
     runner = app.test_cli_runner()
     clock.set_time(event.starts_at - dt.timedelta(hours=30))
-    assert runner.invoke(args=["fellowship", "dispatch"]).output == "event reminders: 0\n"
+    assert (
+        runner.invoke(args=["fellowship", "dispatch"]).output == "evaluation links: 0\nevent reminders: 0\n"
+    )
     clock.set_time(event.starts_at - dt.timedelta(hours=20))
-    assert runner.invoke(args=["fellowship", "dispatch"]).output == "event reminders: 3\n"
-    assert runner.invoke(args=["fellowship", "dispatch"]).output == "event reminders: 0\n"
+    assert (
+        runner.invoke(args=["fellowship", "dispatch"]).output == "evaluation links: 0\nevent reminders: 3\n"
+    )
+    assert (
+        runner.invoke(args=["fellowship", "dispatch"]).output == "evaluation links: 0\nevent reminders: 0\n"
+    )
     reminders = messages("event_reminder")
     assert len(reminders) == 3
     assert reminders[0].subject == "Reminder: Business model canvases"

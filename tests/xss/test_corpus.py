@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fellowship.accounts.models import Organization, User
+from fellowship.events.models import EventInvitation
 from fellowship.extensions import db
 from fellowship.programs.models import Cohort, Membership, Program
 from tests.conftest import World
@@ -288,3 +289,76 @@ def test_xss_worksheet_fields_and_review_comments(world: World, client_as: Any, 
         )
         check(facilitator, f"/worksheets/{sheet.id}", payload)
         check(fellow, url, payload)
+
+
+def test_xss_evaluation_templates_and_free_text_answers(world: World, client_as: Any, clock: Any) -> None:
+    import datetime as dt
+
+    from fellowship.attendance.enums import Status
+    from fellowship.evaluations import services as evaluations
+    from fellowship.evaluations.enums import QuestionKind
+    from fellowship.events import services as events
+    from fellowship.events.enums import EventKind
+    from tests.evaluations.conftest import mark
+
+    facilitator = client_as("facilitator")
+    starts = dt.datetime(2024, 1, 18, 18, 0, tzinfo=dt.UTC)
+    for index, payload in enumerate(PAYLOADS):
+        text = payload[:400]
+        form = {
+            "title": payload[:200],
+            "questions-0-prompt": text,
+            "questions-0-kind": "single",
+            "questions-0-options": f"{payload[:150]}\nPlain",
+            "questions-0-low_label": payload[:100],
+            "questions-1-prompt": "Why?",
+            "questions-1-kind": "text",
+        }
+        check_response(facilitator.post("/surveys/new", data=form), payload)
+        check(facilitator, "/surveys", payload)
+        if not text.strip():
+            continue
+        event = events.create_event(
+            world.cohort,
+            events.EventFields(
+                EventKind.WEBINAR, f"Webinar {index}", "", starts, starts + dt.timedelta(hours=1), "UTC"
+            ),
+            world.users["admin"].id,
+        )
+        survey = evaluations.attach(
+            event,
+            payload[:200] or "Evaluation",
+            [
+                {"kind": QuestionKind.SINGLE, "prompt": text, "options": [payload[:150] or "A", "Plain"]},
+                {"kind": QuestionKind.TEXT, "prompt": "Why?"},
+                {
+                    "kind": QuestionKind.LIKERT5,
+                    "prompt": "Rate",
+                    "low_label": payload[:100],
+                    "high_label": "5",
+                },
+            ],
+            index % 2 == 1,
+            starts + dt.timedelta(days=30),
+            None,
+        )
+        invitation = db.session.scalar(
+            sa.select(EventInvitation).where(
+                EventInvitation.event_id == event.id, EventInvitation.user_id == world.users["fellow"].id
+            )
+        )
+        mark(invitation, Status.PRESENT)
+        db.session.commit()
+        clock.set_time(starts + dt.timedelta(hours=2))
+        url = f"/events/{event.id}/evaluation"
+        check(client_as("fellow"), url, payload)
+        [choice, why, rate] = survey.questions
+        check_response(
+            client_as("fellow").post(
+                url, data={f"q{choice.id}": "0", f"q{why.id}": payload, f"q{rate.id}": "4"}
+            ),
+            payload,
+        )
+        db.session.expire_all()
+        check(facilitator, f"{url}/summary", payload)
+        check(client_as("observer"), f"/cohorts/{world.cohort.id}/evaluations", payload)

@@ -1,0 +1,86 @@
+"""Evaluation links, emailed once to each attendee after the event ends (`flask fellowship dispatch`).
+
+Members get the link to the signed-in page, in their language, with an unsubscribe link (and the prompt
+on their cohort page); external guests get a personal link that needs no account.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from fellowship.accounts.emails import external_url, recipient_locale, unsubscribe_link
+from fellowship.core import clock, mail, notifications
+from fellowship.core.i18n import format_datetime_in
+from fellowship.evaluations import queries
+from fellowship.evaluations.models import Receipt, Survey
+from fellowship.evaluations.tokens import guest_token
+from fellowship.events.models import Event, EventInvitation
+from fellowship.extensions import db
+
+KIND = "evaluation_link"
+SUBJECT = _l("How was %(title)s?")
+
+
+class _Subject:
+    def __init__(self, title: str) -> None:
+        self.title = title
+
+    def __str__(self) -> str:
+        return str(SUBJECT).replace("%(title)s", self.title)
+
+
+def dispatch_links() -> int:
+    """Email every attendee of an ended event whose evaluation is open and who has not answered; each
+    person once per evaluation (a unique notification row), however often the command runs."""
+    now = clock.now()
+    pending = db.session.execute(
+        sa.select(Survey, Event, EventInvitation)
+        .join(Event, Event.id == Survey.event_id)
+        .join(EventInvitation, EventInvitation.event_id == Event.id)
+        .where(
+            Event.ends_at <= now,
+            Event.cancelled_at.is_(None),
+            sa.or_(Survey.closes_at.is_(None), Survey.closes_at > now),
+            queries.attended_clause(),
+            ~sa.exists().where(Receipt.survey_id == Survey.id, Receipt.invitation_id == EventInvitation.id),
+        )
+        .order_by(Survey.id, EventInvitation.id)
+    ).all()
+    sent = 0
+    for survey, event, invitation in pending:
+        if not notifications.claim("surveys", survey.id, invitation.email, KIND):
+            continue
+        user = invitation.user
+        if user is not None:
+            if not user.email_notifications or not user.active:
+                continue
+            locale, unsubscribe = recipient_locale(user), unsubscribe_link(user)
+            link = external_url("fellowship.evaluations.answer", event_id=event.id)
+            zone = user.timezone
+        else:
+            locale, unsubscribe = "en", ""
+            link = external_url("fellowship.evaluations.guest_answer", token=guest_token(invitation))
+            zone = event.timezone
+        with force_locale(locale):
+            closes = format_datetime_in(survey.closes_at, zone, "medium") if survey.closes_at else ""
+        mail.compose(
+            KIND,
+            invitation.email,
+            locale,
+            _Subject(event.title),
+            "evaluations/email/link",
+            headers={"List-Unsubscribe": f"<{unsubscribe}>"} if unsubscribe else {},
+            name=invitation.name,
+            event=event,
+            link=link,
+            anonymous=survey.anonymous,
+            closes=closes,
+            unsubscribe=unsubscribe,
+        )
+        sent += 1
+    return sent
+
+
+notifications.register("evaluation links", dispatch_links)
