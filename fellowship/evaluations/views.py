@@ -318,7 +318,7 @@ def cohort_trend(cohort_id: int) -> str:
         sa.select(Event)
         .join(Survey, Survey.event_id == Event.id)
         .where(Event.cohort_id == cohort.id)
-        .order_by(Event.starts_at)
+        .order_by(Event.starts_at, Event.id)
     ).all()
     means = services.compare(Event.id, Event.cohort_id == cohort.id)
     return render_template(
