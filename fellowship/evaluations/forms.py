@@ -12,6 +12,7 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -20,7 +21,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from fellowship.core.forms import strip
@@ -35,6 +36,11 @@ class _Row(FlaskForm):
 
 class QuestionRow(_Row):
     key = HiddenField()
+    position = IntegerField(
+        _l("Order"),
+        description=_l("Questions are asked from the lowest number up."),
+        validators=[Optional(), NumberRange(min=0, max=999)],
+    )
     prompt = StringField(_l("Question"), validators=[Optional(), Length(max=500)], filters=[strip])
     kind = SelectField(
         _l("Kind"),
@@ -75,7 +81,14 @@ class TemplateForm(FlaskForm):
     def specs(self) -> list[dict[str, Any]]:
         """The filled rows as question values, in order; rows without a question are dropped."""
         specs = []
-        for entry in self.questions.entries:
+        rows = sorted(
+            enumerate(self.questions.entries),
+            key=lambda item: (
+                item[1].form.position.data if item[1].form.position.data is not None else 999,
+                item[0],
+            ),
+        )
+        for _index, entry in rows:
             row = entry.form
             if not row.prompt.data:
                 continue
@@ -100,7 +113,8 @@ def template_form(specs: list[dict[str, Any]] | None = None, title: str = "") ->
     if specs is None:
         return TemplateForm()
     rows = [
-        {**spec, "kind": str(spec["kind"]), "options": "\n".join(spec.get("options", []))} for spec in specs
+        {**spec, "kind": str(spec["kind"]), "options": "\n".join(spec.get("options", [])), "position": n + 1}
+        for n, spec in enumerate(specs)
     ]
     rows += [{} for _ in range(BLANK_ROWS)]
     return TemplateForm(data={"title": title, "questions": rows[:MAX_QUESTIONS]})

@@ -14,6 +14,7 @@ from fellowship.evaluations.models import (
     Answer,
     Receipt,
     Response,
+    Survey,
 )
 from fellowship.events.models import EventInvitation
 from fellowship.extensions import db
@@ -293,7 +294,13 @@ def test_template_library_edits_without_touching_copies(
         as_text=True
     )
     form["questions-1-options"] = "Online\nIn person"
+    form |= {"questions-0-position": "2", "questions-1-position": "1"}  # asked in this order
     assert facilitator.post("/surveys/new", data=form).status_code == 302
+    template = db.session.scalar(sa.select(Survey).where(Survey.title == "Short check-in"))
+    assert [(q.prompt, q.kind.value, q.options) for q in template.questions] == [
+        ("Which format?", "single", ["Online", "In person"]),
+        ("Was it useful?", "likert5", []),
+    ]
     library = facilitator.get("/surveys").get_data(as_text=True)
     assert "Short check-in" in library and "Post-session evaluation" in library
     assert client_as("fellow").get("/surveys").status_code == 403
@@ -344,8 +351,11 @@ def test_anonymous_answers_cannot_be_tied_to_a_person(
     for page in pages.values():
         assert "Secret of fellow" in page and "Guest secret" in page  # the answers are there ...
         assert not any(name in page for name in names)  # ... but nobody's name
-    trend = content(client_as("admin").get(f"/cohorts/{world.cohort.id}/evaluations").get_data(as_text=True))
-    assert "(n=3)" in trend and not any(name in trend for name in names)
+    for figures_page in (f"/cohorts/{world.cohort.id}/evaluations", "/evaluations/compare"):
+        trend = content(client_as("admin").get(figures_page).get_data(as_text=True))
+        assert "(n=3)" in trend and not any(name in trend for name in names)
+    event_page = content(client_as("admin").get(f"/events/{webinar.event.id}").get_data(as_text=True))
+    assert "Secret of" not in event_page and "Guest secret" not in event_page
     csv = client_as("facilitator").get(f"{url}/responses.csv").get_data(as_text=True)
     assert csv.splitlines()[0].startswith('\ufeff"Overall')  # no name, organisation or time columns
     assert db.session.scalar(sa.select(sa.func.count(AnonymousAnswer.id))) == 3 * 5
