@@ -3,19 +3,17 @@ closed tab and comes back on the next visit."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from fellowship.curriculum import loader, services
-from fellowship.curriculum.models import CohortModule, Worksheet, WorksheetRevision
+from fellowship.curriculum.models import Worksheet, WorksheetRevision
 from fellowship.extensions import db
 from tests import factories as f
 from tests.conftest import World
-from tests.curriculum.test_loader import GOOD
+from tests.curriculum.conftest import assign_sample_module
 
 
 def answers(world: World) -> dict[str, Any]:
@@ -25,13 +23,7 @@ def answers(world: World) -> dict[str, Any]:
 
 
 def test_autosave_and_offline_recovery(page: Any, server: str, world: World, tmp_path: Path) -> None:
-    path = tmp_path / "coop_fellowship" / "mission-statement.yaml"
-    path.parent.mkdir(parents=True)
-    path.write_text(textwrap.dedent(GOOD), "utf-8")
-    services.sync(loader.read_all(tmp_path).modules)
-    db.session.add(CohortModule(cohort_id=world.cohort.id, slug="mission-statement", position=0))
-    db.session.commit()
-    url = f"{server}/cohorts/{world.cohort.id}/modules/mission-statement/worksheet"
+    url = server + assign_sample_module(world, tmp_path)
 
     page.goto(f"{server}/sign-in")
     page.fill("#email", world.users["fellow"].email)

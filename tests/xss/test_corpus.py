@@ -234,21 +234,10 @@ def test_xss_event_fields_agenda_guests_and_notes(world: World, client_as: Any, 
 
 
 def test_xss_worksheet_fields_and_review_comments(world: World, client_as: Any, tmp_path: Any) -> None:
-    import textwrap
+    from fellowship.curriculum.models import Review, Worksheet
+    from tests.curriculum.conftest import assign_sample_module
 
-    import sqlalchemy as sa
-
-    from fellowship.curriculum import loader, services
-    from fellowship.curriculum.models import CohortModule, Review, Worksheet
-    from tests.curriculum.test_loader import GOOD
-
-    path = tmp_path / "coop_fellowship" / "mission-statement.yaml"
-    path.parent.mkdir(parents=True)
-    path.write_text(textwrap.dedent(GOOD), "utf-8")
-    services.sync(loader.read_all(tmp_path).modules)
-    db.session.add(CohortModule(cohort_id=world.cohort.id, slug="mission-statement", position=0))
-    db.session.commit()
-    url = f"/cohorts/{world.cohort.id}/modules/mission-statement/worksheet"
+    url = assign_sample_module(world, tmp_path)
     fellow, facilitator = client_as("fellow"), client_as("facilitator")
     revision = 0
     for payload in PAYLOADS:
