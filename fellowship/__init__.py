@@ -13,7 +13,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -157,7 +168,7 @@ class Fellowship:
             return redirect(url_for("fellowship.accounts.sign_in", next=request.full_path.rstrip("?")))
 
     def _root_blueprint(self) -> Blueprint:
-        from fellowship import accounts, attendance, curriculum, evaluations, events, programs
+        from fellowship import accounts, attendance, awards, curriculum, evaluations, events, programs
         from fellowship.core.security import add_headers
 
         root = Blueprint(
@@ -173,6 +184,7 @@ class Fellowship:
         root.register_blueprint(attendance.bp)
         root.register_blueprint(curriculum.bp)
         root.register_blueprint(evaluations.bp)
+        root.register_blueprint(awards.bp)
 
         root.before_request(_expire_idle_session)
 
@@ -244,7 +256,8 @@ def _template_context() -> dict[str, Any]:
     }
     if has_request_context():
         here = request.full_path.rstrip("?")
-        context["language_form"] = LanguageForm(formdata=None, locale=locale, next=here)
+        if not g.get("public_page"):  # building the form creates a CSRF token, hence a session cookie
+            context["language_form"] = LanguageForm(formdata=None, locale=locale, next=here)
         context["user_is_admin"] = is_admin(current_user)
     return context
 

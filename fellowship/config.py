@@ -12,6 +12,7 @@ from pathlib import Path
 
 ENV_PREFIX = "FELLOWSHIP_"
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused in production mode below
+DEV_VOTER_SECRET = "dev-only-voter-key-not-secret"  # noqa: S105 - refused in production mode below
 LOCALES = ("en", "es", "pl", "ar", "he")
 RTL_LOCALES = frozenset({"ar", "he"})
 
@@ -48,6 +49,12 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict[str,
             "FELLOWSHIP_RATELIMIT_STORAGE_URI must point at shared storage in production (for example "
             "redis://127.0.0.1:6379/0): counters kept in each worker's memory would multiply every limit by "
             "the number of workers"
+        )
+    voter_secret = env.get(ENV_PREFIX + "VOTER_KEY_SECRET", "")
+    if mode == "production" and (len(voter_secret) < 32 or voter_secret == secret):
+        raise ConfigError(
+            "FELLOWSHIP_VOTER_KEY_SECRET must be a random value of at least 32 characters, different from "
+            "SECRET_KEY, in production: it turns voters' email addresses into the keys votes are stored under"
         )
     database_url = env.get("DATABASE_URL") or sqlite_url(instance_path)
     if database_url.startswith("postgres://"):
@@ -96,6 +103,11 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict[str,
         "FELLOWSHIP_MAIL_FROM": env.get(ENV_PREFIX + "MAIL_FROM", "Fellowship <fellowship@localhost>"),
         "FELLOWSHIP_BASE_URL": env.get(ENV_PREFIX + "BASE_URL", ""),
         "FELLOWSHIP_REMINDER_HOURS": int(env.get(ENV_PREFIX + "REMINDER_HOURS", "24")),
+        "FELLOWSHIP_VOTER_KEY_SECRET": voter_secret or DEV_VOTER_SECRET,
+        "FELLOWSHIP_VOTE_TOKEN_HOURS": int(env.get(ENV_PREFIX + "VOTE_TOKEN_HOURS", "24")),
+        "FELLOWSHIP_RATELIMIT_VOTE_IP": env.get(ENV_PREFIX + "RATELIMIT_VOTE_IP", "120 per hour"),
+        "FELLOWSHIP_RATELIMIT_VOTE_EMAIL": env.get(ENV_PREFIX + "RATELIMIT_VOTE_EMAIL", "5 per hour"),
+        "FELLOWSHIP_IMAGE_MAX_BYTES": int(env.get(ENV_PREFIX + "IMAGE_MAX_BYTES", str(5 * 1024 * 1024))),
         "FELLOWSHIP_EVALUATION_MIN_GROUP": int(env.get(ENV_PREFIX + "EVALUATION_MIN_GROUP", "3")),
         "FELLOWSHIP_EVALUATION_DAYS": int(env.get(ENV_PREFIX + "EVALUATION_DAYS", "14")),
     }

@@ -111,6 +111,7 @@ def load() -> str | None:
     _assign_modules(fellowship, academy)
     _worksheets(fellowship)
     _evaluations(fellowship)
+    _contests(academy, fellowship, admin)
     return "\n".join(
         [
             "Demo data loaded:",
@@ -208,7 +209,7 @@ def _academy_cohort(admin: User) -> Cohort:
     return cohort
 
 
-# --- events and attendance (DOMAIN.md §6) ------------------------------------------------------------------
+# --- events and attendance (DOMAIN.md §6) -------------------------------------------------------------------
 
 
 def _local(cohort: Cohort, year: int, month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -460,7 +461,7 @@ def _worksheets(cohort: Cohort) -> None:
     )
 
 
-# --- evaluations -------------------------------------------------------------------------------------------
+# --- evaluations --------------------------------------------------------------------------------------------
 
 LAUNCH_TEXTS = {
     "worked": [
@@ -521,3 +522,107 @@ def _evaluations(cohort: Cohort) -> None:
                 if n < len(answers):
                     values[keys[key]] = answers[n]
             evaluations.record(survey, invitation, values, event.ends_at + dt.timedelta(hours=n + 1))
+
+
+# --- awards contest -----------------------------------------------------------------------------------------
+
+ERG_PROJECTS = [
+    ("Mentoring circles for new parents", "Returning parents paired with colleagues who did it before."),
+    ("Sign language at the front desk", "Basic Polish Sign Language for every reception team."),
+    ("Open recruitment days", "Hiring days with assistants for candidates with disabilities."),
+    ("Seniors teach the juniors", "Experienced staff run monthly masterclasses across generations."),
+    ("Quiet rooms in every office", "Low-stimulus rooms designed with neurodivergent colleagues."),
+    ("Language buddies", "Colleagues from Ukraine and Poland practise languages in pairs."),
+    ("Pride allies network", "Trained allies and a clear route for reporting discrimination."),
+    ("Caregivers' flexible hours", "A rota that lets carers of relatives plan their week."),
+    ("Accessible intranet sprint", "Employees with visual impairments tested and fixed the intranet."),
+    ("Women in engineering talks", "Talks by women engineers in partner schools."),
+    ("Fair feedback training", "Managers learn to give feedback free of bias."),
+    ("Community volunteering days", "Teams volunteer with local organisations twice a year."),
+]
+
+
+def _contests(academy: Cohort, fellowship: Cohort, admin: User) -> None:
+    """The ERG academy's Grassroot Excellence Awards, voting open around today (12 projects, three jurors
+    with submitted scores, a few hundred confirmed votes); the fellowship's contest still in draft."""
+    from fellowship.awards import services as awards
+    from fellowship.awards import voting
+    from fellowship.awards.enums import Phase, ProjectStatus
+
+    contest = awards.create_contest(
+        academy.program,
+        "Grassroot Excellence Awards",
+        "grassroot-excellence-awards",
+        "Projects of employee networks that make workplaces more inclusive. The **committee** gives the main "
+        "award, the public chooses the **audience award**, and the organisers give a **special award**.",
+        admin.id,
+    )
+    awards.save_criteria(
+        contest,
+        [
+            {"name": "Impact on people", "weight": 3.0, "max_points": 10},
+            {"name": "Sustainability", "weight": 2.0, "max_points": 10},
+            {"name": "Can others copy it?", "weight": 1.0, "max_points": 5},
+        ],
+    )
+    participants = db.session.scalars(
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == academy.id, Membership.role == Role.FELLOW)
+        .order_by(User.id)
+    ).all()
+    projects = []
+    for index, (title, summary) in enumerate(ERG_PROJECTS):
+        author = participants[index % len(participants)]
+        contest.phase = Phase.SUBMISSIONS
+        project = awards.save_project(
+            contest,
+            None,
+            {
+                "title": title,
+                "summary": summary,
+                "team": author.name,
+                "organization_id": author.organization_id,
+                "problem": "People were left out of everyday work life.",
+                "beneficiaries": "Colleagues and candidates who were left out.",
+                "results": f"{12 + index * 3} colleagues took part in the first months.",
+            },
+            author,
+            as_admin=True,
+        )
+        project.submitted_by_id = author.id
+        project.status = ProjectStatus.ACCEPTED
+        projects.append(project)
+    contest.phase = Phase.JUDGING
+    jurors = [
+        accounts.create_user(_email(name, "example.pl"), name, password=DEMO_PASSWORD, locale="pl")
+        for name in ("Ewa Sędzia", "Marek Jurorski", "Hanna Komisja")
+    ]
+    for juror_index, juror in enumerate(jurors):
+        assignment = awards.assign_juror(contest, juror, admin.id)
+        excluded = awards.conflicted(juror.id, contest.id)
+        for index, project in enumerate(projects):
+            if project.id in excluded:
+                continue
+            values = {
+                c.id: ((index * 7 + juror_index * 3 + n) % (c.max_points + 1), "")
+                for n, c in enumerate(contest.criteria)
+            }
+            awards.save_scores(assignment, project, values, contest.criteria)
+        assignment.submitted_at = clock.now()
+    today = clock.now()
+    contest.phase = Phase.VOTING
+    contest.voting_opens_at = today - dt.timedelta(days=3)
+    contest.voting_closes_at = today + dt.timedelta(days=4)
+    secret = current_app.config["FELLOWSHIP_VOTER_KEY_SECRET"]
+    popularity = [9, 3, 6, 12, 5, 4, 8, 2, 7, 3, 5, 4]  # relative weights: a few favourites
+    order = [p for p, weight in zip(projects, popularity, strict=True) for _ in range(weight)]
+    for n in range(320):
+        project = order[(n * 37) % len(order)]
+        token = voting.request_vote(contest, project, secret, f"voter{n}@example.net", 24)
+        voting.confirm(token, contest, network=f"demo{n % 40}")
+    fellowship_contest = awards.create_contest(
+        fellowship.program, "Cooperative Development Prize", "cooperative-development-prize", "", admin.id
+    )
+    fellowship_contest.phase = Phase.DRAFT
+    db.session.flush()

@@ -42,6 +42,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
             "SQLALCHEMY_DATABASE_URI": database_url(instance),
             "SERVER_NAME": "fellowship.test",
+            # Concurrency tests start up to 32 threads with a connection each (PostgreSQL only).
+            **(
+                {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 40, "max_overflow": 10}}
+                if POSTGRES_URL
+                else {}
+            ),
         }
     )
     application.instance_path = str(instance)
@@ -95,7 +101,17 @@ class World:
     memberships: dict[str, Any]
 
 
-ROLES = ("anonymous", "other_fellow", "fellow", "observer", "other_facilitator", "facilitator", "admin")
+ROLES = (
+    "anonymous",
+    "voter",  # a member of the public voting in a contest: no account, like anonymous
+    "juror",
+    "other_fellow",
+    "fellow",
+    "observer",
+    "other_facilitator",
+    "facilitator",
+    "admin",
+)
 
 
 @pytest.fixture
@@ -110,6 +126,7 @@ def world(app: Any, clock: Any) -> World:
         "other_fellow": f.UserFactory(name="Olga Outsider"),
         "other_facilitator": f.UserFactory(name="Otto Outside-Facilitator"),
         "admin": f.UserFactory(name="Ada Admin", is_admin=True),
+        "juror": f.UserFactory(name="Jules Juror"),  # in no cohort; a juror of the contests that name them
     }
     memberships = {
         "fellow": f.MembershipFactory(cohort=cohort, user=users["fellow"], role=Role.FELLOW),
@@ -131,7 +148,7 @@ def client_as(app: Any, world: World) -> Any:
 
     def make(role: str) -> Client:
         client = app.test_client()
-        if role != "anonymous":
+        if role not in {"anonymous", "voter"}:
             client.login_as(world.users[role])
         return client
 

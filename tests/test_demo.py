@@ -110,3 +110,26 @@ def test_demo_webinars_have_evaluations_with_answers(app: Any) -> None:
     launch = db.session.scalar(sa.select(Event.id).where(Event.title.startswith("Launch webinar")))
     page = client.get(f"/events/{launch}/evaluation/summary").get_data(as_text=True)
     assert "11 responses from 13 attendees" in page and "Net promoter score" in page
+
+
+def test_demo_contest_is_voting_now_with_scores_and_votes(app: Any) -> None:
+    from fellowship.awards import voting
+    from fellowship.awards.enums import Phase
+    from fellowship.awards.models import Contest, JurorAssignment, Project
+    from fellowship.core import clock
+
+    app.test_cli_runner().invoke(args=["fellowship", "demo"])
+    contests = {c.slug: c for c in db.session.scalars(sa.select(Contest))}
+    awards = contests["grassroot-excellence-awards"]
+    assert contests["cooperative-development-prize"].phase is Phase.DRAFT
+    assert awards.voting_open(clock.now())
+    assert (
+        db.session.scalar(sa.select(sa.func.count(Project.id)).where(Project.contest_id == awards.id)) == 12
+    )
+    submitted = db.session.scalars(
+        sa.select(JurorAssignment.submitted_at).where(JurorAssignment.contest_id == awards.id)
+    ).all()
+    assert len(submitted) == 3 and all(submitted)
+    assert sum(voting.tally(awards.id).values()) == 320
+    page = app.test_client().get("/awards/grassroot-excellence-awards")
+    assert page.status_code == 200 and page.get_data(as_text=True).count('class="card project-card"') == 12

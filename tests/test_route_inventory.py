@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,10 @@ from itsdangerous import URLSafeSerializer
 from fellowship.accounts import services
 from fellowship.accounts.models import Organization, User
 from fellowship.attendance import services as attendance
+from fellowship.awards import images, voting
+from fellowship.awards import services as contest_services
+from fellowship.awards.enums import Phase, ProjectStatus
+from fellowship.awards.models import JurorAssignment, Vote
 from fellowship.core import mail
 from fellowship.curriculum.models import CohortModule, Module, Worksheet
 from fellowship.evaluations import defaults
@@ -31,12 +36,14 @@ from fellowship.programs.models import Cohort, Program
 from tests.conftest import ROLES, World
 
 PUBLIC = frozenset(ROLES)
-SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+SIGNED_IN = frozenset(ROLES) - {"anonymous", "voter"}
 ADMIN = frozenset({"admin"})
 COHORT_READERS = frozenset({"fellow", "observer", "facilitator", "admin"})
 COHORT_MANAGERS = frozenset({"facilitator", "admin"})
 INVITED = frozenset({"fellow", "observer", "facilitator"})
 REPORT_READERS = frozenset({"observer", "facilitator", "admin"})  # every member is invited; the admin is not
+ENTRANTS = frozenset({"fellow", "admin"})
+JURORS = frozenset({"juror"})
 LIBRARY = frozenset({"facilitator", "other_facilitator", "admin"})
 GET_POST = frozenset({"GET", "POST"})
 POST_ONLY = frozenset({"POST"})
@@ -193,6 +200,44 @@ ROUTES: dict[str, Route] = {
     "fellowship.evaluations.summary": Route(REPORT_READERS, scoped=True, params=("event_id",)),
     "fellowship.evaluations.responses_csv": Route(COHORT_MANAGERS, scoped=True, params=("event_id",)),
     "fellowship.evaluations.cohort_trend": Route(REPORT_READERS, scoped=True, params=("cohort_id",)),
+    # Awards. The inventory's contest is in its voting phase: results, receipts and the ceremony are not
+    # public yet (404 for everyone but, for results, the admins who preview them).
+    "fellowship.awards.contests": Route(SIGNED_IN),
+    "fellowship.awards.contest_new": Route(ADMIN, methods=GET_POST),
+    "fellowship.awards.contest_edit": Route(ADMIN, params=("contest_id",), methods=GET_POST),
+    "fellowship.awards.phase": Route(ADMIN, params=("contest_id",), methods=POST_ONLY),
+    "fellowship.awards.criteria": Route(ADMIN, params=("contest_id",), methods=GET_POST),
+    "fellowship.awards.categories": Route(ADMIN, params=("contest_id",), methods=GET_POST),
+    "fellowship.awards.manage": Route(ADMIN, params=("contest_id",)),
+    "fellowship.awards.project_review": Route(ADMIN, params=("contest_id", "project_id"), methods=GET_POST),
+    "fellowship.awards.juror_add": Route(ADMIN, params=("contest_id",), methods=POST_ONLY),
+    "fellowship.awards.juror_reopen": Route(ADMIN, params=("contest_id", "assignment_id"), methods=POST_ONLY),
+    "fellowship.awards.vote_void": Route(ADMIN, params=("contest_id", "vote_id"), methods=POST_ONLY),
+    # Entrants are the fellows of the contest's program; a project is its submitter's (others: 404).
+    "fellowship.awards.entries": Route(ENTRANTS, params=("contest_id",)),
+    "fellowship.awards.project_new": Route(ENTRANTS, params=("contest_id",), methods=GET_POST),
+    "fellowship.awards.project_edit": Route(
+        ENTRANTS,
+        params=("contest_id", "project_id"),
+        methods=GET_POST,
+        denied={r: 404 for r in ("juror", "other_fellow", "observer", "other_facilitator", "facilitator")},
+    ),
+    "fellowship.awards.jury": Route(JURORS, params=("contest_id",)),
+    "fellowship.awards.score": Route(JURORS, params=("contest_id", "project_id"), methods=GET_POST),
+    "fellowship.awards.declare_conflict": Route(
+        JURORS, params=("contest_id", "project_id"), methods=POST_ONLY
+    ),
+    "fellowship.awards.jury_submit": Route(JURORS, params=("contest_id",), methods=POST_ONLY),
+    "fellowship.awards.gallery": Route(PUBLIC, params=("slug=contest_slug",)),
+    "fellowship.awards.project_page": Route(PUBLIC, params=("slug=contest_slug", "project_id")),
+    "fellowship.awards.project_image": Route(PUBLIC, params=("slug=contest_slug", "project_id")),
+    "fellowship.awards.vote": Route(PUBLIC, params=("slug=contest_slug", "project_id"), methods=GET_POST),
+    "fellowship.awards.confirm": Route(
+        PUBLIC, params=("slug=contest_slug", "token=vote_token"), methods=GET_POST
+    ),
+    "fellowship.awards.results": Route(PUBLIC, params=("slug=contest_slug",), ok=404, extra={"admin": 200}),
+    "fellowship.awards.receipts": Route(PUBLIC, params=("slug=contest_slug",), ok=404),
+    "fellowship.awards.ceremony": Route(PUBLIC, params=("slug=contest_slug", "step"), ok=404),
     "fellowship.programs.roster_import": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
@@ -246,8 +291,16 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         answers={},
     )
     db.session.add(worksheet)
+    contest, project, vote_token, vote = awards_fixture(app, world)
     db.session.commit()
     return {
+        "contest_id": contest.id,
+        "contest_slug": contest.slug,
+        "project_id": project.id,
+        "assignment_id": db.session.scalar(sa.select(JurorAssignment.id)),
+        "vote_id": vote.id,
+        "vote_token": vote_token,
+        "step": 0,
         "reset_token": reset_token,
         "invite_token": invite_token,
         "unsubscribe_token": URLSafeSerializer(app.secret_key, salt="fellowship-unsubscribe").dumps(
@@ -272,12 +325,35 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
     }
 
 
+def awards_fixture(app: Any, world: World) -> tuple[Any, Any, str, Any]:
+    """A contest of the world's program in its voting phase: one accepted project (by the fellow, with
+    an image), the juror assigned, one counted vote and a pending vote request."""
+    from tests.awards.conftest import make_contest, png
+
+    contest = make_contest(world, Phase.VOTING)
+    project = contest_services.save_project(
+        contest,
+        None,
+        {"title": "Mentoring circle", "summary": "Peer mentoring."},
+        world.users["fellow"],
+        True,
+    )
+    project.status = ProjectStatus.ACCEPTED
+    project.image = images.store(png(), Path(app.config["FELLOWSHIP_STORAGE_DIR"]) / "awards", 10**6)
+    contest_services.assign_juror(contest, world.users["juror"], None)
+    secret = app.config["FELLOWSHIP_VOTER_KEY_SECRET"]
+    counted = voting.request_vote(contest, project, secret, "first@example.org", 24)
+    voting.confirm(counted, contest, "")
+    token = voting.request_vote(contest, project, secret, "second@example.org", 24)
+    return contest, project, token, db.session.scalar(sa.select(Vote))
+
+
 def expected_denial(route: Route, role: str) -> int:
     if role in route.denied:
         return route.denied[role]
-    if role == "anonymous":
+    if role in {"anonymous", "voter"}:
         return 302
-    if route.scoped and role in {"other_fellow", "other_facilitator"}:
+    if route.scoped and role in {"other_fellow", "other_facilitator", "juror"}:
         return 404
     return 403
 
@@ -326,7 +402,7 @@ def test_route_get_answers_each_role(
         assert response.status_code == route.extra.get(role, route.ok)
     else:
         assert response.status_code == expected_denial(route, role)
-        if role == "anonymous":
+        if role in {"anonymous", "voter"}:
             assert "/sign-in" in response.headers["Location"]
 
 

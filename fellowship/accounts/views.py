@@ -487,12 +487,15 @@ def unsubscribe(token: str) -> str | Response | tuple[str, int]:
 def outbox() -> str:
     stmt = sa.select(mail.OutboxMessage).order_by(mail.OutboxMessage.id.desc())
     page = paginate(stmt, request.args.get("page", 1, type=int), per_page=50)
-    return render_template("accounts/outbox.html", page=page)
+    return render_template("accounts/outbox.html", page=page, shown_recipient=mail.shown_recipient)
 
 
 @bp.route("/admin/outbox/<int:message_id>")
 @admin_required
 def outbox_message(message_id: int) -> str:
     return render_template(
-        "accounts/outbox_message.html", message=db.get_or_404(mail.OutboxMessage, message_id)
+        "accounts/outbox_message.html",
+        message=db.get_or_404(mail.OutboxMessage, message_id),
+        shown_recipient=mail.shown_recipient,
+        ephemeral_kinds=mail.EPHEMERAL_KINDS,
     )

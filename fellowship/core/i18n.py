@@ -11,7 +11,7 @@ import functools
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import dates as babel_dates
-from flask import has_request_context, request, session
+from flask import g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -30,6 +30,10 @@ LANGUAGE_NAMES = {
 def select_locale() -> str:
     if not has_request_context():
         return "en"  # commands (the demo, dispatch) choose each message's language themselves
+    if g.get("public_page"):
+        # Cacheable public pages depend on the address and Accept-Language only, never on a session.
+        asked = request.args.get("lang")
+        return asked if asked in LOCALES else request.accept_languages.best_match(LOCALES) or "en"
     chosen = session.get("locale")
     if chosen in LOCALES:
         return chosen

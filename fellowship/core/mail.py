@@ -85,6 +85,45 @@ def compose(
     return message
 
 
+EPHEMERAL_KINDS: set[str] = set()
+"""Kinds whose address and body must not outlive their delivery (vote confirmations): blanked once sent,
+or after ``forget_stale``'s age when they could not be sent, and masked on the outbox pages."""
+
+
+def register_ephemeral(kind: str) -> None:
+    EPHEMERAL_KINDS.add(kind)
+
+
+def forget(message: OutboxMessage) -> None:
+    message.recipient, message.body_text, message.body_html, message.headers = "", "", None, {}
+
+
+def shown_recipient(message: OutboxMessage) -> str:
+    """The address as the outbox pages show it: masked for ephemeral kinds (removed once sent)."""
+    if message.kind not in EPHEMERAL_KINDS:
+        return message.recipient
+    if not message.recipient:
+        return "—"
+    local, _at, domain = message.recipient.partition("@")
+    return f"{local[:1]}…@{domain[:1]}…"
+
+
+def forget_stale(max_age: dt.timedelta) -> int:
+    """Give up on ephemeral messages still unsent after ``max_age``: blank them and mark them failed."""
+    cutoff = clock.now() - max_age
+    stale = db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.kind.in_(sorted(EPHEMERAL_KINDS) or [""]),
+            OutboxMessage.status == MailStatus.PENDING,
+            OutboxMessage.created_at < cutoff,
+        )
+    ).all()
+    for message in stale:
+        forget(message)
+        message.status, message.last_error = MailStatus.FAILED, "not sent in time; address removed"
+    return len(stale)
+
+
 def queue(
     kind: str,
     recipient: str,
@@ -223,6 +262,8 @@ def deliver(settings: SmtpSettings, batch: int = 50) -> tuple[int, int]:
                 failed += 1
             else:
                 message.status, message.sent_at, message.lease_until = MailStatus.SENT, clock.now(), None
+                if message.kind in EPHEMERAL_KINDS:
+                    forget(message)
                 sent += 1
             db.session.commit()  # record each outcome at once, so a crash re-sends as little as possible
     finally:

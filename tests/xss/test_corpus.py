@@ -351,3 +351,46 @@ def test_xss_evaluation_templates_and_free_text_answers(world: World, client_as:
         db.session.expire_all()
         check(facilitator, f"{url}/summary", payload)
         check(client_as("observer"), f"/cohorts/{world.cohort.id}/evaluations", payload)
+
+
+def test_xss_contest_projects(world: World, client_as: Any, app: Any) -> None:
+    from fellowship.awards.enums import Phase
+    from fellowship.awards.models import Project
+    from tests.awards.conftest import make_contest
+
+    contest = make_contest(world, Phase.SUBMISSIONS, slug="xss-awards")
+    contest.categories[2].citation = PAYLOADS[0]
+    db.session.commit()
+    fellow, admin, anonymous = client_as("fellow"), client_as("admin"), app.test_client()
+    juror = client_as("juror")
+    for payload in PAYLOADS:
+        data = {
+            "title": payload[:200],
+            "team": payload,
+            "summary": payload,
+            "problem": payload,
+            "beneficiaries": payload,
+            "results": payload,
+            "organization": "0",
+        }
+        check_response(fellow.post(f"/contests/{contest.id}/projects/new", data=data), payload)
+    db.session.execute(sa.update(Project).values(status="accepted"))
+    from fellowship.awards.services import assign_juror
+
+    assign_juror(contest, world.users["juror"], None)
+    contest.phase = Phase.VOTING
+    contest.live_tally = True
+    db.session.commit()
+    check(admin, f"/contests/{contest.id}", PAYLOADS[0])
+    check(anonymous, f"/awards/{contest.slug}", PAYLOADS[0])
+    projects = db.session.scalars(sa.select(Project).order_by(Project.id)).all()
+    for payload, project in zip(PAYLOADS, projects, strict=False):
+        check(anonymous, f"/awards/{contest.slug}/projects/{project.id}", payload)
+        check(anonymous, f"/awards/{contest.slug}/projects/{project.id}/vote", payload)
+        check(fellow, f"/contests/{contest.id}/projects/{project.id}/edit", payload)
+        check(admin, f"/contests/{contest.id}/projects/{project.id}/review", payload)
+        check(juror, f"/contests/{contest.id}/jury/{project.id}", payload)
+    contest.phase = Phase.PUBLISHED
+    db.session.commit()
+    check(anonymous, f"/awards/{contest.slug}/results", PAYLOADS[0])
+    check(anonymous, f"/awards/{contest.slug}/ceremony/3", PAYLOADS[0])

@@ -1,0 +1,172 @@
+"""The public pages: visibility by phase, caching, no cookies, bounded queries, sharing tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from fellowship.awards import voting
+from fellowship.awards.enums import Phase, ProjectStatus
+from fellowship.awards.models import Contest, Project, Vote
+from fellowship.core import clock
+from fellowship.extensions import db
+from tests.awards.conftest import add_project, make_contest
+from tests.conftest import World
+
+
+def test_nothing_is_public_before_voting(world: World, app: Any, contest: Contest) -> None:
+    project = add_project(contest, world, "Alpha")
+    db.session.commit()
+    anonymous = app.test_client()
+    for phase in (Phase.DRAFT, Phase.SUBMISSIONS, Phase.JUDGING):
+        contest.phase = phase
+        db.session.commit()
+        assert anonymous.get(f"/awards/{contest.slug}").status_code == 404
+        assert anonymous.get(f"/awards/{contest.slug}/projects/{project.id}").status_code == 404
+    contest.phase = Phase.VOTING
+    db.session.commit()
+    assert anonymous.get(f"/awards/{contest.slug}").status_code == 200
+    assert anonymous.get(f"/awards/{contest.slug}/results").status_code == 404
+
+
+def test_returned_projects_stay_private(world: World, app: Any, contest: Contest) -> None:
+    project = add_project(contest, world, "Hidden", accepted=False)
+    contest.phase = Phase.VOTING
+    db.session.commit()
+    anonymous = app.test_client()
+    assert "Hidden" not in anonymous.get(f"/awards/{contest.slug}").get_data(as_text=True)
+    assert anonymous.get(f"/awards/{contest.slug}/projects/{project.id}").status_code == 404
+    assert project.status is ProjectStatus.SUBMITTED
+
+
+def test_public_pages_are_cacheable_and_set_no_cookie(world: World, app: Any, contest: Contest) -> None:
+    project = add_project(contest, world, "Alpha", summary="A *useful* thing.")
+    contest.phase = Phase.VOTING
+    db.session.commit()
+    anonymous = app.test_client()
+    for url in (f"/awards/{contest.slug}", f"/awards/{contest.slug}/projects/{project.id}"):
+        response = anonymous.get(url, headers={"Accept-Language": "pl"})
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+        assert response.headers["Cache-Control"] == "public, max-age=60"
+        assert "Accept-Language" in response.headers["Vary"]
+        assert '<html lang="pl"' in response.get_data(as_text=True)
+        again = anonymous.get(
+            url, headers={"Accept-Language": "pl", "If-None-Match": response.headers["ETag"]}
+        )
+        assert again.status_code == 304
+    page = anonymous.get(f"/awards/{contest.slug}/projects/{project.id}?lang=he").get_data(as_text=True)
+    assert 'dir="rtl"' in page and '<meta property="og:title" content="Alpha">' in page
+    assert '<meta property="og:description" content="A *useful* thing.">' in page
+    vote = anonymous.get(f"/awards/{contest.slug}/projects/{project.id}/vote")
+    assert vote.headers["Cache-Control"] == "no-store" and 'name="csrf_token"' in vote.get_data(as_text=True)
+
+
+def test_gallery_lists_alphabetically_and_shuffles_in_the_browser(
+    world: World, app: Any, contest: Contest
+) -> None:
+    for title in ("Gamma", "alpha", "Beta"):
+        add_project(contest, world, title)
+    contest.phase = Phase.VOTING
+    db.session.commit()
+    page = app.test_client().get(f"/awards/{contest.slug}").get_data(as_text=True)
+    assert page.index(">alpha<") < page.index(">Beta<") < page.index(">Gamma<")
+    assert f'data-shuffle="{contest.slug}"' in page and "js/gallery.js" in page
+
+
+def test_tally_is_hidden_until_published_unless_live(world: World, app: Any, contest: Contest) -> None:
+    project = add_project(contest, world, "Alpha")
+    contest.phase = Phase.VOTING
+    db.session.commit()
+    secret = app.config["FELLOWSHIP_VOTER_KEY_SECRET"]
+    voting.confirm(voting.request_vote(contest, project, secret, "a@example.org", 24), contest, "")
+    db.session.commit()
+    anonymous = app.test_client()
+    assert '<p class="figure">1 vote</p>' not in anonymous.get(f"/awards/{contest.slug}").get_data(
+        as_text=True
+    )
+    contest.live_tally = True
+    db.session.commit()
+    assert '<p class="figure">1 vote</p>' in anonymous.get(f"/awards/{contest.slug}").get_data(as_text=True)
+
+
+def fill(world: World, contest: Contest, count: int, votes: int) -> Project:
+    """``count`` accepted projects and ``votes`` confirmed votes, inserted in bulk."""
+    made = [add_project(contest, world, f"Project {n:03d}") for n in range(count)]
+    now = clock.now()
+    db.session.execute(
+        sa.insert(Vote),
+        [
+            {
+                "contest_id": contest.id,
+                "project_id": made[n % count].id,
+                "voter_key": f"k{n}",
+                "slot": 1,
+                "slot_limit": 1,
+                "receipt_hash": f"{contest.id}-{n}",
+                "confirmed_at": now,
+                "network": "",
+                "domain": "example.org",
+                "voided": False,
+                "void_reason": "",
+            }
+            for n in range(votes)
+        ],
+    )
+    db.session.commit()
+    return made[0]
+
+
+def test_hot_paths_issue_the_same_queries_for_12_and_500_projects(
+    world: World, app: Any, count_queries: Any
+) -> None:
+    counts: dict[str, list[int]] = {"gallery": [], "project": [], "vote": []}
+    for size, votes in ((12, 30), (500, 3000)):
+        contest = make_contest(world, Phase.VOTING, slug=f"contest-{size}")
+        contest.live_tally = True
+        first = fill(world, contest, size, votes)
+        client = app.test_client()
+        for name, url in (
+            ("gallery", f"/awards/{contest.slug}"),
+            ("project", f"/awards/{contest.slug}/projects/{first.id}"),
+            ("vote", f"/awards/{contest.slug}/projects/{first.id}/vote"),
+        ):
+            with count_queries() as counter:
+                assert client.get(url).status_code == 200
+            counts[name].append(counter.count)
+        with count_queries() as counter:
+            client.post(
+                f"/awards/{contest.slug}/projects/{first.id}/vote", data={"email": f"q{size}@example.org"}
+            )
+        counts.setdefault("vote request", []).append(counter.count)
+    assert all(a == b for a, b in counts.values()), counts
+
+
+def test_results_and_ceremony_after_publishing(
+    world: World, app: Any, client_as: Any, contest: Contest
+) -> None:
+    alpha, beta = add_project(contest, world, "Alpha"), add_project(contest, world, "Beta")
+    contest.categories[2].winner_id = beta.id
+    contest.categories[2].citation = "For courage."
+    contest.phase = Phase.VOTING
+    db.session.commit()
+    secret = app.config["FELLOWSHIP_VOTER_KEY_SECRET"]
+    for n in range(3):
+        voting.confirm(
+            voting.request_vote(contest, alpha if n else beta, secret, f"p{n}@example.org", 24), contest, ""
+        )
+    contest.phase = Phase.CLOSED
+    db.session.commit()
+    anonymous = app.test_client()
+    assert anonymous.get(f"/awards/{contest.slug}/results").status_code == 404
+    assert client_as("admin").get(f"/awards/{contest.slug}/ceremony/1").status_code == 200
+    contest.phase = Phase.PUBLISHED
+    db.session.commit()
+    results = anonymous.get(f"/awards/{contest.slug}/results").get_data(as_text=True)
+    audience = results[results.index("Audience award") :]
+    assert "Alpha" in audience[: audience.index("</li>")] and "2 votes" in audience
+    assert "For courage." in results
+    step3 = anonymous.get(f"/awards/{contest.slug}/ceremony/3").get_data(as_text=True)
+    assert "Special award" in step3 and "Beta" in step3
+    assert anonymous.get(f"/awards/{contest.slug}/ceremony/4").status_code == 404
