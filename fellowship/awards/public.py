@@ -178,6 +178,7 @@ CONFIRM_MESSAGES = {
     "used": _l("This confirmation link has already been used."),
     "expired": _l("This confirmation link has expired. Ask for a new one on the project's page."),
     "unknown": _l("This confirmation link is not valid. Check that you copied all of it."),
+    "tampered": _l("This confirmation link has been changed, so it cannot be used. Open it as it came."),
     "closed": _l("Voting is not open, so this vote cannot be counted."),
 }
 

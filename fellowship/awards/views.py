@@ -319,6 +319,7 @@ def manage(contest_id: int) -> str:
         ranking=services.ranking(contest, accepted, contest.criteria),
         tally=voting.tally(contest.id),
         voided=voting.voided_count(contest.id),
+        per_day=voting.votes_per_day(contest.id),
         flags=voting.anomalies(contest.id),
         votes=votes,
         titles={p.id: p.title for p in projects},

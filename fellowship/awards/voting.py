@@ -19,6 +19,8 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.dialects import postgresql, sqlite
 
 from fellowship.awards.models import Contest, Project, Vote, VoteRequest
@@ -59,16 +61,29 @@ def network_of(secret: str, remote_addr: str | None) -> str:
     return hmac.new(secret.encode(), str(network).encode(), hashlib.sha256).hexdigest()[:16]
 
 
+TOKEN_SALT = "fellowship-vote"  # noqa: S105 - a signing salt, not a secret
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=TOKEN_SALT)
+
+
 def request_vote(contest: Contest, project: Project, secret: str, address: str, hours: int) -> str:
-    """Record a pending vote and return the token for the emailed link (never stored in plain)."""
-    token = secrets.token_urlsafe(32)
+    """Record a pending vote and return the token for the emailed link.
+
+    The token is a random value signed together with the contest and project it is for (so a changed
+    link is recognised as tampered before any lookup); only the random value's hash is stored, next to
+    the voter key. No address is in the token or the row.
+    """
+    nonce = secrets.token_urlsafe(32)
+    token = _signer().dumps([contest.id, project.id, nonce])
     now = clock.now()
     db.session.add(
         VoteRequest(
             contest_id=contest.id,
             project_id=project.id,
             voter_key=voter_key(secret, address),
-            token_hash=digest(token),
+            token_hash=digest(nonce),
             domain=normalise_email(address).rpartition("@")[2][:254],
             expires_at=now + dt.timedelta(hours=hours),
             created_at=now,
@@ -82,7 +97,7 @@ def request_vote(contest: Contest, project: Project, secret: str, address: str, 
 class Outcome:
     """What confirming a token did: ``counted`` with a receipt, or the reason it did not count."""
 
-    status: str  # counted | already_counted | no_votes_left | used | expired | unknown | closed
+    status: str  # counted | already_counted | no_votes_left | used | expired | unknown | tampered | closed
     receipt: str = ""
     project_id: int | None = None
 
@@ -96,9 +111,17 @@ def _insert(values: dict[str, object]) -> sa.Insert:
 def confirm(token: str, contest: Contest, network: str) -> Outcome:
     """Use the token once and count the vote in the voter's first free slot."""
     now = clock.now()
+    try:
+        contest_id, project_id, nonce = _signer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return Outcome("tampered")
+    if contest_id != contest.id:
+        return Outcome("tampered")
     request = db.session.scalar(
         sa.select(VoteRequest).where(
-            VoteRequest.token_hash == digest(token), VoteRequest.contest_id == contest.id
+            VoteRequest.token_hash == digest(str(nonce)),
+            VoteRequest.contest_id == contest.id,
+            VoteRequest.project_id == project_id,
         )
     )
     if request is None:
@@ -175,6 +198,20 @@ def tally(contest_id: int) -> dict[int, int]:
             .group_by(Vote.project_id)
         ).all()
     )
+
+
+def votes_per_day(contest_id: int) -> list[tuple[str, int]]:
+    """Counted votes per (UTC) day, oldest first: one aggregate query, for the admin's page."""
+    day = sa.func.date(Vote.confirmed_at)
+    return [
+        (str(d), n)
+        for d, n in db.session.execute(
+            sa.select(day, sa.func.count(Vote.id))
+            .where(Vote.contest_id == contest_id, Vote.voided.is_(False))
+            .group_by(day)
+            .order_by(day)
+        )
+    ]
 
 
 def voided_count(contest_id: int) -> int:

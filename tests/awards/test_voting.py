@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from itsdangerous import URLSafeSerializer
 
 from fellowship.awards import voting
 from fellowship.awards.enums import Phase
@@ -43,7 +44,7 @@ def ask(client: Any, contest: Contest, title: str, email: str, **extra: str) -> 
 
 
 def token_from(message: Any) -> str:
-    return re.search(r"/confirm/([A-Za-z0-9_-]+)", message.body_text).group(1)
+    return re.search(r"/confirm/([A-Za-z0-9_.-]+)", message.body_text).group(1)
 
 
 def confirm(client: Any, contest: Contest, token: str) -> Any:
@@ -79,7 +80,9 @@ def test_a_vote_counts_once_confirmed_and_the_receipt_checks(
     assert voting.tally(open_contest.id) == {}  # not before it is confirmed
     [message] = messages("vote_confirmation")
     token = token_from(message)
-    assert db.session.scalar(sa.select(VoteRequest.token_hash)) == voting.digest(token)
+    contest_id, project, nonce = URLSafeSerializer(app.secret_key, salt="fellowship-vote").loads(token)
+    assert (contest_id, project) == (open_contest.id, project_id(open_contest, "Alpha"))  # signed, no address
+    assert db.session.scalar(sa.select(VoteRequest.token_hash)) == voting.digest(nonce)
     assert "ann" not in str(db.session.execute(sa.select(VoteRequest.__table__)).all()).lower()
     page = voter.get(f"/awards/{open_contest.slug}/confirm/{token}")
     assert page.status_code == 200 and voting.tally(open_contest.id) == {}  # opening the link changes nothing
@@ -137,7 +140,10 @@ def test_bad_links_get_clear_pages(world: World, app: Any, open_contest: Contest
     ask(client, open_contest, "Alpha", "cy@example.org")
     token = token_from(messages("vote_confirmation")[0])
     tampered = confirm(client, open_contest, token[:-2] + "xx")
-    assert tampered.status_code == 409 and "not valid" in tampered.get_data(as_text=True)
+    assert tampered.status_code == 409 and "has been changed" in tampered.get_data(as_text=True)
+    forged = URLSafeSerializer(app.secret_key, salt="fellowship-vote").dumps([open_contest.id, 1, "guess"])
+    unknown = confirm(client, open_contest, forged)
+    assert unknown.status_code == 409 and "not valid" in unknown.get_data(as_text=True)
     clock.advance(dt.timedelta(hours=25))
     expired = confirm(client, open_contest, token)
     assert "has expired" in expired.get_data(as_text=True)
@@ -190,7 +196,9 @@ def test_the_outbox_forgets_vote_addresses(
     assert (stale.recipient, stale.body_text, stale.status) == ("", "", mail.MailStatus.FAILED)
 
 
-def test_anomalies_and_voiding(world: World, app: Any, client_as: Any, open_contest: Contest) -> None:
+def test_anomalies_and_voiding(
+    world: World, app: Any, client_as: Any, open_contest: Contest, clock: Any
+) -> None:
     client = app.test_client()
     for n in range(12):
         ask(client, open_contest, ["Alpha", "Beta", "Gamma"][n % 3], f"v{n}@throwaway.example")
@@ -200,6 +208,8 @@ def test_anomalies_and_voiding(world: World, app: Any, client_as: Any, open_cont
     assert flags == {("network", 12), ("domain", 12)}
     page = client_as("admin").get(f"/contests/{open_contest.id}").get_data(as_text=True)
     assert "12 votes from addresses at throwaway.example" in page
+    per_day = page[page.index("Votes over time") :]
+    assert f"<td>{clock.now().date().isoformat()}</td><td>12</td>" in per_day
     vote = db.session.scalar(sa.select(Vote).limit(1))
     refused = client_as("admin").post(
         f"/contests/{open_contest.id}/votes/{vote.id}/void", data={"reason": ""}
