@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from fellowship.accounts.emails import external_url
 from fellowship.awards import voting
 from fellowship.awards.access import project_in, public_contest
-from fellowship.awards.enums import CategoryKind, Phase, ProjectStatus
+from fellowship.awards.enums import PUBLIC_PHASES, CategoryKind, Phase, ProjectStatus
 from fellowship.awards.forms import VoteForm
 from fellowship.awards.models import AwardCategory, Contest, Project
 from fellowship.awards.views import _accepted, _storage, bp
@@ -32,10 +32,11 @@ mail.register_ephemeral(VOTE_MAIL)
 notifications.register("vote emails forgotten", lambda: mail.forget_stale(dt.timedelta(hours=24)))
 
 
-def _public(html: str, max_age: int = 60) -> Response:
-    """A cacheable public page: no cookie, varies only by language, revalidated with an ETag."""
+def _public(html: str, shared: bool = True, max_age: int = 60) -> Response:
+    """A cacheable public page: no cookie, varies only by language, revalidated with an ETag. An admin's
+    preview of a page that is not public yet (``shared`` False) must never sit in a shared cache."""
     response = make_response(html)
-    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["Cache-Control"] = f"public, max-age={max_age}" if shared else "private, no-store"
     response.headers["Vary"] = "Accept-Language"
     response.add_etag()
     return response.make_conditional(request)
@@ -66,7 +67,7 @@ def gallery(slug: str) -> Response:
         tally=voting.tally(contest.id) if _show_tally(contest) else None,
         voting_open=contest.voting_open(clock.now()),
     )
-    return _public(html)
+    return _public(html, contest.phase in PUBLIC_PHASES)
 
 
 @bp.route("/awards/<slug>/projects/<int:project_id>")
@@ -82,7 +83,7 @@ def project_page(slug: str, project_id: int) -> Response:
         votes=voting.tally(contest.id).get(project.id, 0) if _show_tally(contest) else None,
         voting_open=contest.voting_open(clock.now()),
     )
-    return _public(html)
+    return _public(html, contest.phase in PUBLIC_PHASES)
 
 
 @bp.route("/awards/<slug>/projects/<int:project_id>/image")
@@ -92,7 +93,8 @@ def project_image(slug: str, project_id: int) -> Response:
     if not project.image or (project.status is not ProjectStatus.ACCEPTED and not is_admin_user()):
         abort(404)
     response = send_from_directory(_storage(), project.image, max_age=3600)
-    response.headers["Cache-Control"] = "public, max-age=3600"
+    shared = contest.phase in PUBLIC_PHASES and project.status is ProjectStatus.ACCEPTED
+    response.headers["Cache-Control"] = "public, max-age=3600" if shared else "private, no-store"
     return response
 
 
@@ -221,7 +223,9 @@ def results(slug: str) -> Response:
     contest = public_contest(slug)
     if contest.phase is not Phase.PUBLISHED and not is_admin_user():
         abort(404)
-    return _public(render_template("awards/results.html", **_results(contest)))
+    return _public(
+        render_template("awards/results.html", **_results(contest)), contest.phase is Phase.PUBLISHED
+    )
 
 
 @bp.route("/awards/<slug>/receipts")

@@ -170,3 +170,16 @@ def test_results_and_ceremony_after_publishing(
     step3 = anonymous.get(f"/awards/{contest.slug}/ceremony/3").get_data(as_text=True)
     assert "Special award" in step3 and "Beta" in step3
     assert anonymous.get(f"/awards/{contest.slug}/ceremony/4").status_code == 404
+
+
+def test_an_admins_preview_is_never_cached_for_others(world: World, client_as: Any, contest: Contest) -> None:
+    project = add_project(contest, world, "Alpha")
+    db.session.commit()
+    admin = client_as("admin")
+    for url in (f"/awards/{contest.slug}", f"/awards/{contest.slug}/projects/{project.id}"):
+        response = admin.get(url)
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+    contest.phase = Phase.CLOSED
+    db.session.commit()
+    results = admin.get(f"/awards/{contest.slug}/results")
+    assert results.status_code == 200 and results.headers["Cache-Control"] == "private, no-store"
