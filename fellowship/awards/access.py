@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
@@ -39,7 +41,13 @@ def juror_assignment(contest: Contest) -> JurorAssignment:
 
 
 def project_in(contest: Contest, project_id: int) -> Project:
-    project = db.session.get(Project, project_id)
-    if project is None or project.contest_id != contest.id:
-        abort(404)
+    project: Project = row_of(Project, project_id, contest)
     return project
+
+
+def row_of(model: Any, row_id: int, contest: Contest) -> Any:
+    """A row of ``model`` that belongs to ``contest``; 404 otherwise (ids of other contests are private)."""
+    row = db.session.get(model, row_id)
+    if row is None or row.contest_id != contest.id:
+        abort(404)
+    return row

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from fellowship.accounts.models import Organization, User
 from fellowship.awards import images, services, voting
-from fellowship.awards.access import contest_or_404, juror_assignment, project_in
+from fellowship.awards.access import contest_or_404, juror_assignment, project_in, row_of
 from fellowship.awards.enums import (
     CATEGORY_KIND_LABELS,
     PHASE_LABELS,
@@ -373,9 +373,7 @@ def juror_add(contest_id: int) -> Response:
 @admin_required
 def juror_reopen(contest_id: int, assignment_id: int) -> Response:
     contest = contest_or_404(contest_id)
-    assignment = db.get_or_404(JurorAssignment, assignment_id)
-    if assignment.contest_id != contest.id:
-        abort(404)
+    assignment = row_of(JurorAssignment, assignment_id, contest)
     if not ActionForm().validate_on_submit():
         abort(400)
     services.reopen_scores(assignment, current_user.id)
@@ -388,9 +386,7 @@ def juror_reopen(contest_id: int, assignment_id: int) -> Response:
 @admin_required
 def vote_void(contest_id: int, vote_id: int) -> Response:
     contest = contest_or_404(contest_id)
-    vote = db.get_or_404(Vote, vote_id)
-    if vote.contest_id != contest.id:
-        abort(404)
+    vote = row_of(Vote, vote_id, contest)
     form = VoidForm()
     if not form.validate_on_submit():
         flash(_("Give a reason for voiding the vote."), "error")
