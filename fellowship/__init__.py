@@ -168,7 +168,7 @@ class Fellowship:
             return redirect(url_for("fellowship.accounts.sign_in", next=request.full_path.rstrip("?")))
 
     def _root_blueprint(self) -> Blueprint:
-        from fellowship import accounts, attendance, awards, curriculum, evaluations, events, programs
+        from fellowship import accounts, attendance, awards, curriculum, evaluations, events, impact, programs
         from fellowship.core.security import add_headers
 
         root = Blueprint(
@@ -185,6 +185,7 @@ class Fellowship:
         root.register_blueprint(curriculum.bp)
         root.register_blueprint(evaluations.bp)
         root.register_blueprint(awards.bp)
+        root.register_blueprint(impact.bp)
 
         root.before_request(_expire_idle_session)
 

@@ -108,6 +108,7 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict[str,
         "FELLOWSHIP_RATELIMIT_VOTE_IP": env.get(ENV_PREFIX + "RATELIMIT_VOTE_IP", "120 per hour"),
         "FELLOWSHIP_RATELIMIT_VOTE_EMAIL": env.get(ENV_PREFIX + "RATELIMIT_VOTE_EMAIL", "5 per hour"),
         "FELLOWSHIP_IMAGE_MAX_BYTES": int(env.get(ENV_PREFIX + "IMAGE_MAX_BYTES", str(5 * 1024 * 1024))),
+        "FELLOWSHIP_COMMUNITY_AREAS_FILE": env.get(ENV_PREFIX + "COMMUNITY_AREAS_FILE", ""),
         "FELLOWSHIP_EVALUATION_MIN_GROUP": int(env.get(ENV_PREFIX + "EVALUATION_MIN_GROUP", "3")),
         "FELLOWSHIP_EVALUATION_DAYS": int(env.get(ENV_PREFIX + "EVALUATION_DAYS", "14")),
     }

@@ -112,6 +112,7 @@ def load() -> str | None:
     _worksheets(fellowship)
     _evaluations(fellowship)
     _contests(academy, fellowship, admin)
+    _impact(fellowship)
     return "\n".join(
         [
             "Demo data loaded:",
@@ -626,3 +627,115 @@ def _contests(academy: Cohort, fellowship: Cohort, admin: User) -> None:
     )
     fellowship_contest.phase = Phase.DRAFT
     db.session.flush()
+
+
+# --- impact (DOMAIN.md §6: technical assistance in January 2024) ------------------------------------------
+
+DEMO_AREAS = [
+    "Englewood",
+    "Englewood",
+    "Englewood",
+    "Logan Square",
+    "Logan Square",
+    "Austin",
+    "Lower West Side",
+]
+
+
+def _impact(fellowship: Cohort) -> None:
+    """January 2024's technical assistance (12 one-on-one sessions: 1 hour to pre-development co-ops, 5 to
+    existing co-ops at three other organisations; the 2 group workshops, 1 hour each, are the group
+    education), some fellows' demographics, and the January report opened as a draft."""
+    from fellowship.impact import services as impact
+    from fellowship.impact.enums import AssistanceKind, Stage
+
+    program = fellowship.program
+    nadia, omar = (
+        db.session.scalar(sa.select(User).where(User.email == _email(name))) for name, _handle in FACILITATORS
+    )
+    assert nadia is not None and omar is not None
+    others = [
+        accounts.create_organization(name, OrganizationKind.COOP, "Chicago")
+        for name in ("Sunrise Cleaning Co-op", "Riverside Bakers Co-op", "Pilsen Print Co-op")
+    ]
+    fellow_org = db.session.scalar(sa.select(Organization).where(Organization.name == FELLOWSHIP_ORGS[0][0]))
+
+    def log(
+        day: int,
+        who: User,
+        org: Organization | None,
+        kind: AssistanceKind,
+        stage: Stage,
+        hours: float,
+        help_type: str,
+    ) -> None:
+        impact.save_log(
+            None,
+            program,
+            who.id,
+            {
+                "given_on": dt.date(2024, 1, day),
+                "organization_id": org.id if org else None,
+                "kind": kind,
+                "stage": stage,
+                "hours": hours,
+                "people": 2 if kind is AssistanceKind.ONE_ON_ONE else 13,
+                "help_type": help_type,
+                "notes": "",
+            },
+        )
+
+    for n, day in enumerate((11, 23)):
+        log(
+            day,
+            (nadia, omar)[n],
+            fellow_org,
+            AssistanceKind.ONE_ON_ONE,
+            Stage.PRE_DEVELOPMENT,
+            0.5,
+            "Feasibility study",
+        )
+    for n in range(10):
+        log(
+            12 + n,
+            (nadia, omar)[n % 2],
+            others[n % 3],
+            AssistanceKind.ONE_ON_ONE,
+            Stage.EXISTING_COOP,
+            0.5,
+            ("Bylaws review", "Impact metrics", "Governance")[n % 3],
+        )
+    log(18, nadia, None, AssistanceKind.GROUP_WORKSHOP, Stage.DEVELOPER, 1.0, "Launch webinar")
+    log(
+        25,
+        omar,
+        None,
+        AssistanceKind.GROUP_WORKSHOP,
+        Stage.DEVELOPER,
+        1.0,
+        "Office hours: impact-metrics templates",
+    )
+    fellows = db.session.scalars(
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == fellowship.id, Membership.role == Role.FELLOW)
+        .order_by(User.id)
+    ).all()
+    genders = ["female", "male", "female", "non_binary", "female", "male", "prefer_not"]
+    ages = ["25-34", "35-49", "25-34", "18-24", "50-64", "35-49", "25-34"]
+    races = [["black"], ["latino"], ["black"], ["white"], ["black", "other"], ["latino"], ["asian"]]
+    for n, fellow in enumerate(fellows[: len(DEMO_AREAS)]):
+        impact.save_demographics(
+            fellow.id,
+            {"community_area": DEMO_AREAS[n], "races": races[n], "gender": genders[n], "age_range": ages[n]},
+        )
+    period = impact.open_period(program, "January 2024", dt.date(2024, 1, 1), dt.date(2024, 1, 31), None)
+    impact.save_narratives(
+        period,
+        {
+            "goals": "All 13 fellows joined; the launch webinar and the office-hours call took place.",
+            "partnerships": "Yes: a first meeting with a local CDFI about conversion loans.",
+            "needs": "Templates for collecting impact data.",
+            "marketing": "Email",
+        },
+    )

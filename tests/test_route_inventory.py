@@ -32,6 +32,8 @@ from fellowship.events import calendar
 from fellowship.events import services as events
 from fellowship.events.enums import EventKind
 from fellowship.extensions import db
+from fellowship.impact import services as impact_services
+from fellowship.impact.enums import AssistanceKind, Stage
 from fellowship.programs.models import Cohort, Program
 from tests.conftest import ROLES, World
 
@@ -43,6 +45,8 @@ COHORT_MANAGERS = frozenset({"facilitator", "admin"})
 INVITED = frozenset({"fellow", "observer", "facilitator"})
 REPORT_READERS = frozenset({"observer", "facilitator", "admin"})  # every member is invited; the admin is not
 ENTRANTS = frozenset({"fellow", "admin"})
+STAFF = frozenset({"facilitator", "admin"})
+HIDDEN = {r: 404 for r in ("juror", "other_fellow", "fellow", "observer", "other_facilitator")}
 JURORS = frozenset({"juror"})
 LIBRARY = frozenset({"facilitator", "other_facilitator", "admin"})
 GET_POST = frozenset({"GET", "POST"})
@@ -238,6 +242,25 @@ ROUTES: dict[str, Route] = {
     "fellowship.awards.results": Route(PUBLIC, params=("slug=contest_slug",), ok=404, extra={"admin": 200}),
     "fellowship.awards.receipts": Route(PUBLIC, params=("slug=contest_slug",), ok=404),
     "fellowship.awards.ceremony": Route(PUBLIC, params=("slug=contest_slug", "step"), ok=404),
+    # Impact: program staff are admins and the facilitators of the program's cohorts; to anyone else the
+    # program's reports do not exist (404). Demographics are each person's own.
+    "fellowship.impact.assistance": Route(STAFF, params=("program_id",), methods=GET_POST, denied=HIDDEN),
+    "fellowship.impact.assistance_edit": Route(
+        STAFF, params=("program_id", "log_id"), methods=GET_POST, denied=HIDDEN
+    ),
+    "fellowship.impact.assistance_delete": Route(
+        STAFF, params=("program_id", "log_id"), methods=POST_ONLY, denied=HIDDEN
+    ),
+    "fellowship.impact.demographics": Route(SIGNED_IN, methods=GET_POST),
+    "fellowship.impact.demographics_delete": Route(SIGNED_IN, methods=POST_ONLY),
+    "fellowship.impact.reports": Route(STAFF, params=("program_id",), methods=GET_POST, denied=HIDDEN),
+    "fellowship.impact.report": Route(STAFF, params=("period_id",), methods=GET_POST, denied=HIDDEN),
+    "fellowship.impact.report_submit": Route(STAFF, params=("period_id",), methods=POST_ONLY, denied=HIDDEN),
+    "fellowship.impact.report_threshold": Route(
+        ADMIN, params=("period_id",), methods=POST_ONLY, denied={**HIDDEN, "facilitator": 403}
+    ),
+    "fellowship.impact.report_csv": Route(STAFF, params=("period_id",), denied=HIDDEN),
+    "fellowship.impact.report_markdown": Route(STAFF, params=("period_id",), denied=HIDDEN),
     "fellowship.programs.roster_import": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
@@ -292,6 +315,20 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
     )
     db.session.add(worksheet)
     contest, project, vote_token, vote = awards_fixture(app, world)
+    impact_log = impact_services.save_log(
+        None,
+        world.program,
+        world.users["facilitator"].id,
+        {
+            "given_on": dt.date(2024, 1, 12),
+            "kind": AssistanceKind.ONE_ON_ONE,
+            "stage": Stage.OTHER,
+            "hours": 1.0,
+        },
+    )
+    period = impact_services.open_period(
+        world.program, "January 2024", dt.date(2024, 1, 1), dt.date(2024, 1, 31), None
+    )
     db.session.commit()
     return {
         "contest_id": contest.id,
@@ -301,6 +338,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "vote_id": vote.id,
         "vote_token": vote_token,
         "step": 0,
+        "log_id": impact_log.id,
+        "period_id": period.id,
         "reset_token": reset_token,
         "invite_token": invite_token,
         "unsubscribe_token": URLSafeSerializer(app.secret_key, salt="fellowship-unsubscribe").dumps(

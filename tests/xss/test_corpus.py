@@ -394,3 +394,46 @@ def test_xss_contest_projects(world: World, client_as: Any, app: Any) -> None:
     db.session.commit()
     check(anonymous, f"/awards/{contest.slug}/results", PAYLOADS[0])
     check(anonymous, f"/awards/{contest.slug}/ceremony/3", PAYLOADS[0])
+
+
+def test_xss_assistance_log_report_narratives_and_demographics(world: World, client_as: Any) -> None:
+    import datetime as dt
+
+    from fellowship.impact import services as impact
+
+    period = impact.open_period(
+        world.program, "January 2024", dt.date(2024, 1, 1), dt.date(2024, 1, 31), None
+    )
+    db.session.commit()
+    facilitator, fellow = client_as("facilitator"), client_as("fellow")
+    url = f"/programs/{world.program.id}/assistance"
+    for index, payload in enumerate(PAYLOADS):
+        entry = {
+            "given_on": f"2024-01-{1 + index % 28:02d}",
+            "organization": "0",
+            "new_organization": payload[:200] if index % 5 == 0 else "",
+            "kind": "one_on_one",
+            "stage": "other",
+            "hours": "1",
+            "people": "1",
+            "help_type": payload[:200],
+            "notes": payload,
+        }
+        check_response(facilitator.post(url, data=entry), payload)
+        narratives = {key: payload for key in ("goals", "needs", "testimonials", "gaps")}
+        check_response(facilitator.post(f"/reports/{period.id}", data=narratives), payload)
+        check(facilitator, f"/reports/{period.id}", payload)
+        check_response(
+            fellow.post(
+                "/profile/demographics",
+                data={
+                    "races": ["other"],
+                    "race_self": payload[:200],
+                    "gender": "self",
+                    "gender_self": payload[:200],
+                },
+            ),
+            payload,
+        )
+        check(fellow, "/profile/demographics", payload)
+    check(facilitator, url, PAYLOADS[-1])

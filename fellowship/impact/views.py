@@ -1,0 +1,375 @@
+"""Impact: the technical-assistance log, participants' demographics and the funder's report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from fellowship.accounts import services as accounts
+from fellowship.accounts.enums import OrganizationKind
+from fellowship.accounts.models import Organization, User
+from fellowship.core import personal_data
+from fellowship.core.csv_export import csv_response
+from fellowship.core.forms import ActionForm, form_status
+from fellowship.core.permissions import is_admin, require
+from fellowship.extensions import db
+from fellowship.impact import exports, services
+from fellowship.impact.enums import (
+    ASSISTANCE_KIND_LABELS,
+    NARRATIVES,
+    STAGE_LABELS,
+    AssistanceKind,
+    ReportStatus,
+    Stage,
+)
+from fellowship.impact.forms import (
+    AssistanceForm,
+    DemographicsForm,
+    PeriodForm,
+    ThresholdForm,
+    community_areas,
+    narratives_form,
+)
+from fellowship.impact.models import AssistanceLog, Demographics, ReportingPeriod
+from fellowship.programs.enums import Role
+from fellowship.programs.models import Cohort, Membership, Program
+from fellowship.programs.queries import current_membership_clause
+
+bp = Blueprint("impact", __name__, template_folder="templates")
+
+
+def _staff(program: Program) -> None:
+    """Program staff: admins, and the facilitators of any of the program's cohorts (others: 404)."""
+    if is_admin(current_user):
+        return
+    from fellowship.core import clock
+
+    facilitates = db.session.scalar(
+        sa.select(Membership.id)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(
+            Cohort.program_id == program.id,
+            Membership.user_id == current_user.id,
+            Membership.role == Role.FACILITATOR,
+            current_membership_clause(clock.today()),
+        )
+        .limit(1)
+    )
+    require(facilitates is not None, hide=True)
+
+
+def _program(program_id: int) -> Program:
+    program = db.get_or_404(Program, program_id)
+    _staff(program)
+    return program
+
+
+# --- technical assistance -----------------------------------------------------------------------------------
+
+
+def _organisation_choices() -> list[tuple[int, str]]:
+    return [(0, "—")] + [
+        (o.id, o.name) for o in db.session.scalars(sa.select(Organization).order_by(Organization.name))
+    ]
+
+
+def _log_values(form: AssistanceForm) -> dict[str, Any]:
+    organization_id = form.organization.data or None
+    if form.new_organization.data:
+        organization_id = accounts.create_organization(
+            form.new_organization.data, OrganizationKind.OTHER, ""
+        ).id
+    return {
+        "given_on": form.given_on.data,
+        "organization_id": organization_id,
+        "kind": AssistanceKind(form.kind.data),
+        "stage": Stage(form.stage.data),
+        "hours": float(form.hours.data or Decimal(0)),
+        "people": form.people.data or 0,
+        "help_type": form.help_type.data or "",
+        "notes": form.notes.data or "",
+    }
+
+
+@bp.route("/programs/<int:program_id>/assistance", methods=["GET", "POST"])
+@login_required
+def assistance(program_id: int) -> Any:
+    program = _program(program_id)
+    form = AssistanceForm()
+    form.organization.choices = _organisation_choices()
+    if form.validate_on_submit():
+        services.save_log(None, program, current_user.id, _log_values(form))
+        db.session.commit()
+        flash(_("Logged."), "success")
+        return redirect(url_for(".assistance", program_id=program.id))
+    mine_only = not is_admin(current_user)
+    stmt = (
+        sa.select(AssistanceLog)
+        .where(AssistanceLog.program_id == program.id)
+        .order_by(AssistanceLog.given_on.desc(), AssistanceLog.id.desc())
+        .limit(200)
+    )
+    if mine_only:
+        stmt = stmt.where(AssistanceLog.facilitator_id == current_user.id)
+    totals = db.session.execute(
+        sa.select(User.name, sa.func.count(AssistanceLog.id), sa.func.sum(AssistanceLog.hours))
+        .join(User, User.id == AssistanceLog.facilitator_id)
+        .where(AssistanceLog.program_id == program.id)
+        .group_by(User.id, User.name)
+        .order_by(User.name)
+    ).all()
+    return render_template(
+        "impact/assistance.html",
+        program=program,
+        form=form,
+        logs=db.session.scalars(stmt).all(),
+        totals=totals if not mine_only else [t for t in totals if t[0] == current_user.name],
+        kind_labels=ASSISTANCE_KIND_LABELS,
+        stage_labels=STAGE_LABELS,
+        action_form=ActionForm(),
+    ), form_status(form)
+
+
+def _own_log(program: Program, log_id: int) -> AssistanceLog:
+    log = db.get_or_404(AssistanceLog, log_id)
+    if log.program_id != program.id:
+        abort(404)
+    require(is_admin(current_user) or log.facilitator_id == current_user.id)
+    return log
+
+
+@bp.route("/programs/<int:program_id>/assistance/<int:log_id>/edit", methods=["GET", "POST"])
+@login_required
+def assistance_edit(program_id: int, log_id: int) -> Any:
+    program = _program(program_id)
+    log = _own_log(program, log_id)
+    form = AssistanceForm(obj=log) if request.method == "GET" else AssistanceForm()
+    form.organization.choices = _organisation_choices()
+    if request.method == "GET":
+        form.organization.data = log.organization_id or 0
+        form.kind.data, form.stage.data = log.kind.value, log.stage.value
+    if form.validate_on_submit():
+        services.save_log(log, program, log.facilitator_id or current_user.id, _log_values(form))
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for(".assistance", program_id=program.id))
+    return render_template("impact/assistance_edit.html", program=program, log=log, form=form), form_status(
+        form
+    )
+
+
+@bp.route("/programs/<int:program_id>/assistance/<int:log_id>/delete", methods=["POST"])
+@login_required
+def assistance_delete(program_id: int, log_id: int) -> Response:
+    program = _program(program_id)
+    log = _own_log(program, log_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    db.session.delete(log)
+    db.session.commit()
+    flash(_("Deleted."), "success")
+    return redirect(url_for(".assistance", program_id=program.id))
+
+
+# --- demographics -------------------------------------------------------------------------------------------
+
+
+@bp.route("/profile/demographics", methods=["GET", "POST"])
+@login_required
+def demographics() -> Any:
+    """The signed-in person's own optional answers: view, change, delete. Nobody else sees them."""
+    row = db.session.get(Demographics, current_user.id)
+    form = DemographicsForm(obj=row) if request.method == "GET" and row else DemographicsForm()
+    areas = community_areas()
+    form.community_area.choices = [
+        ("", "—"),
+        *((a, a) for a in areas),
+        ("prefer_not", _("Prefer not to say")),
+    ]
+    if form.validate_on_submit():
+        try:
+            services.save_demographics(
+                current_user.id,
+                {
+                    "community_area": form.community_area.data or "",
+                    "races": form.races.data or [],
+                    "race_self": form.race_self.data or "",
+                    "gender": form.gender.data or "",
+                    "gender_self": form.gender_self.data or "",
+                    "age_range": form.age_range.data or "",
+                },
+            )
+        except services.ImpactError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Your answers are saved. Only you can see them; staff see totals only."), "success")
+            return redirect(url_for(".demographics"))
+    return render_template(
+        "impact/demographics.html", form=form, row=row, action_form=ActionForm()
+    ), form_status(form)
+
+
+@bp.route("/profile/demographics/delete", methods=["POST"])
+@login_required
+def demographics_delete() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.delete_demographics(current_user.id)
+    db.session.commit()
+    flash(_("Your answers are deleted."), "success")
+    return redirect(url_for(".demographics"))
+
+
+# --- reports ------------------------------------------------------------------------------------------------
+
+
+@bp.route("/programs/<int:program_id>/reports", methods=["GET", "POST"])
+@login_required
+def reports(program_id: int) -> Any:
+    program = _program(program_id)
+    form = PeriodForm()
+    if form.validate_on_submit():
+        try:
+            assert form.starts_on.data and form.ends_on.data
+            period = services.open_period(
+                program, form.label.data or "", form.starts_on.data, form.ends_on.data, current_user.id
+            )
+        except services.ImpactError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for(".report", period_id=period.id))
+    periods = db.session.scalars(
+        sa.select(ReportingPeriod)
+        .where(ReportingPeriod.program_id == program.id)
+        .order_by(ReportingPeriod.starts_on.desc())
+    ).all()
+    return render_template("impact/reports.html", program=program, form=form, periods=periods), form_status(
+        form
+    )
+
+
+def _period(period_id: int) -> ReportingPeriod:
+    period = db.get_or_404(ReportingPeriod, period_id)
+    _staff(period.program)
+    return period
+
+
+@bp.route("/reports/<int:period_id>", methods=["GET", "POST"])
+@login_required
+def report(period_id: int) -> Any:
+    period = _period(period_id)
+    form = narratives_form()
+    if request.method == "GET":
+        for key in NARRATIVES:
+            form[key].data = (period.narratives or {}).get(key, "")
+    elif form.validate_on_submit():
+        try:
+            services.save_narratives(period, {key: form[key].data or "" for key in NARRATIVES})
+        except services.ImpactError as error:
+            flash(str(error), "error")
+            return redirect(url_for(".report", period_id=period.id))
+        db.session.commit()
+        flash(_("The report's text is saved as a draft."), "success")
+        return redirect(url_for(".report", period_id=period.id))
+    figures = services.current_figures(period)
+    threshold_form = ThresholdForm(export_threshold=period.export_threshold)
+    return render_template(
+        "impact/report.html",
+        period=period,
+        form=form,
+        figures=figures,
+        rows=exports.rows(figures, period.narratives or {}),
+        submitted=period.status is ReportStatus.SUBMITTED,
+        action_form=ActionForm(),
+        threshold_form=threshold_form,
+    ), form_status(form)
+
+
+@bp.route("/reports/<int:period_id>/submit", methods=["POST"])
+@login_required
+def report_submit(period_id: int) -> Response:
+    period = _period(period_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.submit(period, current_user.id)
+    except services.ImpactError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The report is submitted; its figures are frozen."), "success")
+    return redirect(url_for(".report", period_id=period.id))
+
+
+@bp.route("/reports/<int:period_id>/threshold", methods=["POST"])
+@login_required
+def report_threshold(period_id: int) -> Response:
+    period = _period(period_id)
+    require(is_admin(current_user))
+    form = ThresholdForm()
+    if not form.validate_on_submit() or period.status is ReportStatus.SUBMITTED:
+        flash(_("The threshold could not be changed."), "error")
+    else:
+        period.export_threshold = form.export_threshold.data
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for(".report", period_id=period.id))
+
+
+def _export(period: ReportingPeriod) -> tuple[list[tuple[str, str, str]], bool]:
+    figures, confidential = services.export_figures(period)
+    return exports.rows(figures, period.narratives or {}), confidential
+
+
+@bp.route("/reports/<int:period_id>/export.csv")
+@login_required
+def report_csv(period_id: int) -> Response:
+    period = _period(period_id)
+    rows, confidential = _export(period)
+    header = (
+        [[_("Confidential: small counts are shown exactly at the funder’s request. Do not publish.")]]
+        if confidential
+        else []
+    )
+    return csv_response(
+        [*header, [_("Section"), _("Field"), _("Value")], *rows], f"report-{period.starts_on.isoformat()}.csv"
+    )
+
+
+@bp.route("/reports/<int:period_id>/export.md")
+@login_required
+def report_markdown(period_id: int) -> Response:
+    period = _period(period_id)
+    rows, confidential = _export(period)
+    text = exports.markdown(f"{period.program.name}: {period.label}", rows, confidential)
+    response = current_app.response_class(text, mimetype="text/markdown; charset=utf-8")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="report-{period.starts_on.isoformat()}.md"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _my_demographics(user: Any) -> dict[str, Any] | None:
+    row = db.session.get(Demographics, user.id)
+    if row is None:
+        return None
+    return {
+        "community_area": row.community_area,
+        "races": row.races,
+        "race_self": row.race_self,
+        "gender": row.gender,
+        "gender_self": row.gender_self,
+        "age_range": row.age_range,
+    }
+
+
+personal_data.register("demographics", _my_demographics)
