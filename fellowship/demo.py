@@ -729,6 +729,12 @@ def _impact(fellowship: Cohort) -> None:
             fellow.id,
             {"community_area": DEMO_AREAS[n], "races": races[n], "gender": genders[n], "age_range": ages[n]},
         )
+    from fellowship.impact import completion
+
+    completion.save_rule(fellowship, 75, ["mission-statement"])
+    for standing in completion.standings(fellowship):
+        if standing.complete:  # the two fellows whose mission statement is approved
+            completion.issue(fellowship, standing)
     period = impact.open_period(program, "January 2024", dt.date(2024, 1, 1), dt.date(2024, 1, 31), None)
     impact.save_narratives(
         period,

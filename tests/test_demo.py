@@ -133,3 +133,11 @@ def test_demo_contest_is_voting_now_with_scores_and_votes(app: Any) -> None:
     assert sum(voting.tally(awards.id).values()) == 320
     page = app.test_client().get("/awards/grassroot-excellence-awards")
     assert page.status_code == 200 and page.get_data(as_text=True).count('class="card project-card"') == 12
+
+
+def test_demo_fellows_with_an_approved_mission_statement_have_certificates(app: Any) -> None:
+    from fellowship.impact.models import Certificate
+
+    app.test_cli_runner().invoke(args=["fellowship", "demo"])
+    holders = db.session.scalars(sa.select(Certificate.holder).order_by(Certificate.holder)).all()
+    assert holders == ["Amara Okafor", "Benicio Ruiz"]

@@ -34,6 +34,7 @@ from fellowship.events.enums import EventKind
 from fellowship.extensions import db
 from fellowship.impact import services as impact_services
 from fellowship.impact.enums import AssistanceKind, Stage
+from fellowship.impact.models import Certificate
 from fellowship.programs.models import Cohort, Program
 from tests.conftest import ROLES, World
 
@@ -261,6 +262,17 @@ ROUTES: dict[str, Route] = {
     ),
     "fellowship.impact.report_csv": Route(STAFF, params=("period_id",), denied=HIDDEN),
     "fellowship.impact.report_markdown": Route(STAFF, params=("period_id",), denied=HIDDEN),
+    "fellowship.impact.completion": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
+    ),
+    "fellowship.impact.my_certificate": Route(
+        frozenset({"fellow"}), scoped=True, params=("cohort_id",), methods=GET_POST
+    ),
+    # A certificate is its holder's and the cohort managers'.
+    "fellowship.impact.certificate": Route(
+        frozenset({"fellow", "facilitator", "admin"}), scoped=True, params=("code=certificate_code",)
+    ),
+    "fellowship.impact.verify_certificate": Route(PUBLIC),
     "fellowship.programs.roster_import": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
@@ -326,6 +338,19 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
             "hours": 1.0,
         },
     )
+    certificate = Certificate(
+        cohort_id=world.cohort.id,
+        user_id=fellow.id,
+        code="ABCD-EFGH-JKLM",
+        holder=fellow.name,
+        program=world.program.name,
+        cohort=world.cohort.name,
+        starts_on=world.cohort.starts_on,
+        ends_on=world.cohort.ends_on,
+        modules=[],
+        issued_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
+    )
+    db.session.add(certificate)
     period = impact_services.open_period(
         world.program, "January 2024", dt.date(2024, 1, 1), dt.date(2024, 1, 31), None
     )
@@ -339,6 +364,7 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "vote_token": vote_token,
         "step": 0,
         "log_id": impact_log.id,
+        "certificate_code": certificate.code,
         "period_id": period.id,
         "reset_token": reset_token,
         "invite_token": invite_token,

@@ -88,3 +88,35 @@ class ReportingPeriod(TimestampMixin, db.Model):
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     program: Mapped[Program] = relationship()
+
+
+class CompletionRule(db.Model):
+    """What a fellow must reach to complete a cohort: an attendance rate and approved modules."""
+
+    __tablename__ = "completion_rules"
+    __table_args__ = (
+        sa.CheckConstraint("min_attendance_rate BETWEEN 0 AND 100", name="rate_is_a_percentage"),
+    )
+
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    min_attendance_rate: Mapped[int] = mapped_column(default=0)
+    required_modules: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+
+
+class Certificate(db.Model):
+    """A completion certificate. Its texts are kept as issued, so later renames do not change it."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    holder: Mapped[str] = mapped_column(sa.String(200))
+    program: Mapped[str] = mapped_column(sa.String(200))
+    cohort: Mapped[str] = mapped_column(sa.String(200))
+    starts_on: Mapped[dt.date] = mapped_column()
+    ends_on: Mapped[dt.date] = mapped_column()
+    modules: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -18,7 +19,10 @@ from fellowship.core import personal_data
 from fellowship.core.csv_export import csv_response
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.permissions import is_admin, require
-from fellowship.extensions import db
+from fellowship.curriculum.queries import cohort_modules
+from fellowship.curriculum.text import localised
+from fellowship.extensions import db, limiter
+from fellowship.impact import completion as completion_rules
 from fellowship.impact import exports, services
 from fellowship.impact.enums import (
     ASSISTANCE_KIND_LABELS,
@@ -36,7 +40,8 @@ from fellowship.impact.forms import (
     community_areas,
     narratives_form,
 )
-from fellowship.impact.models import AssistanceLog, Demographics, ReportingPeriod
+from fellowship.impact.models import AssistanceLog, Certificate, Demographics, ReportingPeriod
+from fellowship.programs.access import cohort_for
 from fellowship.programs.enums import Role
 from fellowship.programs.models import Cohort, Membership, Program
 from fellowship.programs.queries import current_membership_clause
@@ -373,3 +378,127 @@ def _my_demographics(user: Any) -> dict[str, Any] | None:
 
 
 personal_data.register("demographics", _my_demographics)
+
+
+# --- completion certificates --------------------------------------------------------------------------------
+
+
+@bp.route("/cohorts/<int:cohort_id>/completion", methods=["GET", "POST"])
+@login_required
+def completion(cohort_id: int) -> Any:
+    """The cohort's completion rule and every fellow's standing (facilitators and admins)."""
+    cohort, _role = cohort_for(cohort_id, manage=True)
+    modules = [(a, m) for a, m in db.session.execute(cohort_modules(cohort.id))]
+    form = ActionForm()
+    errors: list[str] = []
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if request.form.get("action") == "issue":
+            issued = 0
+            for standing in completion_rules.standings(cohort):
+                if standing.complete:
+                    completion_rules.issue(cohort, standing)
+                    issued += 1
+            db.session.commit()
+            flash(
+                ngettext(
+                    "%(num)d certificate issued to a fellow who completed.",
+                    "%(num)d certificates issued to fellows who completed.",
+                    issued,
+                ),
+                "success",
+            )
+            return redirect(url_for(".completion", cohort_id=cohort.id))
+        known = {m.slug for _a, m in modules}
+        chosen = request.form.getlist("module")
+        try:
+            rate = int(request.form.get("min_attendance_rate") or 0)
+        except ValueError:
+            rate = -1
+        if not 0 <= rate <= 100:
+            errors.append(_("The attendance rate is a whole number from 0 to 100."))
+        if set(chosen) - known:
+            abort(400)
+        if not errors:
+            completion_rules.save_rule(cohort, rate, chosen)
+            db.session.commit()
+            flash(_("The completion rule is saved."), "success")
+            return redirect(url_for(".completion", cohort_id=cohort.id))
+    issued = set(db.session.scalars(sa.select(Certificate.user_id).where(Certificate.cohort_id == cohort.id)))
+    return render_template(
+        "impact/completion.html",
+        cohort=cohort,
+        rule=completion_rules.rule_for(cohort),
+        modules=modules,
+        standings=completion_rules.standings(cohort),
+        issued=issued,
+        form=form,
+        errors=errors,
+        localised=localised,
+    ), 400 if errors else 200
+
+
+@bp.route("/cohorts/<int:cohort_id>/certificate", methods=["GET", "POST"])
+@login_required
+def my_certificate(cohort_id: int) -> Any:
+    """A fellow's own standing, and their certificate once they meet the rule."""
+    cohort, role = cohort_for(cohort_id)
+    require(role is Role.FELLOW)
+    [standing] = completion_rules.standings(cohort, current_user.id) or [None]
+    if standing is None:
+        abort(404)
+    existing = db.session.scalar(
+        sa.select(Certificate).where(
+            Certificate.cohort_id == cohort.id, Certificate.user_id == current_user.id
+        )
+    )
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            existing = completion_rules.issue(cohort, standing)
+        except completion_rules.NotComplete as error:
+            flash(str(error), "error")
+            return render_template(
+                "impact/my_certificate.html",
+                cohort=cohort,
+                standing=standing,
+                certificate=None,
+                rule=completion_rules.rule_for(cohort),
+                form=form,
+            ), 409
+        db.session.commit()
+        return redirect(url_for(".certificate", code=existing.code))
+    return render_template(
+        "impact/my_certificate.html",
+        cohort=cohort,
+        standing=standing,
+        certificate=existing,
+        rule=completion_rules.rule_for(cohort),
+        form=form,
+    )
+
+
+@bp.route("/certificates/<code>")
+@login_required
+def certificate(code: str) -> str:
+    """The printable certificate: for its holder and the cohort's facilitators and admins."""
+    found = db.session.scalar(sa.select(Certificate).where(Certificate.code == code))
+    if found is None:
+        abort(404)
+    if found.user_id != current_user.id:
+        cohort, _role = cohort_for(found.cohort_id, manage=True)
+    return render_template("impact/certificate.html", certificate=found)
+
+
+@bp.route("/certificates/verify")
+@limiter.limit(lambda: current_app.config["FELLOWSHIP_RATELIMIT_TOKEN"])
+def verify_certificate() -> str:
+    """Public: confirms that a code and a name belong to one certificate, and says nothing else."""
+    code, name = request.args.get("code", "").strip(), request.args.get("name", "").strip()
+    result = completion_rules.verify(code, name) if code and name else None
+    return render_template(
+        "impact/verify.html", code=code, name=name, checked=bool(code and name), result=result
+    )
