@@ -262,6 +262,7 @@ ROUTES: dict[str, Route] = {
     ),
     "fellowship.impact.report_csv": Route(STAFF, params=("period_id",), denied=HIDDEN),
     "fellowship.impact.report_markdown": Route(STAFF, params=("period_id",), denied=HIDDEN),
+    "fellowship.impact.dashboard": Route(STAFF, params=("program_id",), denied=HIDDEN),
     "fellowship.impact.completion": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),

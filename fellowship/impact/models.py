@@ -69,7 +69,6 @@ class ReportingPeriod(TimestampMixin, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("program_id", "starts_on"),
         sa.CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
-        sa.CheckConstraint("privacy_threshold >= 1", name="threshold_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,11 +78,9 @@ class ReportingPeriod(TimestampMixin, db.Model):
     ends_on: Mapped[dt.date] = mapped_column()
     status: Mapped[ReportStatus] = mapped_column(enum_type(ReportStatus), default=ReportStatus.DRAFT)
     narratives: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
-    privacy_threshold: Mapped[int] = mapped_column(default=3)
-    """Demographic cells below this are shown as "fewer than N"; never below 3 on pages and dashboards."""
     export_threshold: Mapped[int | None] = mapped_column()
-    """An admin may set a lower threshold for the funder's export only; that export then says it is
-    confidential."""
+    """An admin may set a threshold below the program's for the funder's export only; that export then
+    says it is confidential."""
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 

@@ -247,7 +247,7 @@ def figures(period: ReportingPeriod, threshold: int | None = None) -> dict[str, 
         or 0,
         "events": _events(program, start, end),
         "demographics": _demographics(
-            program, period.starts_on, period.ends_on, threshold or period.privacy_threshold
+            program, period.starts_on, period.ends_on, threshold or period.program.privacy_threshold
         ),
-        "threshold": threshold or period.privacy_threshold,
+        "threshold": threshold or period.program.privacy_threshold,
     }

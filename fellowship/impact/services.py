@@ -105,7 +105,7 @@ def submit(period: ReportingPeriod, actor_id: int | None) -> None:
 
 def export_figures(period: ReportingPeriod) -> tuple[dict[str, Any], bool]:
     """The figures for the funder's export, and whether they use the lower (confidential) threshold."""
-    lower = period.export_threshold is not None and period.export_threshold < period.privacy_threshold
+    lower = period.export_threshold is not None and period.export_threshold < period.program.privacy_threshold
     if not lower:
         return current_figures(period), False
     if period.status is ReportStatus.SUBMITTED and period.snapshot and "export" in period.snapshot:

@@ -502,3 +502,22 @@ def verify_certificate() -> str:
     return render_template(
         "impact/verify.html", code=code, name=name, checked=bool(code and name), result=result
     )
+
+
+@bp.route("/programs/<int:program_id>/dashboard")
+@login_required
+def dashboard(program_id: int) -> str:
+    from fellowship.core import clock
+    from fellowship.impact import dashboard as figures
+
+    program = _program(program_id)
+    board = figures.build(program, clock.today(program.timezone))
+    most_hours = max((m.ta_hours for m in board.months), default=0) or 1
+    most_approvals = max((m.approvals for m in board.months), default=0) or 1
+    return render_template(
+        "impact/dashboard.html",
+        program=program,
+        board=board,
+        most_hours=most_hours,
+        most_approvals=most_approvals,
+    )

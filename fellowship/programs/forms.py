@@ -29,6 +29,12 @@ class ProgramForm(FlaskForm):
         description=_l("Markdown: **bold**, *italic*, lists and links."),
         validators=[Optional(), Length(max=20000)],
     )
+    privacy_threshold = IntegerField(
+        _l("Smallest group shown in demographic figures"),
+        description=_l("Smaller counts show as “fewer than” this number; at least 3."),
+        default=3,
+        validators=[DataRequired(), NumberRange(min=3, max=50)],
+    )
 
 
 class CohortForm(FlaskForm):

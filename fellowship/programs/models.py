@@ -15,12 +15,15 @@ from fellowship.programs.enums import ProgramKind, Role
 
 class Program(TimestampMixin, db.Model):
     __tablename__ = "programs"
+    __table_args__ = (sa.CheckConstraint("privacy_threshold >= 3", name="privacy_threshold_at_least_3"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     kind: Mapped[ProgramKind] = mapped_column(enum_type(ProgramKind), default=ProgramKind.OTHER)
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    privacy_threshold: Mapped[int] = mapped_column(default=3, server_default="3")
+    """The smallest group shown in demographic figures; pages and dashboards never go below 3."""
 
     cohorts: Mapped[list[Cohort]] = relationship(
         back_populates="program", order_by="Cohort.starts_on.desc()", cascade="all, delete-orphan"

@@ -81,6 +81,7 @@ def program_new() -> str | Response:
             form.timezone.data or "UTC",
             form.description.data or "",
         )
+        program.privacy_threshold = form.privacy_threshold.data or 3
         db.session.commit()
         flash(_("Saved %(name)s.", name=program.name), "success")
         return redirect(url_for(".program", program_id=program.id))

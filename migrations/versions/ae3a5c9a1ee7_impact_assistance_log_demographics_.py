@@ -23,13 +23,11 @@ def upgrade() -> None:
     sa.Column('ends_on', sa.Date(), nullable=False),
     sa.Column('status', sa.Enum('draft', 'submitted', name='reportstatus', native_enum=False, length=32), nullable=False),
     sa.Column('narratives', sa.JSON(), nullable=False),
-    sa.Column('privacy_threshold', sa.Integer(), nullable=False),
     sa.Column('export_threshold', sa.Integer(), nullable=True),
     sa.Column('snapshot', sa.JSON(), nullable=True),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_reporting_periods_dates_in_order')),
-    sa.CheckConstraint('privacy_threshold >= 1', name=op.f('ck_reporting_periods_threshold_positive')),
     sa.ForeignKeyConstraint(['program_id'], ['programs.id'], name=op.f('fk_reporting_periods_program_id_programs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reporting_periods')),
     sa.UniqueConstraint('program_id', 'starts_on', name=op.f('uq_reporting_periods_program_id_starts_on'))

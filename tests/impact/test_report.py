@@ -153,9 +153,7 @@ def test_an_admin_may_lower_the_threshold_for_the_funders_export_only(
 ) -> None:
     for n in range(4):
         member = f.MembershipFactory(cohort=world.cohort, role=Role.FELLOW)
-        client = client_as("fellow") if n == 0 else None
         services.save_demographics(member.user_id, {"community_area": "Englewood" if n < 3 else "Austin"})
-        del client
     db.session.commit()
     admin = client_as("admin")
     assert (
@@ -187,3 +185,24 @@ def test_report_queries_do_not_grow_with_the_data(
             assert admin.get(f"/reports/{period.id}").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+def test_the_program_threshold_applies_and_never_goes_below_three(
+    world: World, client_as: Any, period: ReportingPeriod
+) -> None:
+    admin = client_as("admin")
+    form = {"name": world.program.name, "kind": "coop_fellowship", "timezone": "America/Chicago"}
+    assert (
+        admin.post(f"/programs/{world.program.id}/edit", data={**form, "privacy_threshold": "2"}).status_code
+        == 400
+    )
+    assert (
+        admin.post(f"/programs/{world.program.id}/edit", data={**form, "privacy_threshold": "5"}).status_code
+        == 302
+    )
+    for _ in range(4):
+        member = f.MembershipFactory(cohort=world.cohort, role=Role.FELLOW)
+        services.save_demographics(member.user_id, {"community_area": "Englewood"})
+    db.session.commit()
+    page = admin.get(f"/reports/{period.id}").get_data(as_text=True)
+    assert "Englewood" not in page and "fewer than 5" in page  # 4 people: below this program's 5

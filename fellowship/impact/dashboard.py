@@ -1,0 +1,189 @@
+"""The program dashboard: monthly trends and the same figures per partner organisation.
+
+Each figure is one grouped query over the whole program, whatever its size. Months of timestamps (event
+days, reviews) are calendar months in UTC; assistance dates are the dates logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from fellowship.accounts.models import Organization, User
+from fellowship.attendance.enums import ATTENDED, Status
+from fellowship.attendance.models import AttendanceRecord
+from fellowship.curriculum.enums import WorksheetStatus
+from fellowship.curriculum.models import Review, Worksheet
+from fellowship.events.models import Event, EventInvitation
+from fellowship.extensions import db
+from fellowship.impact.models import AssistanceLog
+from fellowship.programs.enums import Role
+from fellowship.programs.models import Cohort, Membership, Program
+
+
+def month_of(column: Any) -> Any:
+    """'YYYY-MM' of a date or timestamp column, in SQL, for SQLite and PostgreSQL alike."""
+    # The format is a literal, not a bound parameter: PostgreSQL only matches a SELECT expression to its
+    # GROUP BY twin when both are written the same, and two parameters are two different expressions.
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.to_char(column, sa.literal_column("'YYYY-MM'"))
+    return sa.func.strftime(sa.literal_column("'%Y-%m'"), column)
+
+
+@dataclass
+class Month:
+    month: str
+    attendance_rate: float | None = None
+    approvals: int = 0
+    ta_hours: float = 0.0
+    fellows_joined: int = 0
+
+
+@dataclass
+class Partner:
+    name: str
+    fellows: int = 0
+    attendance_rate: float | None = None
+    approvals: int = 0
+    ta_hours: float = 0.0
+
+
+@dataclass
+class Dashboard:
+    fellows_active: int
+    modules_approved: int
+    worksheets: int
+    months: list[Month] = field(default_factory=list)
+    partners: list[Partner] = field(default_factory=list)
+
+
+def _rate(attended: int, counted: int, excused: int) -> float | None:
+    base = counted - excused
+    return attended / base if base > 0 else None
+
+
+def build(program: Program, today: Any) -> Dashboard:
+    fellows = (
+        sa.select(Membership.user_id, Membership.joined_on)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(Cohort.program_id == program.id, Membership.role == Role.FELLOW)
+    )
+    active = (
+        db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(Membership.user_id)))
+            .join(Cohort, Cohort.id == Membership.cohort_id)
+            .where(
+                Cohort.program_id == program.id,
+                Membership.role == Role.FELLOW,
+                sa.or_(Membership.left_on.is_(None), Membership.left_on > today),
+            )
+        )
+        or 0
+    )
+    in_program = sa.and_(Cohort.id == Event.cohort_id, Cohort.program_id == program.id)
+    record_rows = (
+        sa.select(
+            AttendanceRecord.day,
+            AttendanceRecord.status,
+            User.organization_id,
+        )
+        .join(EventInvitation, EventInvitation.id == AttendanceRecord.invitation_id)
+        .join(Event, Event.id == EventInvitation.event_id)
+        .join(Cohort, in_program)
+        .join(User, User.id == EventInvitation.user_id)
+        .join(Membership, sa.and_(Membership.user_id == User.id, Membership.cohort_id == Cohort.id))
+        .where(Membership.role == Role.FELLOW)
+        .subquery()
+    )
+    attended = sa.func.sum(sa.case((record_rows.c.status.in_([s.value for s in ATTENDED]), 1), else_=0))
+    excused = sa.func.sum(sa.case((record_rows.c.status == Status.EXCUSED.value, 1), else_=0))
+    months: dict[str, Month] = {}
+
+    def month(key: str) -> Month:
+        return months.setdefault(key, Month(key))
+
+    for key, a, n, e in db.session.execute(
+        sa.select(month_of(record_rows.c.day), attended, sa.func.count(), excused).group_by(
+            month_of(record_rows.c.day)
+        )
+    ):
+        month(key).attendance_rate = _rate(int(a or 0), int(n), int(e or 0))
+    approvals = (
+        sa.select(Review.created_at, User.organization_id)
+        .join(Worksheet, Worksheet.id == Review.worksheet_id)
+        .join(Cohort, Cohort.id == Worksheet.cohort_id)
+        .join(User, User.id == Worksheet.user_id)
+        .where(Cohort.program_id == program.id, Review.decision == WorksheetStatus.APPROVED)
+        .subquery()
+    )
+    for key, count in db.session.execute(
+        sa.select(month_of(approvals.c.created_at), sa.func.count()).group_by(
+            month_of(approvals.c.created_at)
+        )
+    ):
+        month(key).approvals = count
+    logs = sa.select(AssistanceLog).where(AssistanceLog.program_id == program.id).subquery()
+    for key, hours in db.session.execute(
+        sa.select(month_of(logs.c.given_on), sa.func.sum(logs.c.hours)).group_by(month_of(logs.c.given_on))
+    ):
+        month(key).ta_hours = float(hours or 0)
+    joined = fellows.subquery()
+    for key, count in db.session.execute(
+        sa.select(month_of(joined.c.joined_on), sa.func.count()).group_by(month_of(joined.c.joined_on))
+    ):
+        month(key).fellows_joined = count
+
+    partners: dict[int | None, Partner] = {}
+    names = dict(db.session.execute(sa.select(Organization.id, Organization.name)).all())
+
+    def partner(org_id: int | None) -> Partner:
+        return partners.setdefault(org_id, Partner(names.get(org_id, "") if org_id else ""))
+
+    for org_id, count in db.session.execute(
+        sa.select(User.organization_id, sa.func.count(sa.distinct(User.id)))
+        .join(joined, joined.c.user_id == User.id)
+        .group_by(User.organization_id)
+    ):
+        partner(org_id).fellows = count
+    for org_id, a, n, e in db.session.execute(
+        sa.select(record_rows.c.organization_id, attended, sa.func.count(), excused).group_by(
+            record_rows.c.organization_id
+        )
+    ):
+        partner(org_id).attendance_rate = _rate(int(a or 0), int(n), int(e or 0))
+    for org_id, count in db.session.execute(
+        sa.select(approvals.c.organization_id, sa.func.count()).group_by(approvals.c.organization_id)
+    ):
+        partner(org_id).approvals = count
+    for org_id, hours in db.session.execute(
+        sa.select(AssistanceLog.organization_id, sa.func.sum(AssistanceLog.hours))
+        .where(AssistanceLog.program_id == program.id)
+        .group_by(AssistanceLog.organization_id)
+    ):
+        if org_id is not None:
+            partner(org_id).ta_hours = float(hours or 0)
+    worksheets = (
+        db.session.scalar(
+            sa.select(sa.func.count(Worksheet.id))
+            .join(Cohort, Cohort.id == Worksheet.cohort_id)
+            .where(Cohort.program_id == program.id)
+        )
+        or 0
+    )
+    approved = (
+        db.session.scalar(
+            sa.select(sa.func.count(Worksheet.id))
+            .join(Cohort, Cohort.id == Worksheet.cohort_id)
+            .where(Cohort.program_id == program.id, Worksheet.status == WorksheetStatus.APPROVED)
+        )
+        or 0
+    )
+    return Dashboard(
+        fellows_active=active,
+        modules_approved=approved,
+        worksheets=worksheets,
+        months=[months[k] for k in sorted(months)][-24:],
+        partners=sorted(partners.values(), key=lambda p: (p.name == "", p.name.lower())),
+    )
