@@ -27,7 +27,8 @@ from fellowship.awards.models import (
 from fellowship.core import audit, clock
 from fellowship.extensions import db
 from fellowship.programs.enums import Role
-from fellowship.programs.models import Cohort, Membership, Program
+from fellowship.programs.models import Program
+from fellowship.programs.queries import in_program
 
 
 class ContestError(ValueError):
@@ -90,21 +91,7 @@ def save_criteria(contest: Contest, rows: list[dict[str, Any]]) -> None:
 
 def may_enter(contest: Contest, user: User) -> bool:
     """Fellows (ERG participants) currently in a cohort of the contest's program may enter."""
-    today = clock.today()
-    return (
-        db.session.scalar(
-            sa.select(Membership.id)
-            .join(Cohort, Cohort.id == Membership.cohort_id)
-            .where(
-                Cohort.program_id == contest.program_id,
-                Membership.user_id == user.id,
-                Membership.role == Role.FELLOW,
-                sa.or_(Membership.left_on.is_(None), Membership.left_on > today),
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    return db.session.scalar(in_program(user.id, contest.program_id, Role.FELLOW)) is not None
 
 
 def submissions_open(contest: Contest, now: dt.datetime) -> bool:

@@ -43,30 +43,19 @@ from fellowship.impact.forms import (
 from fellowship.impact.models import AssistanceLog, Certificate, Demographics, ReportingPeriod
 from fellowship.programs.access import cohort_for
 from fellowship.programs.enums import Role
-from fellowship.programs.models import Cohort, Membership, Program
-from fellowship.programs.queries import current_membership_clause
+from fellowship.programs.models import Program
+from fellowship.programs.queries import in_program
 
 bp = Blueprint("impact", __name__, template_folder="templates")
 
 
 def _staff(program: Program) -> None:
     """Program staff: admins, and the facilitators of any of the program's cohorts (others: 404)."""
-    if is_admin(current_user):
-        return
-    from fellowship.core import clock
-
-    facilitates = db.session.scalar(
-        sa.select(Membership.id)
-        .join(Cohort, Cohort.id == Membership.cohort_id)
-        .where(
-            Cohort.program_id == program.id,
-            Membership.user_id == current_user.id,
-            Membership.role == Role.FACILITATOR,
-            current_membership_clause(clock.today()),
+    if not is_admin(current_user):
+        require(
+            db.session.scalar(in_program(current_user.id, program.id, Role.FACILITATOR)) is not None,
+            hide=True,
         )
-        .limit(1)
-    )
-    require(facilitates is not None, hide=True)
 
 
 def _program(program_id: int) -> Program:
@@ -454,6 +443,7 @@ def my_certificate(cohort_id: int) -> Any:
         )
     )
     form = ActionForm()
+    status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -461,16 +451,10 @@ def my_certificate(cohort_id: int) -> Any:
             existing = completion_rules.issue(cohort, standing)
         except completion_rules.NotComplete as error:
             flash(str(error), "error")
-            return render_template(
-                "impact/my_certificate.html",
-                cohort=cohort,
-                standing=standing,
-                certificate=None,
-                rule=completion_rules.rule_for(cohort),
-                form=form,
-            ), 409
-        db.session.commit()
-        return redirect(url_for(".certificate", code=existing.code))
+            status = 409
+        else:
+            db.session.commit()
+            return redirect(url_for(".certificate", code=existing.code))
     return render_template(
         "impact/my_certificate.html",
         cohort=cohort,
@@ -478,7 +462,7 @@ def my_certificate(cohort_id: int) -> Any:
         certificate=existing,
         rule=completion_rules.rule_for(cohort),
         form=form,
-    )
+    ), status
 
 
 @bp.route("/certificates/<code>")

@@ -55,6 +55,21 @@ def facilitated_cohorts(user_id: int) -> sa.Select[tuple[Cohort]]:
     return sa.select(Cohort).where(Cohort.id.in_(mine)).order_by(Cohort.starts_on, Cohort.id)
 
 
+def in_program(user_id: int, program_id: int, role: Role) -> sa.Select[tuple[int]]:
+    """A row when the person currently has ``role`` in some cohort of the program."""
+    return (
+        sa.select(Membership.id)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(
+            Cohort.program_id == program_id,
+            Membership.user_id == user_id,
+            Membership.role == role,
+            current_membership_clause(clock.today()),
+        )
+        .limit(1)
+    )
+
+
 def role_in(user: Any, cohort_id: int) -> sa.Select[tuple[Role]]:
     return sa.select(Membership.role).where(
         Membership.user_id == user.id,
