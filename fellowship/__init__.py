@@ -189,6 +189,19 @@ class Fellowship:
 
         root.before_request(_expire_idle_session)
 
+        @root.route("/healthz")
+        def healthz() -> tuple[dict[str, str], int, dict[str, str]]:
+            """For load balancers: 200 when the database answers, 503 otherwise. Reads nothing else."""
+            import sqlalchemy as sa
+            from sqlalchemy.exc import SQLAlchemyError
+
+            try:
+                db.session.execute(sa.text("SELECT 1"))
+            except SQLAlchemyError:
+                db.session.rollback()
+                return {"status": "database unavailable"}, 503, {"Cache-Control": "no-store"}
+            return {"status": "ok"}, 200, {"Cache-Control": "no-store"}
+
         @root.before_request
         def protect_forms() -> None:
             config = current_app.config

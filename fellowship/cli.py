@@ -79,3 +79,31 @@ def dispatch() -> None:
             count = dispatcher()
             db.session.commit()
             click.echo(f"{name}: {count}")
+
+
+@group.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup(path: str) -> None:
+    """Write every table to PATH as JSON (one consistent read)."""
+    from fellowship.core import backup as backups
+
+    with open(path, "w", encoding="utf-8") as out:
+        counts = backups.dump(out)
+    db.session.rollback()
+    click.echo(f"Backed up {sum(counts.values())} rows from {len(counts)} tables to {path}.")
+
+
+@group.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def restore(path: str) -> None:
+    """Load a backup into an empty database (after `flask db upgrade`)."""
+    from fellowship.core import backup as backups
+
+    with open(path, encoding="utf-8") as source:
+        try:
+            counts = backups.load(source)
+        except backups.RestoreError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables.")

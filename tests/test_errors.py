@@ -72,3 +72,9 @@ def test_500_page_is_translated_and_rolls_back(failing_app: Flask, app: Any) -> 
     assert '<html lang="pl" dir="ltr">' in body
     assert "<h1>Coś poszło nie tak po naszej stronie</h1>" in body
     assert db.session.scalar(sa.select(Organization).where(Organization.name == "Half-saved")) is None
+
+
+def test_healthz_answers_when_the_database_does(app: Any) -> None:
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert response.headers["Cache-Control"] == "no-store" and "Set-Cookie" not in response.headers

@@ -69,6 +69,7 @@ class Route:
 
 ROUTES: dict[str, Route] = {
     "fellowship.static": Route(PUBLIC, params=("filename",)),
+    "fellowship.healthz": Route(PUBLIC),
     "fellowship.accounts.sign_in": Route(PUBLIC, extra={r: 302 for r in SIGNED_IN}, methods=GET_POST),
     "fellowship.accounts.sign_out": Route(PUBLIC, methods=POST_ONLY),
     "fellowship.accounts.language": Route(PUBLIC, methods=POST_ONLY),
@@ -488,3 +489,37 @@ def test_route_post_refuses_other_roles(
         for model in (User, Organization, Program, Cohort)
     ]
     assert names == [[], [], [], []]
+
+
+POST_ALLOWED = [
+    (e, sorted(r.allowed - {"anonymous", "voter"})[0] if r.allowed - {"anonymous", "voter"} else "anonymous")
+    for e, r in sorted(ROUTES.items())
+    if "POST" in r.methods
+]
+
+
+@pytest.mark.parametrize(("endpoint", "role"), POST_ALLOWED)
+def test_every_post_route_refuses_a_missing_csrf_token(
+    app: Any, world: World, client_as: Any, endpoint: str, role: str
+) -> None:
+    """Even for someone allowed to post, a form without its CSRF token is refused and changes nothing."""
+    route = ROUTES[endpoint]
+    marker = "Posted without a token"
+    response = client_as(role).post(
+        build_url(app, endpoint, route, world), data={"name": marker, "title": marker}, csrf=False
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.name == marker)) == 0
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e, r in ROUTES.items() if "GET" in r.methods))
+def test_every_page_carries_the_security_headers(
+    app: Any, world: World, client_as: Any, endpoint: str
+) -> None:
+    route = ROUTES[endpoint]
+    role = sorted(route.allowed)[0]
+    headers = client_as(role).get(build_url(app, endpoint, route, world)).headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] in {"same-origin", "no-referrer"}
