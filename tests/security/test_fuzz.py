@@ -159,3 +159,17 @@ def test_roster_import(world: World, client_as: Any, data: dict[str, str]) -> No
     assert response.status_code < 500
     if response.status_code >= 400:
         assert count(Membership) == before
+
+
+def test_no_password_reaches_the_logs(world: World, app: Any, caplog: Any) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    client = app.test_client()
+    client.post("/sign-in", data={"email": world.users["fellow"].email, "password": "Wrong horse battery 42"})
+    client.post(
+        "/sign-in", data={"email": world.users["fellow"].email, "password": "correct-horse-battery-staple"}
+    )
+    logged = caplog.text
+    assert "Wrong horse battery 42" not in logged and "correct-horse-battery-staple" not in logged
+    assert "sign_in" in logged  # the security events are there, without the secrets
