@@ -521,10 +521,10 @@ def test_every_page_carries_the_security_headers(
     response = client_as(role).get(build_url(app, endpoint, route, world))
     headers = response.headers
     assert "default-src 'self'" in headers["Content-Security-Policy"]
-    body = response.get_data(as_text=True)
+    body = response.get_data()
     secrets = [app.secret_key, app.config["FELLOWSHIP_VOTER_KEY_SECRET"]]
     secrets += [h for h in db.session.scalars(sa.select(User.password_hash)) if h]
-    assert not any(secret in body for secret in secrets)  # no secret or password hash on any page
+    assert not any(secret.encode() in body for secret in secrets)  # no secret or password hash on any page
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] in {"same-origin", "no-referrer"}
