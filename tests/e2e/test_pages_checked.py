@@ -1,0 +1,110 @@
+"""The main pages, with the demo data, in English and Arabic: axe-core finds no serious or critical
+accessibility violation, and the Nu HTML Checker finds no error.
+
+Both tools come from npm (tests/e2e/package.json; `.ci/run` installs them). Without them these tests are
+skipped with the reason; Chromium is needed for axe as for every browser test.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from fellowship.awards.models import Contest, Project
+from fellowship.curriculum.models import Worksheet
+from fellowship.events.models import Event
+from fellowship.extensions import db
+from fellowship.impact.models import ReportingPeriod
+from fellowship.programs.models import Cohort
+
+TOOLS = Path(__file__).parent / "node_modules"
+AXE = TOOLS / "axe-core" / "axe.min.js"
+VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
+FACILITATOR = "nadia.petrova@example.org"
+PASSWORD = "fellowship-demo"
+
+
+@pytest.fixture
+def demo(app: Any) -> dict[str, str]:
+    """Load the demo and return the main pages' paths."""
+    app.test_cli_runner().invoke(args=["fellowship", "demo"])
+    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.name.startswith("Worker Cooperative")))
+    launch = db.session.scalar(sa.select(Event).where(Event.title.startswith("Launch webinar")))
+    contest = db.session.scalar(sa.select(Contest).where(Contest.slug == "grassroot-excellence-awards"))
+    project = db.session.scalar(sa.select(Project).where(Project.contest_id == contest.id).limit(1))
+    sheet = db.session.scalar(sa.select(Worksheet).where(Worksheet.status == "submitted").limit(1))
+    period = db.session.scalar(sa.select(ReportingPeriod))
+    return {
+        "dashboard": "/",
+        "cohort": f"/cohorts/{cohort.id}",
+        "event": f"/events/{launch.id}",
+        "attendance": f"/events/{launch.id}/attendance",
+        "evaluation summary": f"/events/{launch.id}/evaluation/summary",
+        "progress": f"/cohorts/{cohort.id}/progress",
+        "worksheet review": f"/worksheets/{sheet.id}",
+        "report": f"/reports/{period.id}",
+        "gallery": f"/awards/{contest.slug}",
+        "project": f"/awards/{contest.slug}/projects/{project.id}",
+    }
+
+
+def sign_in(page: Any, server: str, lang: str) -> None:
+    page.goto(f"{server}/sign-in")
+    page.select_option("#switch-locale", lang)
+    page.click(".language-switcher button")
+    page.fill("#email", FACILITATOR)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run npm ci in tests/e2e")
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_main_pages_have_no_serious_accessibility_violations(
+    browser: Any, server: str, demo: dict[str, str], lang: str
+) -> None:
+    context = browser.new_context(bypass_csp=True)  # axe is injected as a script the policy would refuse
+    page = context.new_page()
+    sign_in(page, server, lang)
+    found = {}
+    for name, path in demo.items():
+        page.goto(server + path + ("?lang=ar" if lang == "ar" and path.startswith("/awards") else ""))
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        bad = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}×, e.g. {v['nodes'][0]['target']})"
+            for v in result["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+        if bad:
+            found[name] = bad
+    context.close()
+    assert found == {}, json.dumps(found, indent=1)
+
+
+@pytest.mark.skipif(not VNU.exists() or not shutil.which("java"), reason="vnu.jar or Java is missing")
+def test_main_pages_are_valid_html(app: Any, demo: dict[str, str], tmp_path: Path, client_as: Any) -> None:
+    from fellowship.accounts.models import User
+
+    client = app.test_client()
+    client.login_as(db.session.scalar(sa.select(User).where(User.email == FACILITATOR)))
+    files = []
+    for name, path in demo.items():
+        for lang in ("en", "ar"):
+            response = client.get(path + f"{'&' if '?' in path else '?'}lang={lang}")
+            assert response.status_code == 200, path
+            target = tmp_path / f"{name.replace(' ', '-')}-{lang}.html"
+            target.write_bytes(response.get_data())
+            files.append(str(target))
+    checked = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "text", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert checked.returncode == 0, checked.stderr + checked.stdout
