@@ -12,7 +12,7 @@ LOCALES := en es pl ar he
 CATALOGS := fellowship/translations
 MO_FILES := $(foreach l,$(LOCALES),$(CATALOGS)/$(l)/LC_MESSAGES/messages.mo)
 
-.PHONY: run test lint translations compile-translations demo clean wheel
+.PHONY: run test lint translations compile-translations demo clean wheel bench
 
 run: $(BIN)/.installed compile-translations
 	$(FLASK) db upgrade
@@ -24,6 +24,10 @@ run: $(BIN)/.installed compile-translations
 
 test: $(BIN)/.installed-test compile-translations
 	$(BIN)/pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# Benchmarks (not part of CI, which runs a smoke run): needs wrk (apt-get install wrk) and PostgreSQL.
+bench: $(BIN)/.installed-test compile-translations
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
