@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from fellowship.accounts.models import Organization, User
@@ -85,6 +86,7 @@ def _accepted(contest: Contest) -> list[Project]:
     return list(
         db.session.scalars(
             sa.select(Project)
+            .options(joinedload(Project.organization))  # every card names its organisation
             .where(Project.contest_id == contest.id, Project.status == ProjectStatus.ACCEPTED)
             .order_by(sa.func.lower(Project.title), Project.id)
         )

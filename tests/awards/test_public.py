@@ -11,6 +11,7 @@ from fellowship.awards.enums import Phase, ProjectStatus
 from fellowship.awards.models import Contest, Project, Vote
 from fellowship.core import clock
 from fellowship.extensions import db
+from tests import factories as f
 from tests.awards.conftest import add_project, make_contest
 from tests.conftest import World
 
@@ -93,7 +94,10 @@ def test_tally_is_hidden_until_published_unless_live(world: World, app: Any, con
 
 def fill(world: World, contest: Contest, count: int, votes: int) -> Project:
     """``count`` accepted projects and ``votes`` confirmed votes, inserted in bulk."""
-    made = [add_project(contest, world, f"Project {n:03d}") for n in range(count)]
+    made = [
+        add_project(contest, world, f"Project {n:03d}", organization_id=f.OrganizationFactory().id)
+        for n in range(count)
+    ]  # each with its own organisation, so a lazy load per card would show in the count
     now = clock.now()
     db.session.execute(
         sa.insert(Vote),
