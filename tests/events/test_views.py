@@ -94,9 +94,9 @@ def test_editing_the_time_bumps_the_sequence_and_is_audited(world: World, client
     stored = db.session.get(Event, event.id)
     assert (stored.sequence, stored.starts_at) == (1, dt.datetime(2024, 2, 15, 19, 0, tzinfo=dt.UTC))
     actions = db.session.scalars(
-        sa.select(AuditEntry.action).where(
-            AuditEntry.subject_type == "events", AuditEntry.subject_id == event.id
-        )
+        sa.select(AuditEntry.action)
+        .where(AuditEntry.subject_type == "events", AuditEntry.subject_id == event.id)
+        .order_by(AuditEntry.id)  # without an order, PostgreSQL may return them either way
     ).all()
     assert actions == ["created", "updated"]
 
