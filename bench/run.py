@@ -228,6 +228,11 @@ def main() -> int:
     parser.add_argument("--scale", choices=["full", "smoke"], default="full")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--keep", type=Path, help="keep the seeded database; write what --reuse needs into this folder"
+    )
+    parser.add_argument("--reuse", type=Path, help="measure a database an earlier --keep run seeded")
+    parser.add_argument("--only", action="append", default=[], help="measure only paths whose name has this")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is missing (apt-get install wrk)", file=sys.stderr)
@@ -236,18 +241,33 @@ def main() -> int:
     instance = work / "instance"
     database = f"sqlite:///{instance}/bench.sqlite3"
     created = None
-    if args.db == "postgres":
+    if args.reuse:
+        kept = json.loads((args.reuse / "kept.json").read_text())
+        instance, database, data = Path(kept["instance"]), kept["database"], kept["data"]
+        env, seeded = environment(instance, database), 0.0
+    elif args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        instance = args.keep.resolve() / "instance"
+        database = f"sqlite:///{instance}/bench.sqlite3"
+    if args.reuse:
+        pass
+    elif args.db == "postgres":
         import psycopg
 
         created = f"fellowship_bench_{int(time.time())}"
         with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{created}"')
         database = f"postgresql+psycopg://postgres@127.0.0.1:5432/{created}"
-    instance.mkdir(parents=True)
-    env = environment(instance, database)
-    started = time.time()
-    data = prepare(env, args.scale, work / "seed.json")
-    seeded = time.time() - started
+    if not args.reuse:
+        instance.mkdir(parents=True, exist_ok=True)
+        env = environment(instance, database)
+        started = time.time()
+        data = prepare(env, args.scale, work / "seed.json")
+        seeded = time.time() - started
+    if args.keep:
+        kept = {"instance": str(instance), "database": database, "data": data}
+        (args.keep / "kept.json").write_text(json.dumps(kept))
+        created = None  # kept for --reuse
     app_port, base_port = free_port(), free_port()
     base_env = {**env, "BASELINE_DATABASE_URL": f"sqlite:///{work}/baseline.sqlite3"}
     rows: list[tuple[str, dict[str, float], str]] = []
@@ -289,6 +309,8 @@ def main() -> int:
             "impact report (a year)": (f"/reports/{data['period']}", "staff", 0.3, "page"),
         }
         for name, (path, who, target, base) in gets.items():
+            if args.only and not any(part in name for part in args.only):
+                continue
             headers = {"Cookie": staff.cookie()} if who == "staff" else {}
             rows.append(
                 (
@@ -328,6 +350,8 @@ def main() -> int:
             ),
         }
         for name, (path, script, who, target) in posts.items():
+            if args.only and not any(part in name for part in args.only):
+                continue
             rows.append(
                 (
                     name,
