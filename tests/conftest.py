@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from fellowship import create_app
 from fellowship.core import clock as clock_module
+from fellowship.core import pagecache
 from fellowship.extensions import db, limiter
 from fellowship.programs.enums import Role
 from tests import factories as f
@@ -74,6 +75,7 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     db.session.rollback()
     limiter.reset()
+    pagecache.cache().clear()  # the next test's rows may reuse these ids and revisions
     with db.engine.begin() as conn:
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(table.delete())

@@ -37,6 +37,9 @@ class Contest(TimestampMixin, db.Model):
     votes_per_voter: Mapped[int] = mapped_column(default=1)
     live_tally: Mapped[bool] = mapped_column(default=False)
     combine: Mapped[Combine] = mapped_column(enum_type(Combine), default=Combine.MEAN)
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Raised by every flush that changes the contest or its categories, criteria, projects or votes'
+    voiding (see ``_raise_revisions``): the public page cache keys on it."""
 
     program: Mapped[Program] = relationship()
     categories: Mapped[list[AwardCategory]] = relationship(
@@ -193,3 +196,32 @@ class Vote(db.Model):
     """The address's domain (never the address), only to flag many votes from one throw-away domain."""
     voided: Mapped[bool] = mapped_column(default=False)
     void_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+
+
+@sa.event.listens_for(db.session, "before_flush")
+def _raise_revisions(session: sa.orm.Session, _context: object, _instances: object) -> None:
+    """Any ORM change to what the public contest pages show raises the contest's revision, atomically
+    (``revision + 1`` in SQL), so a cached page is never served after a change made by any worker.
+    Votes are inserted with Core statements and do not raise it: the live tally is never cached."""
+    contest_ids: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Contest):
+            if obj.id is not None and (obj in session.deleted or session.is_modified(obj)):
+                contest_ids.add(obj.id)
+        elif isinstance(obj, (AwardCategory, Criterion, Project, Vote)):
+            if obj in session.dirty and not session.is_modified(obj):
+                continue
+            contest_id = getattr(obj, "contest_id", None)
+            if contest_id is None and getattr(obj, "contest", None) is not None:
+                contest_id = obj.contest.id
+            if contest_id is not None:
+                contest_ids.add(contest_id)
+    if contest_ids:
+        session.connection().execute(
+            sa.update(Contest.__table__)
+            .where(Contest.__table__.c.id.in_(sorted(contest_ids)))
+            .values(revision=Contest.__table__.c.revision + 1)
+        )
+        for obj in session.identity_map.values():
+            if isinstance(obj, Contest) and obj.id in contest_ids:
+                session.expire(obj, ["revision"])

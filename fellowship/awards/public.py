@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from flask import abort, current_app, g, make_response, render_template, request, send_from_directory
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -23,7 +24,7 @@ from fellowship.awards.enums import PUBLIC_PHASES, CategoryKind, Phase, ProjectS
 from fellowship.awards.forms import VoteForm
 from fellowship.awards.models import AwardCategory, Contest, Project
 from fellowship.awards.views import _accepted, _storage, bp
-from fellowship.core import clock, mail, notifications
+from fellowship.core import clock, mail, notifications, pagecache
 from fellowship.core.permissions import is_admin
 from fellowship.extensions import db, limiter
 
@@ -32,14 +33,36 @@ mail.register_ephemeral(VOTE_MAIL)
 notifications.register("vote emails forgotten", lambda: mail.forget_stale(dt.timedelta(hours=24)))
 
 
-def _public(html: str, shared: bool = True, max_age: int = 60) -> Response:
+def _public(html: str | pagecache.Page, shared: bool = True, max_age: int = 60) -> Response:
     """A cacheable public page: no cookie, varies only by language, revalidated with an ETag. An admin's
     preview of a page that is not public yet (``shared`` False) must never sit in a shared cache."""
-    response = make_response(html)
+    page = html if isinstance(html, pagecache.Page) else None
+    response = make_response(page.html if page else html)
     response.headers["Cache-Control"] = f"public, max-age={max_age}" if shared else "private, no-store"
     response.headers["Vary"] = "Accept-Language"
-    response.add_etag()
+    if page:
+        response.set_etag(page.etag)
+    else:
+        response.add_etag()
     return response.make_conditional(request)
+
+
+def _cache_key(contest: Contest, *parts: object) -> tuple[object, ...] | None:
+    """The page cache's key for a contest page, or None when the page must be rendered each time: an
+    admin's preview of a contest not public yet, and a live tally (votes are inserted without raising the
+    contest's revision). Everything else the page shows hangs off the contest's revision (raised by every
+    change to the contest, its categories, criteria and projects, and by voiding a vote), the address and
+    language, and whether voting is open now."""
+    if contest.phase not in PUBLIC_PHASES or (contest.phase is Phase.VOTING and contest.live_tally):
+        return None
+    return (
+        request.url,
+        str(get_locale()),
+        contest.id,
+        contest.revision,
+        contest.voting_open(clock.now()),
+        *parts,
+    )
 
 
 @bp.before_request
@@ -59,15 +82,17 @@ def _show_tally(contest: Contest) -> bool:
 @bp.route("/awards/<slug>")
 def gallery(slug: str) -> Response:
     contest = public_contest(slug)
-    projects = _accepted(contest)
-    html = render_template(
-        "awards/gallery.html",
-        contest=contest,
-        projects=projects,
-        tally=voting.tally(contest.id) if _show_tally(contest) else None,
-        voting_open=contest.voting_open(clock.now()),
+    page = pagecache.cache().page(
+        _cache_key(contest, "gallery"),
+        lambda: render_template(
+            "awards/gallery.html",
+            contest=contest,
+            projects=_accepted(contest),
+            tally=voting.tally(contest.id) if _show_tally(contest) else None,
+            voting_open=contest.voting_open(clock.now()),
+        ),
     )
-    return _public(html, contest.phase in PUBLIC_PHASES)
+    return _public(page, contest.phase in PUBLIC_PHASES)
 
 
 @bp.route("/awards/<slug>/projects/<int:project_id>")
@@ -76,14 +101,17 @@ def project_page(slug: str, project_id: int) -> Response:
     project = project_in(contest, project_id)
     if project.status is not ProjectStatus.ACCEPTED:
         abort(404)
-    html = render_template(
-        "awards/project_page.html",
-        contest=contest,
-        project=project,
-        votes=voting.tally(contest.id).get(project.id, 0) if _show_tally(contest) else None,
-        voting_open=contest.voting_open(clock.now()),
+    page = pagecache.cache().page(
+        _cache_key(contest, "project", project.id),
+        lambda: render_template(
+            "awards/project_page.html",
+            contest=contest,
+            project=project,
+            votes=voting.project_votes(contest.id, project.id) if _show_tally(contest) else None,
+            voting_open=contest.voting_open(clock.now()),
+        ),
     )
-    return _public(html, contest.phase in PUBLIC_PHASES)
+    return _public(page, contest.phase in PUBLIC_PHASES)
 
 
 @bp.route("/awards/<slug>/projects/<int:project_id>/image")
@@ -151,16 +179,15 @@ def vote(slug: str, project_id: int) -> Any:
                     link=external_url(".confirm", slug=contest.slug, token=token),
                     hours=current_app.config["FELLOWSHIP_VOTE_TOKEN_HOURS"],
                 )
-            db.session.commit()
             sent = True
         else:
             status = 400
-    response = make_response(
-        render_template(
-            "awards/vote.html", contest=contest, project=project, form=form, sent=sent, open_now=open_now
-        ),
-        status,
+    html = render_template(
+        "awards/vote.html", contest=contest, project=project, form=form, sent=sent, open_now=open_now
     )
+    if sent:
+        db.session.commit()  # after rendering, which then reads the rows already loaded, not reloaded ones
+    response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -199,20 +226,19 @@ def confirm(slug: str, token: str) -> Any:
             abort(400)
         network = voting.network_of(current_app.config["FELLOWSHIP_VOTER_KEY_SECRET"], request.remote_addr)
         outcome = voting.confirm(token, contest, network)
-        db.session.commit()
         status = 200 if outcome.status in {"counted", "already_counted"} else 409
     project = db.session.get(Project, outcome.project_id) if outcome and outcome.project_id else None
-    response = make_response(
-        render_template(
-            "awards/confirm.html",
-            contest=contest,
-            outcome=outcome,
-            message=CONFIRM_MESSAGES[outcome.status] if outcome else "",
-            project=project,
-            form=form,
-        ),
-        status,
+    html = render_template(
+        "awards/confirm.html",
+        contest=contest,
+        outcome=outcome,
+        message=CONFIRM_MESSAGES[outcome.status] if outcome else "",
+        project=project,
+        form=form,
     )
+    if outcome:
+        db.session.commit()  # after rendering, which then reads the rows already loaded, not reloaded ones
+    response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token is in this page's address
     return response

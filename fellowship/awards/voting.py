@@ -200,6 +200,18 @@ def tally(contest_id: int) -> dict[int, int]:
     )
 
 
+def project_votes(contest_id: int, project_id: int) -> int:
+    """One project's counted votes (the tally index answers it without reading the other projects')."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Vote.id)).where(
+                Vote.contest_id == contest_id, Vote.project_id == project_id, Vote.voided.is_(False)
+            )
+        )
+        or 0
+    )
+
+
 def votes_per_day(contest_id: int) -> list[tuple[str, int]]:
     """Counted votes per (UTC) day, oldest first: one aggregate query, for the admin's page."""
     day = sa.func.date(Vote.confirmed_at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 from fellowship.awards import voting
 from fellowship.awards.enums import Phase, ProjectStatus
 from fellowship.awards.models import Contest, Project, Vote
-from fellowship.core import clock
+from fellowship.core import clock, pagecache
 from fellowship.extensions import db
 from tests import factories as f
 from tests.awards.conftest import add_project, make_contest
@@ -187,3 +188,68 @@ def test_an_admins_preview_is_never_cached_for_others(world: World, client_as: A
     db.session.commit()
     results = admin.get(f"/awards/{contest.slug}/results")
     assert results.status_code == 200 and results.headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_cached_public_page_is_served_without_rendering_and_follows_every_change(
+    world: World, app: Any, client_as: Any, contest: Contest, count_queries: Any
+) -> None:
+    """The gallery and project pages come from the page cache on a second visit (only the contest and
+    project are read), yet an admin's edit, a new accepted project, a phase change, a void and another
+    language show at once."""
+    alpha = add_project(contest, world, "Alpha")
+    contest.phase = Phase.VOTING
+    db.session.commit()
+    anonymous, admin = app.test_client(), client_as("admin")
+    gallery, project = f"/awards/{contest.slug}", f"/awards/{contest.slug}/projects/{alpha.id}"
+    cache = pagecache.cache()
+    for url, reads in ((gallery, 1), (project, 2)):
+        with count_queries() as first:
+            assert anonymous.get(url).status_code == 200
+        hits = cache.hits
+        with count_queries() as second:
+            again = anonymous.get(url)
+        assert cache.hits == hits + 1 and second.count == reads <= first.count
+        assert again.headers["Cache-Control"] == "public, max-age=60" and "Set-Cookie" not in again.headers
+
+    form = {"title": "Alpha Kitchen", "summary": "Now a kitchen.", "organization": "0"}
+    edited = admin.post(f"/contests/{contest.id}/projects/{alpha.id}/edit", data=form)
+    assert edited.status_code == 302
+    assert "Alpha Kitchen" in anonymous.get(gallery).get_data(as_text=True)
+    assert "Now a kitchen." in anonymous.get(project).get_data(as_text=True)
+
+    beta = add_project(contest, world, "Beta", accepted=False)
+    db.session.commit()
+    assert ">Beta<" not in anonymous.get(gallery).get_data(as_text=True)
+    review = admin.post(f"/contests/{contest.id}/projects/{beta.id}/review", data={"decision": "accepted"})
+    assert review.status_code == 302
+    assert ">Beta<" in anonymous.get(gallery).get_data(as_text=True)
+
+    assert '<html lang="pl"' in anonymous.get(gallery + "?lang=pl").get_data(as_text=True)
+    assert '<html lang="en"' in anonymous.get(gallery).get_data(as_text=True)
+
+    secret = app.config["FELLOWSHIP_VOTER_KEY_SECRET"]
+    voting.confirm(voting.request_vote(contest, alpha, secret, "a@example.org", 24), contest, "")
+    voting.confirm(voting.request_vote(contest, alpha, secret, "b@example.org", 24), contest, "")
+    assert admin.post(f"/contests/{contest.id}/phase", data={"phase": "closed"}).status_code == 302
+    assert "Voting is not open." in anonymous.get(gallery).get_data(as_text=True)
+    assert admin.post(f"/contests/{contest.id}/phase", data={"phase": "published"}).status_code == 302
+    assert "2 votes" in anonymous.get(project).get_data(as_text=True)
+    vote = db.session.scalars(sa.select(Vote).where(Vote.contest_id == contest.id)).first()
+    assert vote is not None
+    voided = admin.post(f"/contests/{contest.id}/votes/{vote.id}/void", data={"reason": "A test address"})
+    assert voided.status_code == 302
+    page = anonymous.get(project).get_data(as_text=True)
+    assert "1 vote" in page and "2 votes" not in page
+
+
+def test_voting_window_closing_by_the_clock_shows_on_a_cached_gallery(
+    world: World, app: Any, contest: Contest
+) -> None:
+    add_project(contest, world, "Alpha")
+    contest.phase = Phase.VOTING
+    contest.voting_closes_at = clock.now() + dt.timedelta(hours=1)
+    db.session.commit()
+    anonymous = app.test_client()
+    assert "Public voting is open" in anonymous.get(f"/awards/{contest.slug}").get_data(as_text=True)
+    clock.advance(dt.timedelta(hours=2))
+    assert "Voting is not open." in anonymous.get(f"/awards/{contest.slug}").get_data(as_text=True)
