@@ -8,6 +8,7 @@ to Fellowship's own blueprints only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 from pathlib import Path
@@ -28,6 +29,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.local import LocalProxy
 from werkzeug.wrappers import Response
 
 from fellowship import config as settings
@@ -88,6 +90,9 @@ class Fellowship:
         if "csrf" not in app.extensions:
             csrf.init_app(app)
         limiter.init_app(app)
+        from fellowship.core import pagecache
+
+        pagecache.init_app(app)
         self._init_babel(app)
         self._init_login(app)
 
@@ -96,6 +101,10 @@ class Fellowship:
             from fellowship.core.security import add_headers
 
             app.after_request(add_headers)  # also on pages no blueprint matched (404, 405)
+            from fellowship.core import logs
+
+            app.before_request(logs.start_request)
+            app.after_request(logs.log_request)
             app.context_processor(_template_context)
             for code in ERROR_CODES:
                 app.register_error_handler(code, _error_page)
@@ -271,7 +280,9 @@ def _template_context() -> dict[str, Any]:
     if has_request_context():
         here = request.full_path.rstrip("?")
         if not g.get("public_page"):  # building the form creates a CSRF token, hence a session cookie
-            context["language_form"] = LanguageForm(formdata=None, locale=locale, next=here)
+            # Built on first use only: e-mails and fragments rendered in a request never pay for it.
+            form = functools.cache(lambda: LanguageForm(formdata=None, locale=locale, next=here))
+            context["language_form"] = LocalProxy(form)
         context["user_is_admin"] = is_admin(current_user)
     return context
 

@@ -129,7 +129,7 @@ def test_sign_ins_are_logged_without_secrets(world: World, app: Any, caplog: Any
         ("sign_in_failed", None),
         ("sign_in", world.users["fellow"].id),
     ]
-    assert logged[1]["ip"] == "127.0.0.1" and logged[1]["path"] == "/sign-in"
+    assert logged[1]["ip"] == "127.0.0.1" and logged[1]["route"] == "/sign-in"
     text = json.dumps(logged)
     with client.session_transaction() as session:
         sid = session["sid"]
@@ -140,7 +140,7 @@ def test_sign_ins_are_logged_without_secrets(world: World, app: Any, caplog: Any
 def test_refused_access_is_logged(world: World, client_as: Any, caplog: Any) -> None:
     caplog.set_level(logging.INFO, logger="fellowship.security")
     client_as("fellow").get("/admin/users")
-    assert [(r["event"], r["user_id"], r["status"], r["path"]) for r in records(caplog)] == [
+    assert [(r["event"], r["user_id"], r["status"], r["route"]) for r in records(caplog)] == [
         ("access_denied", world.users["fellow"].id, 403, "/admin/users")
     ]
 
@@ -153,3 +153,27 @@ def test_invitations_and_password_changes_are_logged(world: World, client_as: An
         "/profile/password", data={"current": f.PASSWORD, "password": new, "confirm": new}
     )
     assert [r["event"] for r in records(caplog)] == ["invitation_sent", "password_changed"]
+
+
+def test_each_request_is_logged_once_by_its_route_never_its_token(
+    world: World, app: Any, client_as: Any, caplog: Any
+) -> None:
+    caplog.set_level(logging.INFO, logger="fellowship.requests")
+    token = "s3cret-token-in-the-address-0123456789"
+    anonymous = app.test_client()
+    response = anonymous.get(f"/password/reset/{token}", headers={"X-Request-ID": "proxy-given-id-42"})
+    client_as("fellow").get("/")
+    anonymous.get("/no/such/page", headers={"X-Request-ID": "bad id with spaces"})
+    logged = [
+        json.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "fellowship.requests"
+    ]
+    assert [(r["method"], r["route"], r["status"]) for r in logged] == [
+        ("GET", "/password/reset/<token>", response.status_code),
+        ("GET", "/", 200),
+        ("GET", "(no route)", 404),
+    ]
+    assert response.headers["X-Request-ID"] == logged[0]["request_id"] == "proxy-given-id-42"
+    assert logged[0]["user_id"] is None and logged[1]["user_id"] == world.users["fellow"].id
+    assert logged[2]["request_id"] != "bad id with spaces" and len(logged[2]["request_id"]) == 32
+    assert all(r["duration_ms"] >= 0 and r["ip"] == "127.0.0.1" and r["event"] == "request" for r in logged)
+    assert token not in json.dumps(logged)
