@@ -1,8 +1,9 @@
 """Every route, every role: who may open it and what everyone else gets.
 
 A route missing from ROUTES fails ``test_every_route_is_in_the_inventory``; later capabilities add their
-routes here. Roles: anonymous, fellow of another cohort, fellow, observer, facilitator of another cohort,
-facilitator, admin.
+routes here. Roles: anonymous, public voter, juror, fellow of another cohort, fellow, observer, facilitator
+of another cohort, facilitator, admin. Every URL with an inner id is also tried with that id taken from
+another cohort, program, contest or person (``test_an_inner_id_from_elsewhere_...``).
 """
 
 from __future__ import annotations
@@ -528,3 +529,96 @@ def test_every_page_carries_the_security_headers(
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] in {"same-origin", "no-referrer"}
+
+
+def foreign_params(app: Any, world: World) -> dict[str, Any]:
+    """For each inner URL parameter, an object that exists but belongs to another cohort, program, contest
+    or person than the outer parameter of the same URL."""
+    from tests.awards.conftest import add_project, make_contest
+
+    other = world.other_cohort
+    invitation, _token = services.invite(
+        world.users["other_fellow"], dt.timedelta(days=14), world.users["admin"], other.id, "fellow"
+    )
+    contest = make_contest(world, Phase.VOTING, slug="other-awards")
+    contest.program_id = world.other_program.id
+    project = add_project(contest, world, "Someone else's project")
+    contest_services.assign_juror(contest, world.users["other_facilitator"], None)
+    secret = app.config["FELLOWSHIP_VOTER_KEY_SECRET"]
+    voting.confirm(voting.request_vote(contest, project, secret, "third@example.org", 24), contest, "")
+    vote_token = voting.request_vote(contest, project, secret, "fourth@example.org", 24)
+    log = impact_services.save_log(
+        None,
+        world.other_program,
+        world.users["other_facilitator"].id,
+        {
+            "given_on": dt.date(2024, 1, 12),
+            "kind": AssistanceKind.ONE_ON_ONE,
+            "stage": Stage.OTHER,
+            "hours": 2.0,
+        },
+    )
+    db.session.commit()
+    return {
+        "invitation_id": invitation.id,
+        "member_id": world.memberships["other_fellow"].id,
+        "slug": "erg-business-case",  # a module this cohort was never given
+        "cohort_feed_token": calendar.feed_token(app.secret_key, "cohort", other.id, 1),
+        "user_feed_token": calendar.feed_token(app.secret_key, "user", world.users["other_fellow"].id, 1),
+        "assignment_id": db.session.scalar(
+            sa.select(JurorAssignment.id).where(JurorAssignment.contest_id == contest.id)
+        ),
+        "project_id": project.id,
+        "vote_id": db.session.scalar(sa.select(Vote.id).where(Vote.contest_id == contest.id)),
+        "vote_token": vote_token,
+        "log_id": log.id,
+    }
+
+
+NESTED = [
+    (endpoint, method, index)
+    for endpoint, route in sorted(ROUTES.items())
+    for method in sorted(route.methods)
+    for index in range(1, len(route.params))
+    if route.params[index] != "step"  # a ceremony step is a number, not an object
+]
+# A vote link of another contest opens the same "confirm" button any link shows (nothing is looked up on
+# GET), and pressing it counts nothing: the refusal there is 409, the vote page's answer for a bad link.
+NESTED_ANSWERS = {("fellowship.awards.confirm", "GET"): 200, ("fellowship.awards.confirm", "POST"): 409}
+
+
+@pytest.mark.parametrize(("endpoint", "method", "index"), NESTED)
+def test_an_inner_id_from_elsewhere_is_not_found_even_for_the_most_trusted_role(
+    app: Any, world: World, client_as: Any, endpoint: str, method: str, index: int
+) -> None:
+    """``/cohorts/<mine>/members/<theirs>``: the outer id is one the person may use, the inner one belongs
+    to another cohort, program, contest or person. Nobody, not even an admin, reaches the object that way,
+    and a POST changes nothing."""
+    route = ROUTES[endpoint]
+    own = url_params(app, world)
+    foreign = foreign_params(app, world)
+    values = {}
+    for position, spec in enumerate(route.params):
+        argument, _sep, source = spec.partition("=")
+        key = source or argument
+        values[argument] = foreign[key] if position == index else own[key]
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **values)
+    role = "admin" if "admin" in route.allowed else sorted(route.allowed)[0]
+    client = client_as(role)
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("audit_entries")))
+    votes = db.session.scalar(sa.select(sa.func.count(Vote.id)))
+    marker = "Changed across scopes"
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(
+            url, data={"name": marker, "title": marker, "reason": marker, "email": "x@example.org"}
+        )
+    assert response.status_code == NESTED_ANSWERS.get((endpoint, method), 404), url
+    after = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("audit_entries")))
+    assert after == before
+    assert db.session.scalar(sa.select(sa.func.count(Vote.id))) == votes
+    assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.name == marker)) == 0
