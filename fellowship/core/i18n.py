@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import dates as babel_dates
@@ -84,7 +85,19 @@ def text_direction(locale: str | None = None) -> str:
 def format_date(value: dt.date | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    return babel_dates.format_date(value, format=fmt, locale=get_locale())
+    return _date(value, fmt, get_locale())
+
+
+# Dates repeat on a page (a cohort's members mostly joined on its first day, its cohorts share terms), and
+# Babel's formatting is pure, so the text is remembered per (value, format, locale).
+@functools.lru_cache(maxsize=4096)
+def _date(value: dt.date, fmt: str, locale: Any) -> str:
+    return babel_dates.format_date(value, format=fmt, locale=locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_range(start: dt.date, end: dt.date, locale: Any) -> str:
+    return babel_dates.format_interval(start, end, "yMMMd", locale=locale)
 
 
 def format_datetime_in(value: dt.datetime | None, tz: str | None, fmt: str = "medium") -> str:
@@ -96,7 +109,7 @@ def format_datetime_in(value: dt.datetime | None, tz: str | None, fmt: str = "me
 
 
 def format_date_range(start: dt.date, end: dt.date) -> str:
-    return babel_dates.format_interval(start, end, "yMMMd", locale=get_locale())
+    return _date_range(start, end, get_locale())
 
 
 def format_when(value: dt.datetime | None, tz: str | None) -> str:

@@ -415,7 +415,7 @@ def progress(cohort_id: int) -> str:
         statuses=statuses,
         today=clock.today(cohort.timezone),
         overdue=overdue,
-        status_labels=WORKSHEET_STATUS_LABELS,
+        status_labels={status: str(label) for status, label in WORKSHEET_STATUS_LABELS.items()},
     )
 
 

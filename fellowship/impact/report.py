@@ -99,8 +99,8 @@ def _assistance(
 
 
 def _events(program: Program, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
-    events = db.session.execute(
-        sa.select(Event.id, Event.title, Event.starts_at, Event.timezone)
+    in_period = (
+        sa.select(Event.id)
         .join(Cohort, Cohort.id == Event.cohort_id)
         .where(
             Cohort.program_id == program.id,
@@ -108,11 +108,17 @@ def _events(program: Program, start: dt.datetime, end: dt.datetime) -> list[dict
             Event.starts_at < end,
             Event.cancelled_at.is_(None),
         )
+    )
+    events = db.session.execute(
+        sa.select(Event.id, Event.title, Event.starts_at, Event.timezone)
+        .where(Event.id.in_(in_period))
         .order_by(Event.starts_at, Event.id)
     ).all()
-    ids = [e.id for e in events]
-    if not ids:
+    if not events:
         return []
+    # The figures below select the period's events with the subquery, not a list of their ids: a year of a
+    # large program has thousands of events, and a parameter each made PostgreSQL plan far worse.
+    ids = in_period
     invited = dict(
         db.session.execute(
             sa.select(EventInvitation.event_id, sa.func.count(EventInvitation.id))
@@ -134,7 +140,7 @@ def _events(program: Program, start: dt.datetime, end: dt.datetime) -> list[dict
     responses = dict(
         db.session.execute(
             sa.select(Receipt.survey_id, sa.func.count())
-            .where(Receipt.survey_id.in_(list(surveys.values()) or [0]))
+            .where(Receipt.survey_id.in_(sa.select(Survey.id).where(Survey.event_id.in_(ids))))
             .group_by(Receipt.survey_id)
         ).all()
     )
@@ -144,7 +150,8 @@ def _events(program: Program, start: dt.datetime, end: dt.datetime) -> list[dict
             sa.select(Question.survey_id, sa.func.avg(rows.c.value_int))
             .select_from(rows)
             .join(Question, Question.id == rows.c.question_id)
-            .where(Question.survey_id.in_(list(surveys.values()) or [0]), Question.key == "overall")
+            .where(Question.survey_id.in_(sa.select(Survey.id).where(Survey.event_id.in_(ids))))
+            .where(Question.key == "overall")
             .group_by(Question.survey_id)
         ).all()
     )
