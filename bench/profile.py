@@ -26,6 +26,7 @@ def main() -> int:
     parser.add_argument("path")
     parser.add_argument("--times", type=int, default=20)
     parser.add_argument("--anonymous", action="store_true")
+    parser.add_argument("--brief", action="store_true", help="only the time per request and the SQL time")
     args = parser.parse_args()
     kept = json.loads((args.reuse / "kept.json").read_text())
     from bench.run import environment
@@ -84,6 +85,12 @@ def main() -> int:
                 request()
         elapsed = (time.perf_counter() - begun) / args.times
         print(f"{elapsed * 1000:.1f} ms per request with it")
+        sql = sum(sum(seconds) for seconds in timings.values()) / args.times * 1000
+        print(
+            f"SQL: {sum(len(s) for s in timings.values()) // args.times} statements, {sql:.1f} ms per request"
+        )
+        if args.brief:
+            return 0
         for statement, seconds in sorted(timings.items(), key=lambda item: -sum(item[1])):
             print(f"{sum(seconds) / args.times * 1000:8.2f} ms  ×{len(seconds) // args.times}  {statement}")
         print(profiler.output_text(unicode=False, color=False, show_all=False)[:12000])

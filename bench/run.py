@@ -269,7 +269,9 @@ def main() -> int:
         (args.keep / "kept.json").write_text(json.dumps(kept))
         created = None  # kept for --reuse
     app_port, base_port = free_port(), free_port()
-    base_env = {**env, "BASELINE_DATABASE_URL": f"sqlite:///{work}/baseline.sqlite3"}
+    # The baseline uses the same database (its own table), created once before its workers start.
+    base_env = {**env, "BASELINE_DATABASE_URL": database}
+    subprocess.run([sys.executable, "-c", "import bench.baseline"], env=base_env, check=True, cwd=ROOT)
     rows: list[tuple[str, dict[str, float], str]] = []
     failed = False
     with serve("wsgi:app", env, app_port) as app_server, serve("bench.baseline:app", base_env, base_port):

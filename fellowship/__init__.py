@@ -8,7 +8,6 @@ to Fellowship's own blueprints only.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import os
 from pathlib import Path
@@ -29,7 +28,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
-from werkzeug.local import LocalProxy
 from werkzeug.wrappers import Response
 
 from fellowship import config as settings
@@ -262,8 +260,8 @@ def _template_context() -> dict[str, Any]:
     from flask import has_request_context
     from flask_babel import format_decimal, format_percent, get_locale
 
-    from fellowship.accounts.forms import LanguageForm
     from fellowship.core import i18n
+    from fellowship.core.i18n import LANGUAGE_NAMES
     from fellowship.core.permissions import is_admin
 
     locale = str(get_locale() or "en")
@@ -279,10 +277,10 @@ def _template_context() -> dict[str, Any]:
     }
     if has_request_context():
         here = request.full_path.rstrip("?")
-        if not g.get("public_page"):  # building the form creates a CSRF token, hence a session cookie
-            # Built on first use only: e-mails and fragments rendered in a request never pay for it.
-            form = functools.cache(lambda: LanguageForm(formdata=None, locale=locale, next=here))
-            context["language_form"] = LocalProxy(form)
+        if not g.get("public_page"):  # its CSRF token would start a session, hence a cookie
+            # The switcher is plain HTML in base.html (a WTForms form on every page cost a millisecond);
+            # the POST it sends is validated by LanguageForm in accounts.views.
+            context["language_switcher"] = {"next": here, "names": LANGUAGE_NAMES}
         context["user_is_admin"] = is_admin(current_user)
     return context
 
