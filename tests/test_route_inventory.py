@@ -330,17 +330,7 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
     )
     db.session.add(worksheet)
     contest, project, vote_token, vote = awards_fixture(app, world)
-    impact_log = impact_services.save_log(
-        None,
-        world.program,
-        world.users["facilitator"].id,
-        {
-            "given_on": dt.date(2024, 1, 12),
-            "kind": AssistanceKind.ONE_ON_ONE,
-            "stage": Stage.OTHER,
-            "hours": 1.0,
-        },
-    )
+    impact_log = ta_log(world.program, world.users["facilitator"])
     certificate = Certificate(
         cohort_id=world.cohort.id,
         user_id=fellow.id,
@@ -391,6 +381,21 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "cohort_id": world.cohort.id,
         "member_id": world.memberships["fellow"].id,
     }
+
+
+def ta_log(program: Any, facilitator: Any) -> Any:
+    """An hour of one-on-one assistance in January 2024, logged by ``facilitator``."""
+    return impact_services.save_log(
+        None,
+        program,
+        facilitator.id,
+        {
+            "given_on": dt.date(2024, 1, 12),
+            "kind": AssistanceKind.ONE_ON_ONE,
+            "stage": Stage.OTHER,
+            "hours": 1.0,
+        },
+    )
 
 
 def awards_fixture(app: Any, world: World) -> tuple[Any, Any, str, Any]:
@@ -547,17 +552,7 @@ def foreign_params(app: Any, world: World) -> dict[str, Any]:
     secret = app.config["FELLOWSHIP_VOTER_KEY_SECRET"]
     voting.confirm(voting.request_vote(contest, project, secret, "third@example.org", 24), contest, "")
     vote_token = voting.request_vote(contest, project, secret, "fourth@example.org", 24)
-    log = impact_services.save_log(
-        None,
-        world.other_program,
-        world.users["other_facilitator"].id,
-        {
-            "given_on": dt.date(2024, 1, 12),
-            "kind": AssistanceKind.ONE_ON_ONE,
-            "stage": Stage.OTHER,
-            "hours": 2.0,
-        },
-    )
+    log = ta_log(world.other_program, world.users["other_facilitator"])
     db.session.commit()
     return {
         "invitation_id": invitation.id,
