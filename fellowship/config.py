@@ -112,6 +112,6 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict[str,
         "FELLOWSHIP_EVALUATION_MIN_GROUP": int(env.get(ENV_PREFIX + "EVALUATION_MIN_GROUP", "3")),
         "FELLOWSHIP_EVALUATION_DAYS": int(env.get(ENV_PREFIX + "EVALUATION_DAYS", "14")),
         # Rendered public contest pages kept per worker (0 turns the cache off); see core/pagecache.py.
-        "FELLOWSHIP_PAGE_CACHE_SIZE": int(env.get(ENV_PREFIX + "PAGE_CACHE_SIZE", "256")),
+        "FELLOWSHIP_PAGE_CACHE_BYTES": int(env.get(ENV_PREFIX + "PAGE_CACHE_BYTES", str(8 * 1024 * 1024))),
         "FELLOWSHIP_PAGE_CACHE_SECONDS": int(env.get(ENV_PREFIX + "PAGE_CACHE_SECONDS", "60")),
     }

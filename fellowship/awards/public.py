@@ -56,7 +56,8 @@ def _cache_key(contest: Contest, *parts: object) -> tuple[object, ...] | None:
     if contest.phase not in PUBLIC_PHASES or (contest.phase is Phase.VOTING and contest.live_tally):
         return None
     return (
-        request.url,
+        request.host_url,  # the page names its own address (og:url); the query string changes nothing but
+        request.path,  # the language, which is part of the key, so ?utm=… variants share one entry
         str(get_locale()),
         contest.id,
         contest.revision,

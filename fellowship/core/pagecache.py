@@ -27,7 +27,9 @@ class Page:
 
 class PageCache:
     def __init__(self, size: int, seconds: int) -> None:
-        self._pages: TTLCache[Hashable, Page] | None = TTLCache(size, seconds) if size > 0 else None
+        self._pages: TTLCache[Hashable, Page] | None = (
+            TTLCache(size, seconds, getsizeof=lambda page: len(page.html)) if size > 0 else None
+        )
         self._lock = threading.Lock()  # cachetools caches are not thread-safe
         self.hits = self.misses = 0
 
@@ -42,8 +44,9 @@ class PageCache:
             return found
         self.misses += 1
         page = _page(render())
-        with self._lock:
-            self._pages[key] = page
+        if len(page.html) <= self._pages.maxsize:  # a page larger than the whole cache is not kept
+            with self._lock:
+                self._pages[key] = page
         return page
 
     def clear(self) -> None:
@@ -58,7 +61,7 @@ def _page(html: str) -> Page:
 
 def init_app(app: Flask) -> None:
     app.extensions["fellowship_pagecache"] = PageCache(
-        app.config["FELLOWSHIP_PAGE_CACHE_SIZE"], app.config["FELLOWSHIP_PAGE_CACHE_SECONDS"]
+        app.config["FELLOWSHIP_PAGE_CACHE_BYTES"], app.config["FELLOWSHIP_PAGE_CACHE_SECONDS"]
     )
 
 

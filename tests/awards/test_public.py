@@ -209,6 +209,8 @@ def test_a_cached_public_page_is_served_without_rendering_and_follows_every_chan
         with count_queries() as second:
             again = anonymous.get(url)
         assert cache.hits == hits + 1 and second.count == reads <= first.count
+        assert anonymous.get(url + "?utm_source=newsletter").status_code == 200
+        assert cache.hits == hits + 2  # a query string other than ?lang= shares the entry
         assert again.headers["Cache-Control"] == "public, max-age=60" and "Set-Cookie" not in again.headers
 
     form = {"title": "Alpha Kitchen", "summary": "Now a kitchen.", "organization": "0"}
