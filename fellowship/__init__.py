@@ -292,9 +292,17 @@ def _error_page(error: Exception) -> tuple[str, int]:
     return render_template("error.html", code=code), code
 
 
+class _Flask(Flask):
+    def log_exception(self, exc_info: Any) -> None:
+        """Flask names the failing request by its address, which may hold a token: name the route."""
+        from fellowship.core.logs import route
+
+        self.logger.error("Exception on %s [%s]", route(), request.method, exc_info=exc_info)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The standalone application used by ``make run``, ``wsgi.py`` and the tests."""
-    app = Flask(
+    app = _Flask(
         "fellowship",
         instance_path=os.environ.get("FELLOWSHIP_INSTANCE_PATH") or None,
         instance_relative_config=True,

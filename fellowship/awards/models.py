@@ -95,7 +95,11 @@ class Project(TimestampMixin, db.Model):
     __tablename__ = "projects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contest_id: Mapped[int] = mapped_column(sa.ForeignKey("contests.id", ondelete="CASCADE"), index=True)
+    contest_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contests.id", ondelete="CASCADE"),
+        index=True,
+        active_history=True,  # the contest a project leaves is known at flush (its revision is raised)
+    )
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     organization_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="SET NULL")
@@ -216,6 +220,8 @@ def _raise_revisions(session: sa.orm.Session, _context: object, _instances: obje
                 contest_id = obj.contest.id
             if contest_id is not None:
                 contest_ids.add(contest_id)
+            # Moved to another contest: the one it left changes too.
+            contest_ids.update(i for i in sa.inspect(obj).attrs.contest_id.history.deleted if i is not None)
     if contest_ids:
         session.connection().execute(
             sa.update(Contest.__table__)

@@ -32,6 +32,7 @@ def security_event(event: str, **fields: Any) -> None:
         fields.setdefault("ip", request.remote_addr)
         fields.setdefault("route", route())
         fields.setdefault("method", request.method)
+        fields.setdefault("url_args", route_args())
     logger.info(event, extra={"event": event, **fields})
 
 
@@ -52,6 +53,11 @@ class JsonFormatter(logging.Formatter):
 def route() -> str:
     """The matched route's pattern; the address itself may hold a token."""
     return request.url_rule.rule if request.url_rule is not None else "(no route)"
+
+
+def route_args() -> dict[str, Any]:
+    """The address's parameters (which cohort, which user) without the ones that are secrets."""
+    return {k: v for k, v in (request.view_args or {}).items() if "token" not in k}
 
 
 def start_request() -> None:

@@ -23,12 +23,13 @@ from flask import Flask, current_app
 class Page:
     html: str
     etag: str
+    size: int  # bytes of UTF-8 (Arabic and Hebrew take two per letter)
 
 
 class PageCache:
     def __init__(self, size: int, seconds: int) -> None:
         self._pages: TTLCache[Hashable, Page] | None = (
-            TTLCache(size, seconds, getsizeof=lambda page: len(page.html)) if size > 0 else None
+            TTLCache(size, seconds, getsizeof=lambda page: page.size) if size > 0 else None
         )
         self._lock = threading.Lock()  # cachetools caches are not thread-safe
         self.hits = self.misses = 0
@@ -44,7 +45,7 @@ class PageCache:
             return found
         self.misses += 1
         page = _page(render())
-        if len(page.html) <= self._pages.maxsize:  # a page larger than the whole cache is not kept
+        if page.size <= self._pages.maxsize:  # a page larger than the whole cache is not kept
             with self._lock:
                 self._pages[key] = page
         return page
@@ -56,7 +57,8 @@ class PageCache:
 
 
 def _page(html: str) -> Page:
-    return Page(html, hashlib.sha1(html.encode(), usedforsecurity=False).hexdigest())
+    data = html.encode()
+    return Page(html, hashlib.sha1(data, usedforsecurity=False).hexdigest(), len(data))
 
 
 def init_app(app: Flask) -> None:

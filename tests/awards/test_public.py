@@ -255,3 +255,18 @@ def test_voting_window_closing_by_the_clock_shows_on_a_cached_gallery(
     assert "Public voting is open" in anonymous.get(f"/awards/{contest.slug}").get_data(as_text=True)
     clock.advance(dt.timedelta(hours=2))
     assert "Voting is not open." in anonymous.get(f"/awards/{contest.slug}").get_data(as_text=True)
+
+
+def test_a_project_moved_to_another_contest_leaves_the_cached_gallery(
+    world: World, app: Any, contest: Contest
+) -> None:
+    alpha = add_project(contest, world, "Alpha")
+    contest.phase = Phase.VOTING
+    other = make_contest(world, Phase.VOTING, slug="other-awards")
+    db.session.commit()
+    anonymous = app.test_client()
+    assert ">Alpha<" in anonymous.get(f"/awards/{contest.slug}").get_data(as_text=True)
+    alpha.contest_id = other.id
+    db.session.commit()
+    assert ">Alpha<" not in anonymous.get(f"/awards/{contest.slug}").get_data(as_text=True)
+    assert ">Alpha<" in anonymous.get(f"/awards/{other.slug}").get_data(as_text=True)

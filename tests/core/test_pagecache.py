@@ -34,3 +34,10 @@ def test_a_zero_budget_turns_the_cache_off() -> None:
     cache = PageCache(0, 60)
     cache.page(("a",), lambda: "one")
     assert cache.page(("a",), lambda: "two").html == "two"
+
+
+def test_the_budget_counts_bytes_not_letters() -> None:
+    cache = PageCache(100, 60)
+    cache.page(("ar",), lambda: "ع" * 40)  # 80 bytes of UTF-8
+    cache.page(("he",), lambda: "ש" * 40)  # 80 more: the Arabic page goes
+    assert cache.page(("ar",), lambda: "rendered again").html == "rendered again"

@@ -140,8 +140,8 @@ def test_sign_ins_are_logged_without_secrets(world: World, app: Any, caplog: Any
 def test_refused_access_is_logged(world: World, client_as: Any, caplog: Any) -> None:
     caplog.set_level(logging.INFO, logger="fellowship.security")
     client_as("fellow").get("/admin/users")
-    assert [(r["event"], r["user_id"], r["status"], r["route"]) for r in records(caplog)] == [
-        ("access_denied", world.users["fellow"].id, 403, "/admin/users")
+    assert [(r["event"], r["user_id"], r["status"], r["route"], r["url_args"]) for r in records(caplog)] == [
+        ("access_denied", world.users["fellow"].id, 403, "/admin/users", {})
     ]
 
 
@@ -177,3 +177,19 @@ def test_each_request_is_logged_once_by_its_route_never_its_token(
     assert logged[2]["request_id"] != "bad id with spaces" and len(logged[2]["request_id"]) == 32
     assert all(r["duration_ms"] >= 0 and r["ip"] == "127.0.0.1" and r["event"] == "request" for r in logged)
     assert token not in json.dumps(logged)
+
+
+def test_a_crash_is_logged_by_its_route_never_its_token(app: Any, caplog: Any, monkeypatch: Any) -> None:
+    """Flask's own "Exception on <address>" line would carry the token of a reset or vote link."""
+
+    def crash(**_args: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setitem(app.view_functions, "fellowship.accounts.password_reset", crash)
+    caplog.set_level(logging.INFO, logger="fellowship")
+    token = "s3cret-reset-token-0123456789abcdef"
+    assert app.test_client().get(f"/password/reset/{token}").status_code == 500
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in errors] == ["Exception on /password/reset/<token> [GET]"]
+    assert all(token not in JsonFormatter().format(r) for r in caplog.records)
