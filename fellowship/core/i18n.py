@@ -101,11 +101,33 @@ def _date_range(start: dt.date, end: dt.date, locale: Any) -> str:
 
 
 def format_datetime_in(value: dt.datetime | None, tz: str | None, fmt: str = "medium") -> str:
-    """Format an aware datetime in the given IANA timezone (a cohort's or event's), in the user's locale."""
+    """Format an aware datetime in the given IANA timezone (a cohort's or event's), in the user's locale.
+
+    The same text as Babel's ``format_datetime`` (a test compares them for every locale and format), with
+    the locale's patterns looked up once instead of on every call: a year's report formats 1,500 dates."""
     if value is None:
         return ""
     zone = ZoneInfo(tz) if tz and is_timezone(tz) else ZoneInfo("UTC")
-    return babel_dates.format_datetime(value, format=fmt, tzinfo=zone, locale=get_locale())
+    locale = get_locale()
+    if fmt not in _NAMED_FORMATS:
+        return babel_dates.format_datetime(value, format=fmt, tzinfo=zone, locale=locale)
+    combined, date_pattern, time_pattern = _datetime_patterns(fmt, locale)
+    local = value.astimezone(zone)
+    return combined.replace("{0}", time_pattern.apply(local, locale)).replace(
+        "{1}", date_pattern.apply(local, locale)
+    )
+
+
+_NAMED_FORMATS = frozenset({"full", "long", "medium", "short"})
+
+
+@functools.lru_cache(maxsize=64)
+def _datetime_patterns(fmt: str, locale: Any) -> tuple[str, Any, Any]:
+    return (
+        str(babel_dates.get_datetime_format(fmt, locale=locale)).replace("'", ""),
+        babel_dates.get_date_format(fmt, locale=locale),
+        babel_dates.get_time_format(fmt, locale=locale),
+    )
 
 
 def format_date_range(start: dt.date, end: dt.date) -> str:

@@ -63,17 +63,19 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[tuple[str,
         (_("Curriculum"), _("Curriculum materials created"), str(figures["curriculum_materials"])),
     ]
     section = _("Events")
+    # Translated once and filled in per event: a year of a large program has thousands of rows.
+    attended, responses = (
+        _("%(attended)d of %(invited)d invited attended"),
+        _("evaluation: %(num)d responses"),
+    )
+    rating = _("overall rating %(mean)s of 5")
     for event in figures["events"]:
         when = format_datetime_in(_iso(event["starts_at"]), event["timezone"], "short")
-        value = _(
-            "%(attended)d of %(invited)d invited attended",
-            attended=event["attended"],
-            invited=event["invited"],
-        )
+        value = attended % {"attended": event["attended"], "invited": event["invited"]}
         if event["survey"]:
-            value += "; " + _("evaluation: %(num)d responses", num=event["responses"])
+            value += "; " + responses % {"num": event["responses"]}
             if event["overall"] is not None:
-                value += "; " + _("overall rating %(mean)s of 5", mean=event["overall"])
+                value += "; " + rating % {"mean": event["overall"]}
         out.append((section, f"{event['title']} ({when})", value))
     d = figures["demographics"]
     section = _("Participants")

@@ -80,3 +80,27 @@ def test_dates_follow_the_locale(app: Any) -> None:
         )
     with app.test_request_context(), force_locale("en"):
         assert i18n.format_date(dt.date(2024, 3, 14)) == "Mar 14, 2024"
+
+
+def test_datetime_text_is_babels_own_in_every_locale_format_and_zone(app: Any) -> None:
+    """The formatter that looks the locale's patterns up once writes exactly what Babel writes."""
+    from zoneinfo import ZoneInfo
+
+    from babel import dates
+
+    moments = [
+        dt.datetime(2024, 1, 18, 18, 0, tzinfo=dt.UTC),
+        dt.datetime(2024, 3, 10, 7, 59, tzinfo=dt.UTC),  # a minute before Chicago's spring-forward
+        dt.datetime(2024, 3, 10, 8, 1, tzinfo=dt.UTC),
+        dt.datetime(2024, 10, 27, 0, 30, tzinfo=dt.UTC),  # Warsaw's autumn change
+        dt.datetime(2025, 12, 31, 23, 45, tzinfo=dt.UTC),
+    ]
+    zones = ["America/Chicago", "Europe/Warsaw", "Asia/Jerusalem", "UTC"]
+    with app.test_request_context():
+        for code in ("en", "es", "pl", "ar", "he"):
+            with force_locale(code):
+                for fmt in ("short", "medium", "long", "full"):
+                    for zone in zones:
+                        for moment in moments:
+                            expected = dates.format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=code)
+                            assert i18n.format_datetime_in(moment, zone, fmt) == expected, (code, fmt, zone)
