@@ -222,6 +222,41 @@ print(json.dumps(counts))
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
+def database_for(
+    args: argparse.Namespace, work: Path
+) -> tuple[dict[str, str], str, dict[str, Any], float, str | None]:
+    """(environment, database URL, seed data, seconds seeding, PostgreSQL database to drop afterwards):
+    a kept one with --reuse, else a new one, seeded (and recorded for --reuse with --keep)."""
+    if args.reuse:
+        kept = json.loads((args.reuse / "kept.json").read_text())
+        return (
+            environment(Path(kept["instance"]), kept["database"]),
+            kept["database"],
+            kept["data"],
+            0.0,
+            None,
+        )
+    instance = (args.keep.resolve() if args.keep else work) / "instance"
+    instance.mkdir(parents=True, exist_ok=True)
+    database, created = f"sqlite:///{instance}/bench.sqlite3", None
+    if args.db == "postgres":
+        import psycopg
+
+        created = f"fellowship_bench_{int(time.time())}"
+        with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{created}"')
+        database = f"postgresql+psycopg://postgres@127.0.0.1:5432/{created}"
+    env = environment(instance, database)
+    started = time.time()
+    data = prepare(env, args.scale, work / "seed.json")
+    seeded = time.time() - started
+    if args.keep:
+        kept = {"instance": str(instance), "database": database, "data": data}
+        (args.keep / "kept.json").write_text(json.dumps(kept))
+        created = None  # kept for --reuse, not dropped
+    return env, database, data, seeded, created
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
@@ -238,36 +273,7 @@ def main() -> int:
         print("wrk is missing (apt-get install wrk)", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="fellowship-bench-"))
-    instance = work / "instance"
-    database = f"sqlite:///{instance}/bench.sqlite3"
-    created = None
-    if args.reuse:
-        kept = json.loads((args.reuse / "kept.json").read_text())
-        instance, database, data = Path(kept["instance"]), kept["database"], kept["data"]
-        env, seeded = environment(instance, database), 0.0
-    elif args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        instance = args.keep.resolve() / "instance"
-        database = f"sqlite:///{instance}/bench.sqlite3"
-    if args.reuse:
-        pass
-    elif args.db == "postgres":
-        import psycopg
-
-        created = f"fellowship_bench_{int(time.time())}"
-        with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{created}"')
-        database = f"postgresql+psycopg://postgres@127.0.0.1:5432/{created}"
-    if not args.reuse:
-        instance.mkdir(parents=True, exist_ok=True)
-        env = environment(instance, database)
-        started = time.time()
-        data = prepare(env, args.scale, work / "seed.json")
-        seeded = time.time() - started
-    if args.keep:
-        kept = {"instance": str(instance), "database": database, "data": data}
-        (args.keep / "kept.json").write_text(json.dumps(kept))
-        created = None  # kept for --reuse
+    env, database, data, seeded, created = database_for(args, work)
     app_port, base_port = free_port(), free_port()
     # The baseline uses the same database (its own table), created once before its workers start.
     base_env = {**env, "BASELINE_DATABASE_URL": database}
