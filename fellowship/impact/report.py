@@ -100,7 +100,7 @@ def _assistance(
 
 def _events(program: Program, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
     in_period = (
-        sa.select(Event.id)
+        sa.select(Event.id, Event.title, Event.starts_at, Event.timezone)
         .join(Cohort, Cohort.id == Event.cohort_id)
         .where(
             Cohort.program_id == program.id,
@@ -109,16 +109,14 @@ def _events(program: Program, start: dt.datetime, end: dt.datetime) -> list[dict
             Event.cancelled_at.is_(None),
         )
     )
-    events = db.session.execute(
-        sa.select(Event.id, Event.title, Event.starts_at, Event.timezone)
-        .where(Event.id.in_(in_period))
-        .order_by(Event.starts_at, Event.id)
-    ).all()
+    events = db.session.execute(in_period.order_by(Event.starts_at, Event.id)).all()
     if not events:
         return []
-    # The figures below select the period's events with the subquery, not a list of their ids: a year of a
-    # large program has thousands of events, and a parameter each made PostgreSQL plan far worse.
-    ids = in_period
+    # The figures below select the period's events and surveys by subquery, not by lists of their ids: a
+    # year of a large program has thousands of events, and a bound parameter each made PostgreSQL plan far
+    # worse.
+    ids = in_period.with_only_columns(Event.id)
+    survey_ids = sa.select(Survey.id).where(Survey.event_id.in_(ids))
     invited = dict(
         db.session.execute(
             sa.select(EventInvitation.event_id, sa.func.count(EventInvitation.id))
@@ -140,7 +138,7 @@ def _events(program: Program, start: dt.datetime, end: dt.datetime) -> list[dict
     responses = dict(
         db.session.execute(
             sa.select(Receipt.survey_id, sa.func.count())
-            .where(Receipt.survey_id.in_(sa.select(Survey.id).where(Survey.event_id.in_(ids))))
+            .where(Receipt.survey_id.in_(survey_ids))
             .group_by(Receipt.survey_id)
         ).all()
     )
@@ -150,8 +148,7 @@ def _events(program: Program, start: dt.datetime, end: dt.datetime) -> list[dict
             sa.select(Question.survey_id, sa.func.avg(rows.c.value_int))
             .select_from(rows)
             .join(Question, Question.id == rows.c.question_id)
-            .where(Question.survey_id.in_(sa.select(Survey.id).where(Survey.event_id.in_(ids))))
-            .where(Question.key == "overall")
+            .where(Question.survey_id.in_(survey_ids), Question.key == "overall")
             .group_by(Question.survey_id)
         ).all()
     )
