@@ -36,14 +36,11 @@ notifications.register("vote emails forgotten", lambda: mail.forget_stale(dt.tim
 def _public(html: str | pagecache.Page, shared: bool = True, max_age: int = 60) -> Response:
     """A cacheable public page: no cookie, varies only by language, revalidated with an ETag. An admin's
     preview of a page that is not public yet (``shared`` False) must never sit in a shared cache."""
-    page = html if isinstance(html, pagecache.Page) else None
-    response = make_response(page.html if page else html)
+    page = html if isinstance(html, pagecache.Page) else pagecache.page_of(html)
+    response = make_response(page.html)
     response.headers["Cache-Control"] = f"public, max-age={max_age}" if shared else "private, no-store"
     response.headers["Vary"] = "Accept-Language"
-    if page:
-        response.set_etag(page.etag)
-    else:
-        response.add_etag()
+    response.set_etag(page.etag)
     return response.make_conditional(request)
 
 

@@ -1,6 +1,6 @@
 """Rendered pages kept in each worker process, for public pages that many anonymous visitors share.
 
-A page is cached under a key that holds everything its HTML depends on (the full address, the language,
+A page is cached under a key that holds everything its HTML depends on (host and path, the language,
 the revision of the data it shows, anything time-dependent such as "voting is open"); whoever builds the
 key owns that completeness. Entries also expire after ``FELLOWSHIP_PAGE_CACHE_SECONDS`` (60 by default,
 the same ``max-age`` these pages already promise to shared caches), which bounds how long a change outside
@@ -27,9 +27,9 @@ class Page:
 
 
 class PageCache:
-    def __init__(self, size: int, seconds: int) -> None:
+    def __init__(self, budget_bytes: int, seconds: int) -> None:
         self._pages: TTLCache[Hashable, Page] | None = (
-            TTLCache(size, seconds, getsizeof=lambda page: page.size) if size > 0 else None
+            TTLCache(budget_bytes, seconds, getsizeof=lambda page: page.size) if budget_bytes > 0 else None
         )
         self._lock = threading.Lock()  # cachetools caches are not thread-safe
         self.hits = self.misses = 0
@@ -37,14 +37,14 @@ class PageCache:
     def page(self, key: Hashable | None, render: Callable[[], str]) -> Page:
         """The page under ``key``, rendered (outside the lock) on a miss; ``None`` never caches."""
         if key is None or self._pages is None:
-            return _page(render())
+            return page_of(render())
         with self._lock:
             found = self._pages.get(key)
         if found is not None:
             self.hits += 1
             return found
         self.misses += 1
-        page = _page(render())
+        page = page_of(render())
         if page.size <= self._pages.maxsize:  # a page larger than the whole cache is not kept
             with self._lock:
                 self._pages[key] = page
@@ -56,7 +56,7 @@ class PageCache:
                 self._pages.clear()
 
 
-def _page(html: str) -> Page:
+def page_of(html: str) -> Page:
     data = html.encode()
     return Page(html, hashlib.sha1(data, usedforsecurity=False).hexdigest(), len(data))
 
