@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer
 
 from fellowship.accounts.models import User
 from fellowship.core import clock
@@ -22,14 +23,24 @@ def current_modules(program_kind: str) -> sa.Select[tuple[Module]]:
     )
 
 
-def cohort_modules(cohort_id: int) -> sa.Select[tuple[CohortModule, Module]]:
-    """The cohort's modules in order, each with the current version of its module (one query)."""
-    return (
+def cohort_modules(cohort_id: int, *, contents: bool = True) -> sa.Select[tuple[CohortModule, Module]]:
+    """The cohort's modules in order, each with the current version of its module (one query).
+
+    ``contents=False`` is for lists (titles, summaries, slugs): a module's reading, questions and fields in
+    five languages are most of its size, and a list of twelve would read and parse them all. Touching one
+    of them on such a row raises instead of issuing a query per module.
+    """
+    stmt = (
         sa.select(CohortModule, Module)
         .join(Module, sa.and_(Module.slug == CohortModule.slug, Module.current.is_(True)))
         .where(CohortModule.cohort_id == cohort_id)
         .order_by(CohortModule.position, CohortModule.id)
     )
+    if not contents:
+        stmt = stmt.options(
+            *(defer(column, raiseload=True) for column in (Module.body, Module.questions, Module.fields))
+        )
+    return stmt
 
 
 def review_queue(user_id: int | None) -> sa.Select[tuple[Any, ...]]:

@@ -60,7 +60,7 @@ def _helpers() -> dict[str, object]:
 @login_required
 def modules(cohort_id: int) -> str:
     cohort, role = cohort_for(cohort_id)
-    rows = db.session.execute(queries.cohort_modules(cohort.id)).all()
+    rows = db.session.execute(queries.cohort_modules(cohort.id, contents=False)).all()
     return render_template("curriculum/modules.html", cohort=cohort, rows=rows, can_manage=can_manage(role))
 
 
@@ -137,7 +137,7 @@ def module(cohort_id: int, slug: str) -> str:
 
 
 def _modules_panel(cohort: Any, user: Any) -> dict[str, Any]:
-    rows = db.session.execute(queries.cohort_modules(cohort.id)).all()
+    rows = db.session.execute(queries.cohort_modules(cohort.id, contents=False)).all()
     return {"cohort": cohort, "rows": [(a, m.slug, localised(m.title)) for a, m in rows]}
 
 
@@ -396,7 +396,7 @@ def progress(cohort_id: int) -> str:
     """Fellows × modules for facilitators, admins and observers; a fellow sees their own row only."""
     cohort, role = cohort_for(cohort_id)
     everyone = can_manage(role) or role is Role.OBSERVER
-    rows = db.session.execute(queries.cohort_modules(cohort.id)).all()
+    rows = db.session.execute(queries.cohort_modules(cohort.id, contents=False)).all()
     fellows_stmt = (
         sa.select(User)
         .join(Membership, Membership.user_id == User.id)

@@ -52,7 +52,9 @@ def standings(cohort: Cohort, only_user_id: int | None = None) -> list[Standing]
     """Every current fellow's attendance rate and the required modules not yet approved."""
     rule = rule_for(cohort)
     report = cohort_report(cohort, clock.now(), only_user_id)
-    titles = {m.slug: localised(m.title) for _a, m in db.session.execute(cohort_modules(cohort.id))}
+    titles = {
+        m.slug: localised(m.title) for _a, m in db.session.execute(cohort_modules(cohort.id, contents=False))
+    }
     approved = set(
         db.session.execute(
             sa.select(Worksheet.user_id, Worksheet.slug).where(
@@ -86,7 +88,9 @@ def issue(cohort: Cohort, standing: Standing) -> Certificate:
     if not standing.complete:
         raise NotComplete()
     rule = rule_for(cohort)
-    titles = {m.slug: localised(m.title) for _a, m in db.session.execute(cohort_modules(cohort.id))}
+    titles = {
+        m.slug: localised(m.title) for _a, m in db.session.execute(cohort_modules(cohort.id, contents=False))
+    }
     certificate = Certificate(
         cohort_id=cohort.id,
         user_id=standing.user_id,

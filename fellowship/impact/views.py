@@ -377,7 +377,7 @@ personal_data.register("demographics", _my_demographics)
 def completion(cohort_id: int) -> Any:
     """The cohort's completion rule and every fellow's standing (facilitators and admins)."""
     cohort, _role = cohort_for(cohort_id, manage=True)
-    modules = [(a, m) for a, m in db.session.execute(cohort_modules(cohort.id))]
+    modules = [(a, m) for a, m in db.session.execute(cohort_modules(cohort.id, contents=False))]
     form = ActionForm()
     errors: list[str] = []
     if request.method == "POST":
