@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from fellowship.attendance.enums import Status
+from fellowship.attendance.models import AttendanceRecord
 from fellowship.events import services as events
 from fellowship.events.enums import EventKind
+from fellowship.events.models import EventInvitation
 from fellowship.extensions import db
 from fellowship.impact import report, services
 from fellowship.impact.enums import AssistanceKind, Stage
@@ -87,6 +90,53 @@ def test_period_boundaries_are_local_days(world: World, period: ReportingPeriod,
     with app.test_request_context():
         titles = [e["title"] for e in report.figures(period)["events"]]
     assert titles == ["Late on the last day"]
+
+
+def test_a_person_at_several_days_of_an_event_is_one_attendee(
+    world: World, period: ReportingPeriod, app: Any
+) -> None:
+    """Invited and attended count people, not days: present twice, late once, or absent once and present
+    once is one attendee each; excused or absent on every day is none."""
+    starts = events.to_utc(dt.datetime(2024, 1, 18, 9), "America/Chicago")
+    workshop = events.create_event(
+        world.cohort,
+        events.EventFields(
+            EventKind.WORKSHOP,
+            "Workshop",
+            "",
+            starts,
+            starts + dt.timedelta(days=2, hours=4),
+            "America/Chicago",
+        ),
+        world.users["admin"].id,
+    )
+    days = workshop.days()
+    assert len(days) == 3
+    statuses = {
+        "fellow": [Status.PRESENT, Status.PRESENT, Status.LATE],
+        "other_fellow": [Status.ABSENT, Status.PRESENT, Status.ABSENT],
+        "observer": [Status.EXCUSED, Status.EXCUSED, Status.EXCUSED],
+        "facilitator": [Status.ABSENT, Status.ABSENT, Status.ABSENT],
+    }
+    invitations = {
+        i.user_id: i
+        for i in db.session.scalars(sa.select(EventInvitation).where(EventInvitation.event_id == workshop.id))
+    }
+    for role, marks in statuses.items():
+        user = world.users[role]
+        invitation = invitations.get(user.id) or events.add_guests(workshop, [(user.email, user.name)])[0][0]
+        db.session.flush()
+        for day, status in zip(days, marks, strict=True):
+            db.session.add(
+                AttendanceRecord(invitation_id=invitation.id, day=day, status=status, recorded_at=starts)
+            )
+    db.session.commit()
+    invited = db.session.scalar(
+        sa.select(sa.func.count()).select_from(EventInvitation).where(EventInvitation.event_id == workshop.id)
+    )
+    with app.test_request_context():
+        [row] = [e for e in report.figures(period)["events"] if e["title"] == "Workshop"]
+    assert (row["invited"], row["attended"]) == (invited, 2)
 
 
 def log(
