@@ -366,10 +366,17 @@ def seed(scale: Scale) -> dict[str, Any]:
     )
     db.session.add(period)
     db.session.commit()
-    # Fresh planner statistics, as autovacuum keeps them on a live database: without them PostgreSQL
-    # plans for the empty tables it saw before the bulk load (sequential scans of 80,000 records).
-    db.session.execute(sa.text("ANALYZE"))
-    db.session.commit()
+    # Fresh planner statistics and visibility maps, as autovacuum keeps them on a live database (it vacuums
+    # tables after inserts too): without statistics PostgreSQL plans for the empty tables it saw before the
+    # bulk load (sequential scans of 80,000 records), and without the visibility map it cannot answer an
+    # aggregate from an index alone (the evaluation summary's answer counts: 24 ms instead of 9 ms).
+    # VACUUM cannot run inside a transaction, hence the connection of its own in autocommit mode.
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
+    else:
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
     summary_event = evaluated[0].id
     return {
         "contest": contest.slug,
