@@ -247,6 +247,26 @@ def test_grid_save_query_count_does_not_grow_with_invitees(
     assert counts[0] == counts[1]
 
 
+def test_grid_save_reads_the_user_and_the_event_once(
+    world: World, client_as: Any, count_queries: Any, event: Any
+) -> None:
+    """The commit does not expire what the request already read: the flash message (in the user's
+    language) and the redirect after it read neither the user nor the event again."""
+    client = client_as("facilitator")
+    invitations = db.session.scalars(sa.select(EventInvitation).where(EventInvitation.event_id == event.id))
+    data: dict[str, str] = {}
+    for inv in invitations:
+        data.update(cell(inv, "present"))
+    with count_queries() as counter:
+        assert client.post(f"/events/{event.id}/attendance", data=data).status_code == 302
+    selects = [" ".join(s.split()) for s in counter.statements if s.lstrip().upper().startswith("SELECT")]
+    assert sum(s.startswith("SELECT users.id") for s in selects) == 1  # the session check
+    assert (
+        sum(s.startswith("SELECT events.id, events.cohort_id") for s in selects) == 1
+    )  # event, cohort, role
+    assert any("INSERT INTO attendance_records" in s for s in counter.statements)
+
+
 def test_my_attendance_is_shown_in_my_language(world: World, client_as: Any, event: Any) -> None:
     client_as("facilitator").post(f"/events/{event.id}/attendance/all-present")
     body = (
