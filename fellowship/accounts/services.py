@@ -206,19 +206,34 @@ def end_all_sessions(user: User) -> None:
     user.session_version += 1
 
 
-def session_user(user_id: int, version: int, token: str, max_age: dt.timedelta) -> User | None:
-    """The active user behind a cookie, if that session is still open and young enough (one query)."""
-    return db.session.scalar(
+@functools.cache
+def _session_user_statement() -> sa.Select[tuple[User]]:
+    """Built once: every signed-in request runs it, and building and keying a five-condition join took a
+    third of its cost. The values are bound at execution."""
+    return (
         sa.select(User)
         .join(UserSession, UserSession.user_id == User.id)
         .where(
-            User.id == user_id,
-            User.session_version == version,
+            User.id == sa.bindparam("user_id"),
+            User.session_version == sa.bindparam("version"),
             User.active.is_(True),
-            UserSession.token_hash == token_digest(token),
+            UserSession.token_hash == sa.bindparam("token_hash"),
             UserSession.ended_at.is_(None),
-            UserSession.created_at > clock.now() - max_age,
+            UserSession.created_at > sa.bindparam("since", type_=UserSession.created_at.type),
         )
+    )
+
+
+def session_user(user_id: int, version: int, token: str, max_age: dt.timedelta) -> User | None:
+    """The active user behind a cookie, if that session is still open and young enough (one query)."""
+    return db.session.scalar(
+        _session_user_statement(),
+        {
+            "user_id": user_id,
+            "version": version,
+            "token_hash": token_digest(token),
+            "since": clock.now() - max_age,
+        },
     )
 
 

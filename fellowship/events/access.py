@@ -9,4 +9,4 @@ from fellowship.programs.enums import Role
 
 def event_for(event_id: int, manage: bool = False) -> tuple[Event, Role | None]:
     """The event and the user's role in its cohort; 404 outside the cohort, 403 if they may not manage it."""
-    return with_role(Event, event_id, Event.cohort_id, manage)
+    return with_role(Event, event_id, "cohort_id", manage)

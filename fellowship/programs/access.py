@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 
+from fellowship.core import clock
 from fellowship.core.permissions import is_admin, require
 from fellowship.extensions import db
 from fellowship.programs import queries
 from fellowship.programs.enums import Role
-from fellowship.programs.models import Cohort
+from fellowship.programs.models import Cohort, Membership
 
 
 def cohort_role(cohort: Cohort) -> Role | None:
@@ -38,21 +40,39 @@ def can_manage(role: Role | None) -> bool:
 Scoped = TypeVar("Scoped")
 
 
+@functools.cache
+def _with_role_statement(entity: type[Any], cohort_attribute: str, with_role: bool) -> sa.Select[Any]:
+    """Built once per entity: building and keying the statement cost as much as running it."""
+    role: Any = sa.null()
+    if with_role:
+        role = (
+            sa.select(Membership.role)
+            .where(
+                Membership.user_id == sa.bindparam("user_id"),
+                Membership.cohort_id == getattr(entity, cohort_attribute),
+                queries.current_membership_clause(sa.bindparam("today", type_=sa.Date)),
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+    return sa.select(entity, role).where(entity.id == sa.bindparam("entity_id"))
+
+
 def with_role(
-    entity: type[Scoped], entity_id: int, cohort_id: Any, manage: bool = False
+    entity: type[Scoped], entity_id: int, cohort_attribute: str, manage: bool = False
 ) -> tuple[Scoped, Role | None]:
-    """``entity`` by id with the signed-in person's role in its cohort, read in one statement (the role as a
-    scalar subquery on ``cohort_id``, a column of the entity), then checked as :func:`require_cohort` does.
+    """``entity`` by id with the signed-in person's role in its cohort (``cohort_attribute`` names the
+    entity's column holding the cohort's id), read in one statement, then checked as
+    :func:`require_cohort` does.
 
     Every cohort-scoped page starts with this pair, so one round trip instead of two shows on all of them.
     """
     admin = is_admin(current_user)
-    role_column: Any = sa.null()
-    if current_user.is_authenticated and not admin:
-        role_column = queries.role_in(current_user, cohort_id).limit(1).scalar_subquery()
-    row = db.session.execute(
-        sa.select(entity, role_column).where(entity.id == entity_id)  # type: ignore[attr-defined]
-    ).first()
+    member = bool(current_user.is_authenticated) and not admin
+    params: dict[str, Any] = {"entity_id": entity_id}
+    if member:
+        params.update(user_id=current_user.id, today=clock.today())
+    row = db.session.execute(_with_role_statement(entity, cohort_attribute, member), params).first()
     if row is None:
         abort(404)
     found, role = row
@@ -64,4 +84,4 @@ def with_role(
 
 
 def cohort_for(cohort_id: int, manage: bool = False) -> tuple[Cohort, Role | None]:
-    return with_role(Cohort, cohort_id, Cohort.id, manage)
+    return with_role(Cohort, cohort_id, "id", manage)
