@@ -35,12 +35,16 @@ bp = Blueprint("programs", __name__, template_folder="templates")
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
-    def role_label(role: Role, program_kind: ProgramKind | None = None) -> object:
-        if role is Role.FELLOW and program_kind is ProgramKind.ERG_ACADEMY:
-            return PARTICIPANT_LABEL
-        return ROLE_LABELS[role]
+    return {"kind_labels": PROGRAM_KIND_LABELS}
 
-    return {"kind_labels": PROGRAM_KIND_LABELS, "role_label": role_label}
+
+def _role_labels(kind: ProgramKind) -> dict[Role, str]:
+    """Each role's name in this program, translated once per page rather than once per roster row
+    (fellows are "participants" in an ERG academy)."""
+    return {
+        role: str(PARTICIPANT_LABEL if role is Role.FELLOW and kind is ProgramKind.ERG_ACADEMY else label)
+        for role, label in ROLE_LABELS.items()
+    }
 
 
 @bp.route("/")
@@ -161,6 +165,7 @@ def cohort(cohort_id: int) -> str:
         "programs/cohort.html",
         cohort=cohort,
         role=role,
+        role_labels=_role_labels(cohort.program.kind),
         can_manage=can_manage(role),
         current=current,
         former=[m for m in members if not m.is_current(today)],
