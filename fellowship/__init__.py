@@ -194,6 +194,7 @@ class Fellowship:
         root.register_blueprint(awards.bp)
         root.register_blueprint(impact.bp)
 
+        root.before_request(_keep_objects_after_commit)
         root.before_request(_expire_idle_session)
 
         @root.route("/healthz")
@@ -222,6 +223,18 @@ class Fellowship:
         for code in ERROR_CODES:
             root.register_error_handler(code, _error_page)
         return root
+
+
+def _keep_objects_after_commit() -> None:
+    """A view commits once, then renders or redirects (DESIGN.md). Expiring every object at that commit
+    made the page after it read the signed-in user (for the flash message's language), the event and the
+    cohort again, one statement each. A request's session lives for that request only and reads nothing
+    another transaction changed after its own commit, so its objects keep the values it read or wrote.
+
+    Only request sessions: commands that loop and commit (``deliver-mail``, ``dispatch``) keep SQLAlchemy's
+    default and read rows afresh after each commit, as other processes may change them meanwhile.
+    """
+    db.session().expire_on_commit = False
 
 
 def _expire_idle_session() -> None:

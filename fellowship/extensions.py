@@ -25,12 +25,7 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-# A view commits once and then renders or redirects (DESIGN.md). Expiring every object at that commit made
-# the page after it read the signed-in user (for the language of the flash message), the event and the
-# cohort again, one statement each; nothing in a request reads data another transaction changed after its
-# own commit, so objects keep the values this request read or wrote. Tests read the database afresh after
-# each request (tests/clients.py expires their session), so they still see only what was committed.
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
