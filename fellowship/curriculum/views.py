@@ -407,16 +407,21 @@ def progress(cohort_id: int) -> str:
         fellows_stmt = fellows_stmt.where(User.id == current_user.id)
     fellows = db.session.scalars(fellows_stmt).all()
     statuses = _statuses(cohort.id, None if everyone else current_user.id)
-    return render_template(
-        "curriculum/progress.html",
-        cohort=cohort,
-        rows=rows,
-        fellows=fellows,
-        statuses=statuses,
-        today=clock.today(cohort.timezone),
-        overdue=overdue,
-        status_labels={status: str(label) for status, label in WORKSHEET_STATUS_LABELS.items()},
-    )
+    today = clock.today(cohort.timezone)
+    # Every cell's class and words are worked out here, with the labels translated once: as template
+    # expressions (a lookup, a call and a translation per cell) a 40 × 12 matrix took a quarter of the page.
+    labels = {status: str(label) for status, label in WORKSHEET_STATUS_LABELS.items()}
+    not_started = _("Not started")
+    matrix = []
+    for fellow in fellows:
+        cells = []
+        for assignment, module in rows:
+            status = statuses.get((fellow.id, module.slug))
+            late = overdue(assignment, status, today)
+            css = f"status-{status.value if status else 'not-started'}{' overdue' if late else ''}"
+            cells.append((css, labels[status] if status else not_started, late))
+        matrix.append((fellow, cells))
+    return render_template("curriculum/progress.html", cohort=cohort, rows=rows, matrix=matrix)
 
 
 @bp.route("/worksheets/<int:worksheet_id>/export.md")
