@@ -41,10 +41,11 @@ Scoped = TypeVar("Scoped")
 
 
 @functools.cache
-def _with_role_statement(entity: type[Any], cohort_attribute: str, with_role: bool) -> sa.Select[Any]:
-    """Built once per entity: building and keying the statement cost as much as running it."""
+def _with_role_statement(entity: type[Any], cohort_attribute: str, member: bool) -> sa.Select[Any]:
+    """Built once per entity: building and keying the statement cost as much as running it. Admins and
+    anonymous visitors (``member`` false) get no role column."""
     role: Any = sa.null()
-    if with_role:
+    if member:
         role = (
             sa.select(Membership.role)
             .where(
