@@ -7,6 +7,7 @@ Later capabilities extend ``load`` with their own parts of the story.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,6 +34,21 @@ from fellowship.programs.models import Cohort, Membership, Program
 
 DEMO_PASSWORD = "fellowship-demo"  # noqa: S105 - printed for the demo; real accounts use invitations
 ADMIN_EMAIL = "admin@example.org"
+
+
+def _demo_user(email: str, name: str, **fields: Any) -> User:
+    """A demo account whose password is DEMO_PASSWORD. The demo's three dozen accounts share one scrypt hash
+    of that published password, made once per load: hashing it for each took more than half of the
+    demo's loading time (and of every test that loads it)."""
+    user = accounts.create_user(email, name, **fields)
+    user.password_hash = _demo_password_hash()
+    return user
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    return accounts.hash_password(DEMO_PASSWORD)
+
 
 FELLOWSHIP_ORGS = [
     ("Northside Cooperative Development Collaborative", OrganizationKind.DEVELOPER, "Logan Square"),
@@ -101,8 +117,8 @@ def load() -> str | None:
     """Create the demo and return what to tell the person running it, or None if data already exists."""
     if db.session.scalar(sa.select(sa.func.count(Program.id))):
         return None
-    admin = db.session.scalar(sa.select(User).where(User.email == ADMIN_EMAIL)) or accounts.create_user(
-        ADMIN_EMAIL, "Alex Admin", password=DEMO_PASSWORD, is_admin=True
+    admin = db.session.scalar(sa.select(User).where(User.email == ADMIN_EMAIL)) or _demo_user(
+        ADMIN_EMAIL, "Alex Admin", is_admin=True
     )
     fellowship = _fellowship_cohort(admin)
     academy = _academy_cohort(admin)
@@ -150,22 +166,17 @@ def _fellowship_cohort(admin: User) -> Cohort:
         "Institute for Workplace Democracy (demo)", OrganizationKind.OTHER, "Chicago"
     )
     for name, _handle in FACILITATORS:
-        user = accounts.create_user(
-            _email(name), name, password=DEMO_PASSWORD, organization=host, timezone="America/Chicago"
-        )
+        user = _demo_user(_email(name), name, organization=host, timezone="America/Chicago")
         programs.add_member(cohort, user, Role.FACILITATOR, cohort.starts_on, admin.id)
     for name, org_index in FELLOWS:
-        user = accounts.create_user(
+        user = _demo_user(
             _email(name),
             name,
-            password=DEMO_PASSWORD,
             organization=orgs[org_index],
             timezone="America/Chicago",
         )
         programs.add_member(cohort, user, Role.FELLOW, cohort.starts_on, admin.id)
-    observer = accounts.create_user(
-        "funder.observer@example.org", "Priya Funder", password=DEMO_PASSWORD, timezone="America/Chicago"
-    )
+    observer = _demo_user("funder.observer@example.org", "Priya Funder", timezone="America/Chicago")
     programs.add_member(cohort, observer, Role.OBSERVER, cohort.starts_on, admin.id)
     return cohort
 
@@ -189,19 +200,17 @@ def _academy_cohort(admin: User) -> Cohort:
     companies = [
         accounts.create_organization(name, OrganizationKind.COMPANY, "Warszawa") for name in ERG_COMPANIES
     ]
-    facilitator = accounts.create_user(
+    facilitator = _demo_user(
         "zofia.facilitator@example.pl",
         "Zofia Maj",
-        password=DEMO_PASSWORD,
         locale="pl",
         timezone="Europe/Warsaw",
     )
     programs.add_member(cohort, facilitator, Role.FACILITATOR, cohort.starts_on, admin.id)
     for index, name in enumerate(ERG_PARTICIPANTS):
-        user = accounts.create_user(
+        user = _demo_user(
             _email(name, "example.pl"),
             name,
-            password=DEMO_PASSWORD,
             organization=companies[index % 6],
             locale="pl",
             timezone="Europe/Warsaw",
@@ -596,7 +605,7 @@ def _contests(academy: Cohort, fellowship: Cohort, admin: User) -> None:
         projects.append(project)
     contest.phase = Phase.JUDGING
     jurors = [
-        accounts.create_user(_email(name, "example.pl"), name, password=DEMO_PASSWORD, locale="pl")
+        _demo_user(_email(name, "example.pl"), name, locale="pl")
         for name in ("Ewa Sędzia", "Marek Jurorski", "Hanna Komisja")
     ]
     for juror_index, juror in enumerate(jurors):
