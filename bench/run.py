@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
@@ -79,7 +80,14 @@ def prepare(env: dict[str, str], scale: str, out: Path) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def serve(app: str, env: dict[str, str], port: int) -> Any:
+def serve(app: str, env: dict[str, str], port: int, ready_path: str) -> Any:
+    """gunicorn with two workers, yielded once both have loaded the application.
+
+    The master listens before its workers have imported the application (a second or two here), so an
+    open port is not enough: a measurement started then lost its first second (a 1-second smoke run once
+    counted no answer at all, and the full runs' first path showed a 1.4 s p99). So: wait for an answer on
+    ``ready_path``, then keep both workers busy for two seconds before anything is measured.
+    """
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
         env=env,
@@ -88,10 +96,19 @@ def serve(app: str, env: dict[str, str], port: int) -> Any:
         stderr=subprocess.PIPE,
     )
     try:
-        for _ in range(100):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{ready_path}", timeout=5).close()
                 break
-            time.sleep(0.2)
+            except urllib.error.HTTPError:
+                break  # an answer, even an error page, means a worker has loaded the application
+            except OSError as error:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    output = process.stderr.read().decode()[-2000:] if process.poll() is not None else ""  # type: ignore[union-attr]
+                    raise RuntimeError(f"{app} did not start: {output}") from error
+                time.sleep(0.2)
+        wrk(f"http://127.0.0.1:{port}{ready_path}", 2, 4)  # warm-up, not measured
         yield process
     finally:
         process.send_signal(signal.SIGTERM)
@@ -280,7 +297,10 @@ def main() -> int:
     subprocess.run([sys.executable, "-c", "import bench.baseline"], env=base_env, check=True, cwd=ROOT)
     rows: list[tuple[str, dict[str, float], str]] = []
     failed = False
-    with serve("wsgi:app", env, app_port) as app_server, serve("bench.baseline:app", base_env, base_port):
+    with (
+        serve("wsgi:app", env, app_port, "/healthz") as app_server,
+        serve("bench.baseline:app", base_env, base_port, "/page"),
+    ):
         app_url, base_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{base_port}"
         baseline_page = wrk(base_url + "/page", args.seconds, args.connections)
         baseline_insert = wrk(
@@ -381,6 +401,9 @@ def main() -> int:
     print(
         f"| baseline insert | {baseline_insert['rps']:.0f} | {baseline_insert['p50']:.1f} | {baseline_insert['p99']:.1f} | {baseline_insert['bad']:.1%} | 2 | 1.00 | | |"
     )
+    if not baseline_page["rps"] or not baseline_insert["rps"]:
+        print("\nThe baseline answered no request in the time given: no ratio can be computed.")
+        return 1
     for name, measured, target_spec in rows:
         target, base = target_spec.split(":")
         ratio = measured["rps"] / (baseline_page if base == "page" else baseline_insert)["rps"]
