@@ -81,7 +81,7 @@ def prepare(env: dict[str, str], scale: str, out: Path) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def serve(app: str, env: dict[str, str], port: int, ready_path: str) -> Any:
-    """gunicorn with two workers, yielded once both have loaded the application.
+    """gunicorn with two workers, yielded once one has answered and both have been kept busy for two seconds.
 
     The master listens before its workers have imported the application (a second or two here), so an
     open port is not enough: a measurement started then lost its first second (a 1-second smoke run once
@@ -403,7 +403,7 @@ def main() -> int:
     )
     if not baseline_page["rps"] or not baseline_insert["rps"]:
         print("\nThe baseline answered no request in the time given: no ratio can be computed.")
-        return 1
+        failed, rows = True, []
     for name, measured, target_spec in rows:
         target, base = target_spec.split(":")
         ratio = measured["rps"] / (baseline_page if base == "page" else baseline_insert)["rps"]
