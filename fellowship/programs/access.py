@@ -14,19 +14,22 @@ from fellowship.core.permissions import is_admin, require
 from fellowship.extensions import db
 from fellowship.programs import queries
 from fellowship.programs.enums import Role
-from fellowship.programs.models import Cohort, Membership
+from fellowship.programs.models import Cohort
 
 
 def cohort_role(cohort: Cohort) -> Role | None:
     """The signed-in person's current role in the cohort (None for admins who are not members)."""
     if not current_user.is_authenticated:
         return None
-    return db.session.scalar(queries.role_in(current_user, cohort.id))
+    return db.session.scalar(queries.role_in(current_user.id, cohort.id, clock.today()))
 
 
 def require_cohort(cohort: Cohort, manage: bool = False) -> Role | None:
     """404 for people outside the cohort (its existence is private); 403 for members who may not manage it."""
-    role = None if is_admin(current_user) else cohort_role(cohort)
+    return _checked(None if is_admin(current_user) else cohort_role(cohort), manage)
+
+
+def _checked(role: Role | None, manage: bool) -> Role | None:
     require(is_admin(current_user) or role is not None, hide=True)
     if manage:
         require(can_manage(role))
@@ -47,11 +50,10 @@ def _with_role_statement(entity: type[Any], cohort_attribute: str, member: bool)
     role: Any = sa.null()
     if member:
         role = (
-            sa.select(Membership.role)
-            .where(
-                Membership.user_id == sa.bindparam("user_id"),
-                Membership.cohort_id == getattr(entity, cohort_attribute),
-                queries.current_membership_clause(sa.bindparam("today", type_=sa.Date)),
+            queries.role_in(
+                sa.bindparam("user_id"),
+                getattr(entity, cohort_attribute),
+                sa.bindparam("today", type_=sa.Date),
             )
             .limit(1)
             .scalar_subquery()
@@ -77,11 +79,7 @@ def with_role(
     if row is None:
         abort(404)
     found, role = row
-    role = Role(role) if role is not None else None
-    require(admin or role is not None, hide=True)
-    if manage:
-        require(can_manage(role))
-    return found, role
+    return found, _checked(role, manage)
 
 
 def cohort_for(cohort_id: int, manage: bool = False) -> tuple[Cohort, Role | None]:

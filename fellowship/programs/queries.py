@@ -70,11 +70,13 @@ def in_program(user_id: int, program_id: int, role: Role) -> sa.Select[tuple[int
     )
 
 
-def role_in(user: Any, cohort_id: int) -> sa.Select[tuple[Role]]:
+def role_in(user_id: Any, cohort_id: Any, today: Any) -> sa.Select[tuple[Role]]:
+    """The person's current role in the cohort; each argument is a value or a SQL expression (a bound
+    parameter, a column of an outer query)."""
     return sa.select(Membership.role).where(
-        Membership.user_id == user.id,
+        Membership.user_id == user_id,
         Membership.cohort_id == cohort_id,
-        current_membership_clause(clock.today()),
+        current_membership_clause(today),
     )
 
 
