@@ -62,7 +62,7 @@ def test_demo_cohort_page_says_thirteen_fellows_from_twelve_organisations(app: A
     client = app.test_client()
     client.post("/sign-in", data={"email": "nadia.petrova@example.org", "password": "fellowship-demo"})
     page = client.get("/").get_data(as_text=True)
-    cohort_link = page.split('href="/cohorts/')[1].split('"')[0]
+    cohort_link = page.split('class="cohort-link" href="/cohorts/')[1].split('"')[0]
     body = client.get(f"/cohorts/{cohort_link}").get_data(as_text=True)
     assert "13 fellows from 12 organisations" in body
 

@@ -1,4 +1,5 @@
-"""Registry of panels shown on pages that gather several domains (the cohort page, the event page).
+"""Registry of panels shown on pages that gather several domains (the cohort page, the event page);
+the home page's blocks are registered in :mod:`fellowship.core.home`.
 
 Higher domains (events, attendance, curriculum, awards ...) register a panel here when their views module
 is imported, so the page's own domain renders them without importing the domains that build on it.
@@ -24,10 +25,7 @@ class CohortPanel:
 EventPanel = CohortPanel
 """Same shape; its context callable is called with (event, user)."""
 
-DashboardPanel = CohortPanel
-"""Same shape; its context callable is called with (None, user), for the signed-in person's dashboard."""
-
-_panels: dict[str, dict[str, CohortPanel]] = {"cohort": {}, "event": {}, "dashboard": {}}
+_panels: dict[str, dict[str, CohortPanel]] = {"cohort": {}, "event": {}}
 
 
 def register_cohort_panel(panel: CohortPanel) -> None:
@@ -44,14 +42,6 @@ def cohort_panels() -> list[CohortPanel]:
 
 def register_event_panel(panel: CohortPanel) -> None:
     _panels["event"][panel.name] = panel
-
-
-def register_dashboard_panel(panel: CohortPanel) -> None:
-    _panels["dashboard"][panel.name] = panel
-
-
-def dashboard_panels() -> list[CohortPanel]:
-    return sorted(_panels["dashboard"].values(), key=lambda p: (p.order, p.name))
 
 
 def event_panels() -> list[CohortPanel]:

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from fellowship.core import clock, panels
+from fellowship.core import clock, home, panels
 from fellowship.core.csv_export import csv_response
 from fellowship.core.forms import ActionForm
 from fellowship.core.permissions import is_admin, require
@@ -396,13 +396,11 @@ def _cohort_panel(cohort: Any, user: Any) -> dict[str, Any] | None:
     return {"waiting": [(survey, event) for survey, event, _invitation in waiting]}
 
 
-def _dashboard_panel(_subject: Any, user: Any) -> dict[str, Any] | None:
-    return _cohort_panel(None, user)
+def _waiting_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    return _cohort_panel(None, viewer.user) if viewer.roles else None
 
 
-panels.register_dashboard_panel(
-    panels.DashboardPanel("evaluations", "evaluations/cohort_panel.html", 5, _dashboard_panel)
-)
+home.register(home.HomeBlock("evaluations-waiting", "evaluations/cohort_panel.html", 30, _waiting_block))
 panels.register_event_panel(panels.EventPanel("evaluation", "evaluations/event_panel.html", 20, _event_panel))
 panels.register_cohort_panel(
     panels.CohortPanel("evaluations", "evaluations/cohort_panel.html", 5, _cohort_panel)

@@ -32,6 +32,13 @@ def visible_cohorts(user: Any) -> sa.Select[tuple[Cohort]]:
     return stmt.where(Cohort.id.in_(mine))
 
 
+def visible_cohorts_with_role(user: Any) -> sa.Select[tuple[Cohort, Role | None]]:
+    """:func:`visible_cohorts`, each with the person's current role there (None where an admin is no member),
+    in one statement."""
+    role = role_in(user.id, Cohort.id, clock.today()).limit(1).scalar_subquery()
+    return visible_cohorts(user).add_columns(role).options(contains_eager(Cohort.program))
+
+
 def facilitates(user_id: int) -> sa.Select[tuple[int]]:
     """A row when the person currently facilitates at least one cohort."""
     return (

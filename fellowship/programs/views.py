@@ -18,10 +18,10 @@ from fellowship.accounts import services as accounts
 from fellowship.accounts.enums import INVITE_STATUS_LABELS
 from fellowship.accounts.models import AccountInvite, User
 from fellowship.accounts.queries import user_by_email
-from fellowship.core import audit, clock, personal_data
+from fellowship.core import audit, clock, home, personal_data
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.markdown import render as render_markdown
-from fellowship.core.panels import cohort_panels, dashboard_panels, render_context
+from fellowship.core.panels import cohort_panels, render_context
 from fellowship.core.permissions import admin_required, is_admin, require
 from fellowship.extensions import db
 from fellowship.programs import queries, roster, services
@@ -50,16 +50,21 @@ def _role_labels(kind: ProgramKind) -> dict[Role, str]:
 @bp.route("/")
 @login_required
 def dashboard() -> str:
-    cohorts = db.session.scalars(queries.visible_cohorts(current_user).limit(200)).all()
-    reviews_link = (
-        is_admin(current_user) or db.session.scalar(queries.facilitates(current_user.id)) is not None
+    """The person's home: what needs them now (the blocks each domain registers), then their cohorts."""
+    rows = db.session.execute(queries.visible_cohorts_with_role(current_user).limit(200)).all()
+    viewer = home.Viewer(
+        user=current_user,
+        is_admin=is_admin(current_user),
+        roles={cohort.id: role for cohort, role in rows if role is not None},
+        now=clock.now(),
+        today=clock.today(),
     )
+    labels = {kind: _role_labels(kind) for kind in ProgramKind}
     return render_template(
         "programs/dashboard.html",
-        cohorts=cohorts,
-        today=clock.today(),
-        reviews_link=reviews_link,
-        panels=render_context(dashboard_panels(), None, current_user),
+        cohorts=[(cohort, labels[cohort.program.kind][role] if role else None) for cohort, role in rows],
+        today=viewer.today,
+        blocks=home.render_context(viewer),
     )
 
 
