@@ -13,11 +13,11 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from fellowship.attendance import reports, services
+from fellowship.attendance import queries, reports, services
 from fellowship.attendance.enums import STATUS_LABELS, Status
 from fellowship.attendance.forms import ApologiesForm, CheckinForm, CheckinWindowForm
 from fellowship.attendance.models import AttendanceRecord
-from fellowship.core import clock, panels
+from fellowship.core import clock, home, panels
 from fellowship.core.csv_export import csv_response
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.permissions import require
@@ -228,6 +228,22 @@ def _event_panel(event: Any, user: Any) -> dict[str, Any] | None:
 
 
 panels.register_event_panel(panels.EventPanel("attendance", "attendance/panel.html", 10, _event_panel))
+
+
+def _untaken_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """Past events of the cohorts the person facilitates whose attendance was never taken: how many, and
+    the latest five with a link to their grid. Two queries."""
+    cohort_ids = viewer.cohorts_as(Role.FACILITATOR)
+    if not cohort_ids:
+        return None
+    stmt = queries.untaken_events(cohort_ids, viewer.now)
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    if not count:
+        return None
+    return {"count": count, "latest": db.session.scalars(stmt.limit(5)).all()}
+
+
+home.register(home.HomeBlock("attendance-untaken", "attendance/home_untaken.html", 15, _untaken_block))
 
 
 # --- reports -----------------------------------------------------------------------------------------------

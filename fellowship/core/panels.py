@@ -1,4 +1,4 @@
-"""Registry of panels shown on pages that gather several domains (the cohort page, the event page);
+"""Registry of panels shown on pages that gather several domains (the cohort, event and program pages);
 the home page's blocks are registered in :mod:`fellowship.core.home`.
 
 Higher domains (events, attendance, curriculum, awards ...) register a panel here when their views module
@@ -25,7 +25,10 @@ class CohortPanel:
 EventPanel = CohortPanel
 """Same shape; its context callable is called with (event, user)."""
 
-_panels: dict[str, dict[str, CohortPanel]] = {"cohort": {}, "event": {}}
+ProgramPanel = CohortPanel
+"""Same shape; its context callable is called with (program, user)."""
+
+_panels: dict[str, dict[str, CohortPanel]] = {"cohort": {}, "event": {}, "program": {}}
 
 
 def register_cohort_panel(panel: CohortPanel) -> None:
@@ -46,6 +49,14 @@ def register_event_panel(panel: CohortPanel) -> None:
 
 def event_panels() -> list[CohortPanel]:
     return sorted(_panels["event"].values(), key=lambda p: (p.order, p.name))
+
+
+def register_program_panel(panel: CohortPanel) -> None:
+    _panels["program"][panel.name] = panel
+
+
+def program_panels() -> list[CohortPanel]:
+    return sorted(_panels["program"].values(), key=lambda p: (p.order, p.name))
 
 
 def render_context(

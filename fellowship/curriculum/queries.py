@@ -30,17 +30,42 @@ def cohort_modules(cohort_id: int, *, contents: bool = True) -> sa.Select[tuple[
     five languages are most of its size, and a list of twelve would read and parse them all. Touching one
     of them on such a row raises instead of issuing a query per module.
     """
-    stmt = (
-        sa.select(CohortModule, Module)
-        .join(Module, sa.and_(Module.slug == CohortModule.slug, Module.current.is_(True)))
+    return (
+        _assigned_modules(contents)
         .where(CohortModule.cohort_id == cohort_id)
         .order_by(CohortModule.position, CohortModule.id)
+    )
+
+
+def _assigned_modules(contents: bool) -> sa.Select[tuple[CohortModule, Module]]:
+    stmt = sa.select(CohortModule, Module).join(
+        Module, sa.and_(Module.slug == CohortModule.slug, Module.current.is_(True))
     )
     if not contents:
         stmt = stmt.options(
             *(defer(column, raiseload=True) for column in (Module.body, Module.questions, Module.fields))
         )
     return stmt
+
+
+def fellow_modules(user_id: int, cohort_ids: list[int]) -> sa.Select[tuple[Any, ...]]:
+    """Every module of the given cohorts with the fellow's worksheet status there (None: not started), the
+    cohort and the module's title, in cohort and module order; one query, module contents left unread."""
+    return (
+        _assigned_modules(contents=False)
+        .where(CohortModule.cohort_id.in_(cohort_ids))
+        .add_columns(Worksheet.status, Cohort)
+        .outerjoin(
+            Worksheet,
+            sa.and_(
+                Worksheet.cohort_id == CohortModule.cohort_id,
+                Worksheet.slug == CohortModule.slug,
+                Worksheet.user_id == user_id,
+            ),
+        )
+        .join(Cohort, Cohort.id == CohortModule.cohort_id)
+        .order_by(Cohort.starts_on.desc(), Cohort.id, CohortModule.position, CohortModule.id)
+    )
 
 
 def review_queue(user_id: int | None) -> sa.Select[tuple[Any, ...]]:

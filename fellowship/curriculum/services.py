@@ -223,3 +223,21 @@ def previous_submission(worksheet: Worksheet) -> WorksheetRevision | None:
         .offset(1)
         .limit(1)
     ).first()
+
+
+DONE = frozenset({WorksheetStatus.SUBMITTED, WorksheetStatus.APPROVED})
+
+
+def next_module(
+    modules: list[tuple[CohortModule, WorksheetStatus | None]],
+) -> tuple[CohortModule, WorksheetStatus | None] | None:
+    """The module a fellow should open next, from one cohort's modules in course order with the fellow's
+    worksheet status (None: not started): of those neither submitted nor approved, the earliest due, undated
+    ones last, course order breaking ties. None when every module is done."""
+    open_modules = [(position, pair) for position, pair in enumerate(modules) if pair[1] not in DONE]
+    if not open_modules:
+        return None
+    _position, pair = min(
+        open_modules, key=lambda item: (item[1][0].due_on is None, item[1][0].due_on or dt.date.min, item[0])
+    )
+    return pair

@@ -29,7 +29,7 @@ from werkzeug.wrappers import Response
 
 from fellowship.accounts import emails
 from fellowship.accounts.models import User
-from fellowship.core import clock, panels
+from fellowship.core import clock, home, panels
 from fellowship.core.forms import ActionForm
 from fellowship.core.i18n import select_timezone
 from fellowship.core.markdown import render as render_markdown
@@ -124,8 +124,17 @@ def module(cohort_id: int, slug: str) -> str:
             .where(Worksheet.cohort_id == cohort.id, Worksheet.slug == slug)
             .order_by(Worksheet.status, Worksheet.submitted_at)
         ).all()
+    mine = None
+    if role is Role.FELLOW:
+        mine = db.session.scalar(
+            sa.select(Worksheet.status).where(
+                Worksheet.cohort_id == cohort.id, Worksheet.user_id == current_user.id, Worksheet.slug == slug
+            )
+        )
     return render_template(
         "curriculum/module.html",
+        is_fellow=role is Role.FELLOW,
+        my_status=mine,
         sheets=sheets,
         status_labels=WORKSHEET_STATUS_LABELS,
         cohort=cohort,
@@ -142,6 +151,54 @@ def _modules_panel(cohort: Any, user: Any) -> dict[str, Any]:
 
 
 panels.register_cohort_panel(panels.CohortPanel("modules", "curriculum/panel.html", 20, _modules_panel))
+
+
+def _fellow_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """Per cohort where the person is a fellow: the next module to work on, with their worksheet's state;
+    and every worksheet sent back with changes requested. One query."""
+    cohort_ids = viewer.cohorts_as(Role.FELLOW)
+    if not cohort_ids:
+        return None
+    by_cohort: dict[int, list[tuple[CohortModule, WorksheetStatus | None]]] = {}
+    cohorts, titles, changes = {}, {}, []
+    for assignment, module, status, cohort in db.session.execute(
+        queries.fellow_modules(viewer.user.id, cohort_ids)
+    ):
+        cohorts[cohort.id] = cohort
+        titles[assignment.id] = localised(module.title)
+        by_cohort.setdefault(cohort.id, []).append((assignment, status))
+        if status is WorksheetStatus.CHANGES_REQUESTED:
+            changes.append((cohort, assignment))
+    upcoming = []
+    for cohort_id, modules in by_cohort.items():
+        pair = services.next_module(modules)
+        if pair is not None:
+            upcoming.append((cohorts[cohort_id], *pair))
+    if not upcoming and not changes:
+        return None
+    return {"upcoming": upcoming, "changes": changes, "titles": titles, "labels": WORKSHEET_STATUS_LABELS}
+
+
+def _review_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """Submitted worksheets waiting for this facilitator (every cohort's for admins), oldest first: the
+    count and the five oldest. Two queries."""
+    if not viewer.is_admin and not viewer.cohorts_as(Role.FACILITATOR):
+        return None
+    stmt = queries.review_queue(None if viewer.is_admin else viewer.user.id)
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    if not count and not viewer.cohorts_as(Role.FACILITATOR):
+        return None
+    oldest = db.session.execute(stmt.limit(5)).all() if count else []
+    return {
+        "count": count,
+        "oldest": [
+            (sheet, fellow, cohort, localised(module.title)) for sheet, fellow, cohort, module, _n in oldest
+        ],
+    }
+
+
+home.register(home.HomeBlock("worksheets", "curriculum/home_fellow.html", 10, _fellow_block))
+home.register(home.HomeBlock("reviews", "curriculum/home_reviews.html", 10, _review_block))
 
 
 # --- worksheets --------------------------------------------------------------------------------------------

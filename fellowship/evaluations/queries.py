@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from fellowship.attendance.enums import ATTENDED
@@ -88,3 +90,42 @@ def open_for_member(user_id: int, cohort_id: int | None, now: object) -> sa.Sele
         .order_by(Event.starts_at, Event.id)
     )
     return stmt if cohort_id is None else stmt.where(Event.cohort_id == cohort_id)
+
+
+def events_without_evaluation(
+    cohort_ids: list[int], since: dt.datetime, now: dt.datetime
+) -> sa.Select[tuple[Event]]:
+    """Events of these cohorts that ended between ``since`` and ``now``, were not cancelled, and have no
+    evaluation attached yet; latest first."""
+    return (
+        sa.select(Event)
+        .where(
+            Event.cohort_id.in_(cohort_ids),
+            Event.ends_at > since,
+            Event.ends_at <= now,
+            Event.cancelled_at.is_(None),
+            ~sa.exists().where(Survey.event_id == Event.id),
+        )
+        .order_by(Event.ends_at.desc(), Event.id.desc())
+    )
+
+
+def open_evaluations(cohort_ids: list[int], now: dt.datetime) -> sa.Select[tuple[Survey, Event, int, int]]:
+    """Evaluations of these cohorts' past events still open for answers, those closing first at the top,
+    each with its number of responses (receipts) and of attendees who may answer; one query."""
+    responses = sa.select(sa.func.count()).where(Receipt.survey_id == Survey.id).correlate(Survey)
+    attended = (
+        sa.select(sa.func.count(EventInvitation.id))
+        .where(EventInvitation.event_id == Event.id, attended_clause())
+        .correlate(Event)
+    )
+    return (
+        sa.select(Survey, Event, responses.scalar_subquery(), attended.scalar_subquery())
+        .join(Event, Event.id == Survey.event_id)
+        .where(
+            Event.cohort_id.in_(cohort_ids),
+            Event.ends_at <= now,
+            sa.or_(Survey.closes_at.is_(None), Survey.closes_at > now),
+        )
+        .order_by(Survey.closes_at.is_(None), Survey.closes_at, Event.ends_at.desc(), Survey.id)
+    )

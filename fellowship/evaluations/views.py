@@ -400,7 +400,37 @@ def _waiting_block(viewer: home.Viewer) -> dict[str, Any] | None:
     return _cohort_panel(None, viewer.user) if viewer.roles else None
 
 
+HOME_ROWS = 5
+ATTACH_WITHIN = dt.timedelta(days=30)
+"""Events that ended this recently without an evaluation are listed as "attach one"; older ones are
+history."""
+
+
+def _staff_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """For facilitators: recent events still without an evaluation, and the open evaluations (those closing
+    first) with their response rates; for them and admins, the template library and the comparison of
+    cohorts. Two queries for a facilitator, none for an admin who facilitates nothing."""
+    cohort_ids = viewer.cohorts_as(Role.FACILITATOR)
+    if not cohort_ids and not viewer.is_admin:
+        return None
+    to_attach, open_rows = [], []
+    if cohort_ids:
+        to_attach = db.session.scalars(
+            queries.events_without_evaluation(cohort_ids, viewer.now - ATTACH_WITHIN, viewer.now).limit(
+                HOME_ROWS
+            )
+        ).all()
+        open_rows = [
+            (survey, event, responses, attendees, responses / attendees if attendees else None)
+            for survey, event, responses, attendees in db.session.execute(
+                queries.open_evaluations(cohort_ids, viewer.now).limit(HOME_ROWS)
+            )
+        ]
+    return {"to_attach": to_attach, "open": open_rows, "facilitates": bool(cohort_ids)}
+
+
 home.register(home.HomeBlock("evaluations-waiting", "evaluations/cohort_panel.html", 30, _waiting_block))
+home.register(home.HomeBlock("evaluations-staff", "evaluations/home_staff.html", 30, _staff_block))
 panels.register_event_panel(panels.EventPanel("evaluation", "evaluations/event_panel.html", 20, _event_panel))
 panels.register_cohort_panel(
     panels.CohortPanel("evaluations", "evaluations/cohort_panel.html", 5, _cohort_panel)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,5 +34,32 @@ def user_events(user_id: int) -> sa.Select[tuple[Event, EventInvitation]]:
         sa.select(Event, EventInvitation)
         .join(EventInvitation, EventInvitation.event_id == Event.id)
         .where(EventInvitation.user_id == user_id)
+        .order_by(Event.starts_at, Event.id)
+    )
+
+
+def upcoming_invitations(
+    user_id: int, cohort_ids: list[int], now: dt.datetime
+) -> sa.Select[tuple[Event, EventInvitation]]:
+    """The person's invitations to events of these cohorts that have not ended and are not cancelled,
+    soonest first."""
+    return user_events(user_id).where(
+        Event.cohort_id.in_(cohort_ids), Event.ends_at > now, Event.cancelled_at.is_(None)
+    )
+
+
+def cohort_events_between(
+    cohort_ids: list[int], start: dt.datetime, end: dt.datetime
+) -> sa.Select[tuple[Event]]:
+    """Events of these cohorts that are under way or start before ``end`` and have not ended by ``start``,
+    cancelled ones left out, soonest first."""
+    return (
+        sa.select(Event)
+        .where(
+            Event.cohort_id.in_(cohort_ids),
+            Event.starts_at < end,
+            Event.ends_at > start,
+            Event.cancelled_at.is_(None),
+        )
         .order_by(Event.starts_at, Event.id)
     )

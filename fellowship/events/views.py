@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from fellowship.accounts.models import User
-from fellowship.core import clock, panels, personal_data
+from fellowship.core import clock, home, panels, personal_data
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.permissions import require
@@ -24,6 +25,7 @@ from fellowship.events.forms import AgendaForm, AgendaTemplateForm, EventForm, G
 from fellowship.events.models import Event, EventInvitation
 from fellowship.extensions import db
 from fellowship.programs.access import can_manage, cohort_for
+from fellowship.programs.enums import Role
 from fellowship.programs.models import Cohort
 from fellowship.programs.queries import visible_cohorts
 
@@ -377,3 +379,36 @@ def cohort_feed(cohort_id: int, token: str) -> Response:
         abort(404)
     events = db.session.scalars(queries.cohort_events(cohort.id).limit(1000)).all()
     return _ics(calendar.calendar(events, name=cohort.name), f"cohort-{cohort.id}.ics")
+
+
+HOME_EVENTS = 5
+"""How many upcoming events a home block lists; "My events" and the cohort's events page have the rest."""
+
+
+def _upcoming_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """A participant's next events: their answer to the invitation, and the check-in while its window is
+    open. One query."""
+    cohort_ids = viewer.cohorts_as(Role.FELLOW)
+    if not cohort_ids:
+        return None
+    rows = db.session.execute(
+        queries.upcoming_invitations(viewer.user.id, cohort_ids, viewer.now).limit(HOME_EVENTS)
+    ).all()
+    if not rows:
+        return None
+    return {"rows": rows, "now": viewer.now, "rsvp_labels": RSVP_LABELS}
+
+
+def _week_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """The events of the next seven days in the cohorts the person facilitates. One query."""
+    cohort_ids = viewer.cohorts_as(Role.FACILITATOR)
+    if not cohort_ids:
+        return None
+    week = db.session.scalars(
+        queries.cohort_events_between(cohort_ids, viewer.now, viewer.now + dt.timedelta(days=7)).limit(20)
+    ).all()
+    return {"events": week, "now": viewer.now}
+
+
+home.register(home.HomeBlock("events-upcoming", "events/home_upcoming.html", 20, _upcoming_block))
+home.register(home.HomeBlock("events-week", "events/home_week.html", 20, _week_block))
