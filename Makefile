@@ -20,7 +20,8 @@ run: $(BIN)/.installed compile-translations
 	$(FLASK) fellowship demo
 	@echo
 	@echo "Fellowship is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Emails it sends land in the development mailbox: http://$(HOST):$(PORT)/dev/mailbox"
+	FELLOWSHIP_DEV_MAILBOX=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed-test compile-translations
 	$(BIN)/pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]

@@ -273,7 +273,7 @@ def _template_context() -> dict[str, Any]:
     from flask import has_request_context
     from flask_babel import format_decimal, format_percent, get_locale
 
-    from fellowship.core import i18n
+    from fellowship.core import dev_mailbox, i18n
     from fellowship.core.i18n import LANGUAGE_NAMES
     from fellowship.core.permissions import is_admin
 
@@ -295,6 +295,8 @@ def _template_context() -> dict[str, Any]:
             # the POST it sends is validated by LanguageForm in accounts.views.
             context["language_switcher"] = {"next": here, "names": LANGUAGE_NAMES}
         context["user_is_admin"] = is_admin(current_user)
+        # Pages that many visitors share (the page cache keeps them) must not depend on who asks.
+        context["dev_mailbox_open"] = not g.get("public_page") and dev_mailbox.open_here()
     return context
 
 

@@ -56,6 +56,13 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict[str,
             "FELLOWSHIP_VOTER_KEY_SECRET must be a random value of at least 32 characters, different from "
             "SECRET_KEY, in production: it turns voters' email addresses into the keys votes are stored under"
         )
+    dev_mailbox = _bool(env.get(ENV_PREFIX + "DEV_MAILBOX"), False)
+    if mode == "production" and dev_mailbox:
+        raise ConfigError(
+            "FELLOWSHIP_DEV_MAILBOX must be off in production: the development mailbox shows every queued "
+            "email, with its sign-in, invitation and voting links, to anyone whose request reaches the "
+            "application from this machine (a reverse proxy on the same host makes that every visitor)"
+        )
     database_url = env.get("DATABASE_URL") or sqlite_url(instance_path)
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
@@ -102,6 +109,8 @@ def load(instance_path: str, environ: dict[str, str] | None = None) -> dict[str,
         "FELLOWSHIP_SMTP_SECURITY": env.get(ENV_PREFIX + "SMTP_SECURITY", "starttls"),
         "FELLOWSHIP_MAIL_FROM": env.get(ENV_PREFIX + "MAIL_FROM", "Fellowship <fellowship@localhost>"),
         "FELLOWSHIP_BASE_URL": env.get(ENV_PREFIX + "BASE_URL", ""),
+        # The development mailbox (/dev/mailbox): `make run` turns it on; see core/dev_mailbox.py.
+        "FELLOWSHIP_DEV_MAILBOX": dev_mailbox,
         "FELLOWSHIP_REMINDER_HOURS": int(env.get(ENV_PREFIX + "REMINDER_HOURS", "24")),
         "FELLOWSHIP_VOTER_KEY_SECRET": voter_secret or DEV_VOTER_SECRET,
         "FELLOWSHIP_VOTE_TOKEN_HOURS": int(env.get(ENV_PREFIX + "VOTE_TOKEN_HOURS", "24")),

@@ -1,6 +1,8 @@
+import datetime as dt
+
 import sqlalchemy as sa
 
-from fellowship.accounts.models import Organization, User
+from fellowship.accounts.models import AccountInvite, Organization, User
 
 
 def user_by_email(email: str) -> sa.Select[tuple[User]]:
@@ -21,3 +23,12 @@ def organizations_ordered() -> sa.Select[tuple[Organization]]:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def pending_invite(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """An invitation that still works: neither accepted nor revoked, and not expired (``status`` in SQL)."""
+    return sa.and_(
+        AccountInvite.accepted_at.is_(None),
+        AccountInvite.revoked_at.is_(None),
+        AccountInvite.expires_at > now,
+    )

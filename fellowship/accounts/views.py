@@ -6,7 +6,18 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
@@ -28,7 +39,7 @@ from fellowship.accounts.forms import (
     UserForm,
 )
 from fellowship.accounts.models import Organization, User
-from fellowship.core import clock, mail, personal_data
+from fellowship.core import clock, dev_mailbox, mail, personal_data
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.logs import security_event
 from fellowship.core.pagination import paginate
@@ -485,9 +496,17 @@ def unsubscribe(token: str) -> str | Response | tuple[str, int]:
 @bp.route("/admin/outbox")
 @admin_required
 def outbox() -> str:
+    """Every message, or only those of one status (``?status=failed``: the undeliverable ones)."""
     stmt = sa.select(mail.OutboxMessage).order_by(mail.OutboxMessage.id.desc())
+    status = request.args.get("status", "")
+    if status in set(mail.MailStatus):
+        stmt = stmt.where(mail.OutboxMessage.status == mail.MailStatus(status))
+    else:
+        status = ""
     page = paginate(stmt, request.args.get("page", 1, type=int), per_page=50)
-    return render_template("accounts/outbox.html", page=page, shown_recipient=mail.shown_recipient)
+    return render_template(
+        "accounts/outbox.html", page=page, shown_recipient=mail.shown_recipient, status=status or None
+    )
 
 
 @bp.route("/admin/outbox/<int:message_id>")
@@ -499,3 +518,43 @@ def outbox_message(message_id: int) -> str:
         shown_recipient=mail.shown_recipient,
         ephemeral_kinds=mail.EPHEMERAL_KINDS,
     )
+
+
+# --- development mailbox (no sign-in: a public voter has no account) ----------------------------------------
+
+
+def _dev_mailbox_or_404() -> None:
+    if not dev_mailbox.open_here():
+        abort(404)
+
+
+def _no_store(html: str) -> Response:
+    response = make_response(html)
+    response.headers["Cache-Control"] = "no-store"  # the messages hold sign-in and voting links
+    return response
+
+
+@bp.route("/dev/mailbox")
+def dev_mailbox_list() -> Response:
+    _dev_mailbox_or_404()
+    stmt = sa.select(mail.OutboxMessage).order_by(mail.OutboxMessage.id.desc())
+    page = paginate(stmt, request.args.get("page", 1, type=int), per_page=50)
+    return _no_store(render_template("accounts/dev_mailbox.html", page=page, timezone=_viewer_timezone()))
+
+
+@bp.route("/dev/mailbox/<int:message_id>")
+def dev_mailbox_message(message_id: int) -> Response:
+    _dev_mailbox_or_404()
+    message = db.get_or_404(mail.OutboxMessage, message_id)
+    return _no_store(
+        render_template(
+            "accounts/dev_mailbox_message.html",
+            message=message,
+            body=dev_mailbox.linkify(message.body_text),
+            timezone=_viewer_timezone(),
+        )
+    )
+
+
+def _viewer_timezone() -> str | None:
+    return current_user.timezone if current_user.is_authenticated else None

@@ -8,8 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from fellowship.accounts.models import User
+from fellowship.accounts.models import AccountInvite, User
+from fellowship.accounts.queries import pending_invite
 from fellowship.core import clock
+from fellowship.core.mail import MailStatus, OutboxMessage
 from fellowship.core.permissions import is_admin
 from fellowship.programs.enums import Role
 from fellowship.programs.models import Cohort, Membership, Program
@@ -101,6 +103,43 @@ def roster(cohort_id: int) -> sa.Select[tuple[Membership]]:
 
 def programs_ordered() -> sa.Select[tuple[Program]]:
     return sa.select(Program).order_by(sa.func.lower(Program.name))
+
+
+def programs_with_cohort_counts() -> sa.Select[tuple[Program, int, int]]:
+    """Each program with its number of cohorts, and the number of programs in all (the same on every row,
+    so a limited page of this still knows how many there are)."""
+    cohorts = (
+        sa.select(sa.func.count(Cohort.id))
+        .where(Cohort.program_id == Program.id)
+        .correlate(Program)
+        .scalar_subquery()
+    )
+    return programs_ordered().add_columns(cohorts, sa.func.count().over())
+
+
+def pending_invitations_by_cohort(now: dt.datetime) -> sa.Select[tuple[int, str, int, int]]:
+    """(cohort id, cohort name, pending account invitations, cohorts with any) for every cohort that has
+    invitations still waiting to be accepted, most first."""
+    pending = sa.func.count(AccountInvite.id)
+    return (
+        sa.select(Cohort.id, Cohort.name, pending, sa.func.count().over())
+        .join(AccountInvite, AccountInvite.cohort_id == Cohort.id)
+        .where(pending_invite(now))
+        .group_by(Cohort.id, Cohort.name)
+        .order_by(pending.desc(), Cohort.name, Cohort.id)
+    )
+
+
+def site_counts(now: dt.datetime) -> sa.Select[tuple[int, int, int]]:
+    """One row for the administrators' home block: undeliverable mail (given up on), pending account
+    invitations, and those of them tied to no cohort (sent from a person's page)."""
+    failed = sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.status == MailStatus.FAILED)
+    pending = sa.select(sa.func.count(AccountInvite.id)).where(pending_invite(now))
+    return sa.select(
+        failed.scalar_subquery(),
+        pending.scalar_subquery(),
+        pending.where(AccountInvite.cohort_id.is_(None)).scalar_subquery(),
+    )
 
 
 def membership(cohort_id: int, user_id: int) -> sa.Select[tuple[Membership]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -21,7 +22,7 @@ from fellowship.accounts.queries import user_by_email
 from fellowship.core import audit, clock, home, personal_data
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.markdown import render as render_markdown
-from fellowship.core.panels import cohort_panels, render_context
+from fellowship.core.panels import cohort_panels, program_panels, render_context
 from fellowship.core.permissions import admin_required, is_admin, require
 from fellowship.extensions import db
 from fellowship.programs import queries, roster, services
@@ -110,6 +111,7 @@ def program(program_id: int) -> str:
         program=program,
         cohorts=cohorts,
         description=render_markdown(program.description),
+        panels=render_context(program_panels(), program, current_user),
     )
 
 
@@ -429,3 +431,32 @@ def _memberships_of(user: User) -> list[dict[str, object]]:
 
 
 personal_data.register("memberships", _memberships_of)
+
+
+# --- the administrators' home block -------------------------------------------------------------------------
+
+HOME_PROGRAMS = 20
+HOME_INVITATION_COHORTS = 10
+
+
+def _admin_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """Programs with their cohort counts, undeliverable mail, pending invitations: three queries."""
+    if not viewer.is_admin:
+        return None
+    programs = db.session.execute(queries.programs_with_cohort_counts().limit(HOME_PROGRAMS)).all()
+    undeliverable, pending, pending_without_cohort = db.session.execute(queries.site_counts(viewer.now)).one()
+    invitations = db.session.execute(
+        queries.pending_invitations_by_cohort(viewer.now).limit(HOME_INVITATION_COHORTS)
+    ).all()
+    return {
+        "programs": [(program, cohorts) for program, cohorts, _total in programs],
+        "program_total": programs[0][2] if programs else 0,
+        "undeliverable": undeliverable,
+        "pending_invitations": pending,
+        "pending_without_cohort": pending_without_cohort,
+        "invitation_cohorts": [(cohort_id, name, count) for cohort_id, name, count, _total in invitations],
+        "invitation_cohort_total": invitations[0][3] if invitations else 0,
+    }
+
+
+home.register(home.HomeBlock("site-admin", "programs/home_admin.html", 10, _admin_block))
