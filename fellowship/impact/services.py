@@ -103,10 +103,14 @@ def submit(period: ReportingPeriod, actor_id: int | None) -> None:
     db.session.flush()
 
 
+def export_uses_lower_threshold(period: ReportingPeriod) -> bool:
+    """Whether the funder's export uses a threshold below the page's (and so is confidential)."""
+    return period.export_threshold is not None and period.export_threshold < period.program.privacy_threshold
+
+
 def export_figures(period: ReportingPeriod) -> tuple[dict[str, Any], bool]:
     """The figures for the funder's export, and whether they use the lower (confidential) threshold."""
-    lower = period.export_threshold is not None and period.export_threshold < period.program.privacy_threshold
-    if not lower:
+    if not export_uses_lower_threshold(period):
         return current_figures(period), False
     if period.status is ReportStatus.SUBMITTED and period.snapshot and "export" in period.snapshot:
         return period.snapshot["export"], True

@@ -15,15 +15,16 @@ from werkzeug.wrappers import Response
 from fellowship.accounts import services as accounts
 from fellowship.accounts.enums import OrganizationKind
 from fellowship.accounts.models import Organization, User
-from fellowship.core import personal_data
+from fellowship.core import clock, home, panels, personal_data
 from fellowship.core.csv_export import csv_response
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.permissions import is_admin, require
 from fellowship.curriculum.queries import cohort_modules
 from fellowship.curriculum.text import localised
 from fellowship.extensions import db, limiter
+from fellowship.impact import access, exports, queries, services
 from fellowship.impact import completion as completion_rules
-from fellowship.impact import exports, services
+from fellowship.impact import report as report_figures
 from fellowship.impact.enums import (
     ASSISTANCE_KIND_LABELS,
     NARRATIVES,
@@ -44,23 +45,14 @@ from fellowship.impact.models import AssistanceLog, Certificate, Demographics, R
 from fellowship.programs.access import cohort_for
 from fellowship.programs.enums import Role
 from fellowship.programs.models import Program
-from fellowship.programs.queries import in_program
 
 bp = Blueprint("impact", __name__, template_folder="templates")
 
 
-def _staff(program: Program) -> None:
-    """Program staff: admins, and the facilitators of any of the program's cohorts (others: 404)."""
-    if not is_admin(current_user):
-        require(
-            db.session.scalar(in_program(current_user.id, program.id, Role.FACILITATOR)) is not None,
-            hide=True,
-        )
-
-
 def _program(program_id: int) -> Program:
+    """A program whose staff-only pages (assistance log, dashboard) the person opens (others: 404)."""
     program = db.get_or_404(Program, program_id)
-    _staff(program)
+    access.require_staff(program)
     return program
 
 
@@ -227,7 +219,11 @@ def demographics_delete() -> Response:
 @bp.route("/programs/<int:program_id>/reports", methods=["GET", "POST"])
 @login_required
 def reports(program_id: int) -> Any:
-    program = _program(program_id)
+    """The program's reporting periods: every one for staff, the submitted ones for observers."""
+    program = db.get_or_404(Program, program_id)
+    reader = access.require_reader(program)
+    if request.method == "POST":
+        access.require_change(reader)
     form = PeriodForm()
     if form.validate_on_submit():
         try:
@@ -240,26 +236,42 @@ def reports(program_id: int) -> Any:
         else:
             db.session.commit()
             return redirect(url_for(".report", period_id=period.id))
-    periods = db.session.scalars(
-        sa.select(ReportingPeriod)
-        .where(ReportingPeriod.program_id == program.id)
-        .order_by(ReportingPeriod.starts_on.desc())
-    ).all()
-    return render_template("impact/reports.html", program=program, form=form, periods=periods), form_status(
-        form
-    )
+    return render_template(
+        "impact/reports.html",
+        program=program,
+        form=form,
+        periods=db.session.scalars(access.visible_periods(program, reader)).all(),
+        staff=access.may_change(reader),
+    ), form_status(form)
 
 
-def _period(period_id: int) -> ReportingPeriod:
+def _period(period_id: int, change: bool = False) -> tuple[ReportingPeriod, access.Reader]:
+    """The period and how the person reads it (404 when they may not); ``change``: staff only (403)."""
     period = db.get_or_404(ReportingPeriod, period_id)
-    _staff(period.program)
-    return period
+    reader = access.require_period(period)
+    if change:
+        access.require_change(reader)
+    return period, reader
+
+
+def _summaries(period: ReportingPeriod, figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's events with an evaluation whose summary the person may open."""
+    linked = [e for e in figures["events"] if e["survey"]]
+    if not linked or is_admin(current_user):
+        return linked
+    start, end = report_figures.utc_bounds(period.program, period.starts_on, period.ends_on)
+    readable = set(
+        db.session.scalars(
+            queries.readable_events(current_user.id, period.program_id, start, end, clock.today())
+        )
+    )
+    return [e for e in linked if e["id"] in readable]
 
 
 @bp.route("/reports/<int:period_id>", methods=["GET", "POST"])
 @login_required
 def report(period_id: int) -> Any:
-    period = _period(period_id)
+    period, reader = _period(period_id, change=request.method == "POST")
     form = narratives_form()
     if request.method == "GET":
         for key in NARRATIVES:
@@ -279,9 +291,11 @@ def report(period_id: int) -> Any:
         "impact/report.html",
         period=period,
         form=form,
-        figures=figures,
         rows=exports.rows(figures, period.narratives or {}),
+        summaries=_summaries(period, figures),
         submitted=period.status is ReportStatus.SUBMITTED,
+        staff=access.may_change(reader),
+        exports=access.may_export(period, reader),
         action_form=ActionForm(),
         threshold_form=threshold_form,
     ), form_status(form)
@@ -290,7 +304,7 @@ def report(period_id: int) -> Any:
 @bp.route("/reports/<int:period_id>/submit", methods=["POST"])
 @login_required
 def report_submit(period_id: int) -> Response:
-    period = _period(period_id)
+    period, _reader = _period(period_id, change=True)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -306,7 +320,7 @@ def report_submit(period_id: int) -> Response:
 @bp.route("/reports/<int:period_id>/threshold", methods=["POST"])
 @login_required
 def report_threshold(period_id: int) -> Response:
-    period = _period(period_id)
+    period, _reader = _period(period_id, change=True)
     require(is_admin(current_user))
     form = ThresholdForm()
     if not form.validate_on_submit() or period.status is ReportStatus.SUBMITTED:
@@ -318,16 +332,18 @@ def report_threshold(period_id: int) -> Response:
     return redirect(url_for(".report", period_id=period.id))
 
 
-def _export(period: ReportingPeriod) -> tuple[list[tuple[str, str, str]], bool]:
+def _export(period_id: int) -> tuple[ReportingPeriod, list[tuple[str, str, str]], bool]:
+    """The period and its export rows; an observer gets 403 for an export below the page's threshold."""
+    period, reader = _period(period_id)
+    require(access.may_export(period, reader))
     figures, confidential = services.export_figures(period)
-    return exports.rows(figures, period.narratives or {}), confidential
+    return period, exports.rows(figures, period.narratives or {}), confidential
 
 
 @bp.route("/reports/<int:period_id>/export.csv")
 @login_required
 def report_csv(period_id: int) -> Response:
-    period = _period(period_id)
-    rows, confidential = _export(period)
+    period, rows, confidential = _export(period_id)
     header = (
         [[_("Confidential: small counts are shown exactly at the funder’s request. Do not publish.")]]
         if confidential
@@ -341,8 +357,7 @@ def report_csv(period_id: int) -> Response:
 @bp.route("/reports/<int:period_id>/export.md")
 @login_required
 def report_markdown(period_id: int) -> Response:
-    period = _period(period_id)
-    rows, confidential = _export(period)
+    period, rows, confidential = _export(period_id)
     text = exports.markdown(f"{period.program.name}: {period.label}", rows, confidential)
     response = current_app.response_class(text, mimetype="text/markdown; charset=utf-8")
     response.headers["Content-Disposition"] = (
@@ -491,7 +506,6 @@ def verify_certificate() -> str:
 @bp.route("/programs/<int:program_id>/dashboard")
 @login_required
 def dashboard(program_id: int) -> str:
-    from fellowship.core import clock
     from fellowship.impact import dashboard as figures
 
     program = _program(program_id)
@@ -505,3 +519,58 @@ def dashboard(program_id: int) -> str:
         most_hours=most_hours,
         most_approvals=most_approvals,
     )
+
+
+# --- the home page's blocks and the program page's panel ----------------------------------------------------
+
+HOME_ROWS = 20
+REPORTS_PER_PROGRAM = 5
+
+
+def _staff_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """For program staff (every program and cohort for admins): each program's current draft report, and
+    per cohort the current fellows below its completion rule's minimum attendance rate. Two queries."""
+    cohort_ids = None if viewer.is_admin else viewer.cohorts_as(Role.FACILITATOR)
+    if cohort_ids == []:
+        return None
+    drafts = db.session.execute(queries.current_drafts(cohort_ids, viewer.today).limit(HOME_ROWS)).all()
+    below = db.session.execute(
+        queries.fellows_below_minimum(cohort_ids, viewer.now, viewer.today).limit(HOME_ROWS)
+    ).all()
+    if not drafts and not below:
+        return None
+    return {"drafts": drafts, "below": below}
+
+
+def _observer_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """For observers: each program they observe a cohort of, with those cohorts (linked to their attendance
+    report and evaluation trend) and the program's newest submitted reports. Two queries."""
+    cohort_ids = viewer.cohorts_as(Role.OBSERVER)
+    if not cohort_ids:
+        return None
+    cohorts = db.session.scalars(queries.cohorts_with_programs(cohort_ids)).all()
+    reports: dict[int, list[ReportingPeriod]] = {}
+    for period in db.session.scalars(queries.submitted_periods(cohort_ids, REPORTS_PER_PROGRAM)):
+        reports.setdefault(period.program_id, []).append(period)
+    programs: dict[int, dict[str, Any]] = {}
+    for cohort in cohorts:
+        entry = programs.setdefault(
+            cohort.program_id,
+            {"program": cohort.program, "cohorts": [], "reports": reports.get(cohort.program_id, [])},
+        )
+        entry["cohorts"].append(cohort)
+    return {"programs": list(programs.values())}
+
+
+def _program_panel(program: Program, user: Any) -> dict[str, Any] | None:
+    """The program page's links to its reports: every report and the dashboard for staff, the submitted
+    reports for observers, nothing for anyone else. One query for members."""
+    reader = access.reader_of(program, user)
+    if reader is None:
+        return None
+    return {"program": program, "staff": access.may_change(reader)}
+
+
+home.register(home.HomeBlock("impact-staff", "impact/home_staff.html", 40, _staff_block))
+home.register(home.HomeBlock("impact-observer", "impact/home_observer.html", 40, _observer_block))
+panels.register_program_panel(panels.ProgramPanel("impact", "impact/program_panel.html", 10, _program_panel))
