@@ -127,6 +127,7 @@ def load() -> str | None:
     _assign_modules(fellowship, academy)
     _worksheets(fellowship)
     _evaluations(fellowship)
+    _academy_evaluation(academy)
     _contests(academy, fellowship, admin)
     _impact(fellowship)
     return "\n".join(
@@ -139,6 +140,7 @@ def load() -> str | None:
             f"  facilitator  {_email(FACILITATORS[0][0])}",
             f"  fellow       {_email(FELLOWS[0][0])}",
             f"  participant  {_email(ERG_PARTICIPANTS[0], 'example.pl')}",
+            f"  juror        {JUROR_EMAIL}",
         ]
     )
 
@@ -534,6 +536,41 @@ def _evaluations(cohort: Cohort) -> None:
             evaluations.record(survey, invitation, values, event.ends_at + dt.timedelta(hours=n + 1))
 
 
+def _academy_evaluation(cohort: Cohort) -> None:
+    """The academy's last workshop (two weeks ago) has the default evaluation, open ten more days, with
+    answers from a few participants; the first participant (the demo's sign-in) has not answered yet. The
+    evaluation library keeps the default questions as a template facilitators reuse."""
+    from fellowship.evaluations import defaults
+    from fellowship.evaluations import queries as evaluation_queries
+    from fellowship.evaluations import services as evaluations
+
+    staff = _facilitator(cohort)
+    evaluations.save_template(None, str(defaults.TITLE), defaults.questions(), staff.id)
+    event = db.session.scalar(
+        sa.select(Event).where(Event.cohort_id == cohort.id, Event.title == ACADEMY_WORKSHOPS[2][1])
+    )
+    assert event is not None
+    survey = evaluations.attach(
+        event, str(defaults.TITLE), defaults.questions(), False, clock.now() + dt.timedelta(days=10), staff.id
+    )
+    keys = {q.key: q.id for q in survey.questions}
+    first = _email(ERG_PARTICIPANTS[0], "example.pl")
+    answering = [
+        invitation
+        for invitation in db.session.scalars(evaluation_queries.attendees(event.id))
+        if invitation.email != first and invitation.user_id != staff.id
+    ][:6]
+    for n, invitation in enumerate(answering):
+        rating = (5, 4, 4, 5, 3, 4)[n]
+        values: dict[int, object] = {
+            keys["overall"]: rating,
+            keys["content"]: rating,
+            keys["facilitation"]: max(1, rating - n % 2),
+            keys["recommend"]: rating * 2,
+        }
+        evaluations.record(survey, invitation, values, event.ends_at + dt.timedelta(hours=n + 1))
+
+
 # --- awards contest -----------------------------------------------------------------------------------------
 
 ERG_PROJECTS = [
@@ -554,7 +591,7 @@ ERG_PROJECTS = [
 
 def _contests(academy: Cohort, fellowship: Cohort, admin: User) -> None:
     """The ERG academy's Grassroot Excellence Awards, voting open around today (12 projects, three jurors
-    with submitted scores, a few hundred confirmed votes); the fellowship's contest still in draft."""
+    with submitted scores, a few hundred confirmed votes); the fellowship's contest in judging."""
     from fellowship.awards import services as awards
     from fellowship.awards import voting
     from fellowship.awards.enums import Phase, ProjectStatus
@@ -631,10 +668,77 @@ def _contests(academy: Cohort, fellowship: Cohort, admin: User) -> None:
         project = order[(n * 37) % len(order)]
         token = voting.request_vote(contest, project, secret, f"voter{n}@example.net", 24)
         voting.confirm(token, contest, network=f"demo{n % 40}")
-    fellowship_contest = awards.create_contest(
-        fellowship.program, "Cooperative Development Prize", "cooperative-development-prize", "", admin.id
+    _cooperative_prize(fellowship, admin)
+
+
+COOP_PROJECTS = [
+    ("Home care aides buy their agency", "Twenty home care aides prepare to buy the agency they work for."),
+    ("A shared kitchen for food co-ops", "Three food businesses share a licensed kitchen they own together."),
+    ("Bookkeeping for new cooperatives", "A member-owned bookkeeping service priced for start-up co-ops."),
+    ("Neighbourhood childcare cooperative", "Parents and childcare workers run a day care together."),
+    ("Solar installers' cooperative", "Trainees from a solar program start a worker-owned installer."),
+]
+JUROR_EMAIL = "juror@example.org"
+
+
+def _cooperative_prize(fellowship: Cohort, admin: User) -> None:
+    """The fellowship's Cooperative Development Prize in judging: five accepted projects of fellows, three
+    jurors, two of whom submitted their scores; the third (JUROR_EMAIL) has scored nothing yet. Judging
+    closes four days after the demo is loaded."""
+    from fellowship.awards import services as awards
+    from fellowship.awards.enums import Phase, ProjectStatus
+
+    now = clock.now()
+    contest = awards.create_contest(
+        fellowship.program,
+        "Cooperative Development Prize",
+        "cooperative-development-prize",
+        "For fellows' projects that start or convert a **worker cooperative**.",
+        admin.id,
     )
-    fellowship_contest.phase = Phase.DRAFT
+    awards.save_criteria(
+        contest,
+        [
+            {"name": "Worker ownership and control", "weight": 3.0, "max_points": 10},
+            {"name": "Business viability", "weight": 2.0, "max_points": 10},
+            {"name": "Benefit to the neighbourhood", "weight": 1.0, "max_points": 5},
+        ],
+    )
+    contest.phase = Phase.SUBMISSIONS
+    fellows = db.session.scalars(
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == fellowship.id, Membership.role == Role.FELLOW)
+        .order_by(User.id)
+    ).all()
+    projects = []
+    for index, (title, summary) in enumerate(COOP_PROJECTS):
+        author = fellows[index]
+        values = {"title": title, "summary": summary, "team": author.name}
+        project = awards.save_project(
+            contest, None, {**values, "organization_id": author.organization_id}, author, as_admin=True
+        )
+        project.status = ProjectStatus.ACCEPTED
+        projects.append(project)
+    contest.submissions_close_at = now - dt.timedelta(days=3)
+    contest.judging_closes_at = now + dt.timedelta(days=4)
+    contest.phase = Phase.JUDGING
+    jurors = [
+        _demo_user("rosa.delgado@example.org", "Rosa Delgado", timezone="America/Chicago"),
+        _demo_user("theo.lindqvist@example.org", "Theo Lindqvist", timezone="America/Chicago"),
+        _demo_user(JUROR_EMAIL, "Jordan Reyes-Juror", timezone="America/Chicago"),
+    ]
+    for juror_index, juror in enumerate(jurors):
+        assignment = awards.assign_juror(contest, juror, admin.id)
+        if juror.email == JUROR_EMAIL:
+            continue  # has not started: their home page shows every project left to score
+        for index, project in enumerate(projects):
+            values = {
+                c.id: ((index * 5 + juror_index * 2 + n + 3) % (c.max_points + 1), "")
+                for n, c in enumerate(contest.criteria)
+            }
+            awards.save_scores(assignment, project, values, contest.criteria)
+        assignment.submitted_at = now
     db.session.flush()
 
 
@@ -654,7 +758,8 @@ DEMO_AREAS = [
 def _impact(fellowship: Cohort) -> None:
     """January 2024's technical assistance (12 one-on-one sessions: 1 hour to pre-development co-ops, 5 to
     existing co-ops at three other organisations; the 2 group workshops, 1 hour each, are the group
-    education), some fellows' demographics, and the January report opened as a draft."""
+    education), some fellows' demographics, the January report submitted by a facilitator (its figures
+    frozen), and February's opened as a draft."""
     from fellowship.impact import services as impact
     from fellowship.impact.enums import AssistanceKind, Stage
 
@@ -753,4 +858,11 @@ def _impact(fellowship: Cohort) -> None:
             "needs": "Templates for collecting impact data.",
             "marketing": "Email",
         },
+    )
+    impact.submit(period, nadia.id)
+    february = impact.open_period(
+        program, "February 2024", dt.date(2024, 2, 1), dt.date(2024, 2, 29), nadia.id
+    )
+    impact.save_narratives(
+        february, {"goals": "Office hours on bylaws; fellows started their mission statements."}
     )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -102,6 +103,7 @@ def test_demo_webinars_have_evaluations_with_answers(app: Any) -> None:
         .order_by(Event.title)
     ).all()
     assert surveys == [
+        ("Designing with target groups", False, 6),  # the academy's, still open
         ("Launch webinar: what worker cooperatives are", False, 11),
         ("Webinar: business model canvases", True, 12),
     ]
@@ -110,6 +112,16 @@ def test_demo_webinars_have_evaluations_with_answers(app: Any) -> None:
     launch = db.session.scalar(sa.select(Event.id).where(Event.title.startswith("Launch webinar")))
     page = client.get(f"/events/{launch}/evaluation/summary").get_data(as_text=True)
     assert "11 responses from 13 attendees" in page and "Net promoter score" in page
+
+
+def test_the_demo_academy_evaluation_waits_for_its_first_participant(app: Any) -> None:
+    app.test_cli_runner().invoke(args=["fellowship", "demo"])
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "agnieszka.nowak@example.pl", "password": "fellowship-demo"})
+    home = client.get("/").get_data(as_text=True)
+    workshop = db.session.scalar(sa.select(Event.id).where(Event.title == "Designing with target groups"))
+    assert f'href="/events/{workshop}/evaluation"' in home
+    assert 'href="/surveys' not in home  # participants do not keep the template library
 
 
 def test_demo_contest_is_voting_now_with_scores_and_votes(app: Any) -> None:
@@ -121,7 +133,7 @@ def test_demo_contest_is_voting_now_with_scores_and_votes(app: Any) -> None:
     app.test_cli_runner().invoke(args=["fellowship", "demo"])
     contests = {c.slug: c for c in db.session.scalars(sa.select(Contest))}
     awards = contests["grassroot-excellence-awards"]
-    assert contests["cooperative-development-prize"].phase is Phase.DRAFT
+    assert contests["cooperative-development-prize"].phase is Phase.JUDGING
     assert awards.voting_open(clock.now())
     assert (
         db.session.scalar(sa.select(sa.func.count(Project.id)).where(Project.contest_id == awards.id)) == 12
@@ -133,6 +145,28 @@ def test_demo_contest_is_voting_now_with_scores_and_votes(app: Any) -> None:
     assert sum(voting.tally(awards.id).values()) == 320
     page = app.test_client().get("/awards/grassroot-excellence-awards")
     assert page.status_code == 200 and page.get_data(as_text=True).count('class="card project-card"') == 12
+
+
+def test_demo_prize_is_in_judging_with_one_juror_yet_to_score(app: Any, clock: Any) -> None:
+    from fellowship.awards.models import Contest, JurorAssignment, Project
+
+    output = app.test_cli_runner().invoke(args=["fellowship", "demo"]).output
+    assert "  juror        juror@example.org\n" in output
+    prize = db.session.scalar(sa.select(Contest).where(Contest.slug == "cooperative-development-prize"))
+    assert prize.judging_closes_at == clock.now() + dt.timedelta(days=4)
+    assert db.session.scalar(sa.select(sa.func.count(Project.id)).where(Project.contest_id == prize.id)) == 5
+    jurors = db.session.scalars(
+        sa.select(JurorAssignment).where(JurorAssignment.contest_id == prize.id).order_by(JurorAssignment.id)
+    ).all()
+    assert [(a.user.email, a.submitted_at is not None) for a in jurors] == [
+        ("rosa.delgado@example.org", True),
+        ("theo.lindqvist@example.org", True),
+        ("juror@example.org", False),
+    ]
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "juror@example.org", "password": "fellowship-demo"})
+    page = client.get("/").get_data(as_text=True)
+    assert "5 of 5 projects left to score" in page and f"/contests/{prize.id}/jury" in page
 
 
 def test_demo_fellows_with_an_approved_mission_statement_have_certificates(app: Any) -> None:

@@ -85,6 +85,9 @@ ROUTES: dict[str, Route] = {
     "fellowship.accounts.user_invite": Route(ADMIN, params=("user_id",), methods=POST_ONLY),
     "fellowship.accounts.outbox": Route(ADMIN),
     "fellowship.accounts.outbox_message": Route(ADMIN, params=("message_id",)),
+    # Off in the test application, so nobody reaches it (see tests/accounts/test_dev_mailbox.py).
+    "fellowship.accounts.dev_mailbox_list": Route(PUBLIC, ok=404),
+    "fellowship.accounts.dev_mailbox_message": Route(PUBLIC, params=("message_id",), ok=404),
     "fellowship.accounts.users": Route(ADMIN),
     "fellowship.accounts.user_new": Route(ADMIN, methods=GET_POST),
     "fellowship.accounts.user_edit": Route(ADMIN, params=("user_id",), methods=GET_POST),
@@ -246,7 +249,10 @@ ROUTES: dict[str, Route] = {
     "fellowship.awards.receipts": Route(PUBLIC, params=("slug=contest_slug",), ok=404),
     "fellowship.awards.ceremony": Route(PUBLIC, params=("slug=contest_slug", "step"), ok=404),
     # Impact: program staff are admins and the facilitators of the program's cohorts; to anyone else the
-    # program's reports do not exist (404). Demographics are each person's own.
+    # program's reports do not exist (404). An observer of one of the program's cohorts reads its list of
+    # reports (the submitted ones) and each submitted report; the period here is a draft, so they get 404
+    # for it (tests/impact/test_observer_reports.py covers submitted reports). Demographics are each
+    # person's own.
     "fellowship.impact.assistance": Route(STAFF, params=("program_id",), methods=GET_POST, denied=HIDDEN),
     "fellowship.impact.assistance_edit": Route(
         STAFF, params=("program_id", "log_id"), methods=GET_POST, denied=HIDDEN
@@ -256,7 +262,9 @@ ROUTES: dict[str, Route] = {
     ),
     "fellowship.impact.demographics": Route(SIGNED_IN, methods=GET_POST),
     "fellowship.impact.demographics_delete": Route(SIGNED_IN, methods=POST_ONLY),
-    "fellowship.impact.reports": Route(STAFF, params=("program_id",), methods=GET_POST, denied=HIDDEN),
+    "fellowship.impact.reports": Route(
+        STAFF | {"observer"}, params=("program_id",), methods=GET_POST, denied=HIDDEN
+    ),
     "fellowship.impact.report": Route(STAFF, params=("period_id",), methods=GET_POST, denied=HIDDEN),
     "fellowship.impact.report_submit": Route(STAFF, params=("period_id",), methods=POST_ONLY, denied=HIDDEN),
     "fellowship.impact.report_threshold": Route(

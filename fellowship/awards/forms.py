@@ -18,7 +18,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from fellowship.awards.enums import Combine
 from fellowship.core.forms import strip
@@ -45,6 +53,12 @@ class ContestForm(FlaskForm):
     submissions_close_at = DateTimeLocalField(
         _l("Submissions close"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
     )
+    judging_closes_at = DateTimeLocalField(
+        _l("Judging closes"),
+        description=_l("Jurors see it as their deadline for submitting scores."),
+        validators=[Optional()],
+        format="%Y-%m-%dT%H:%M",
+    )
     voting_opens_at = DateTimeLocalField(_l("Voting opens"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     voting_closes_at = DateTimeLocalField(
         _l("Voting closes"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
@@ -60,6 +74,11 @@ class ContestForm(FlaskForm):
             SelectChoice(Combine.MEDIAN.value, _l("Median")),
         ],
     )
+
+    def validate_judging_closes_at(self, field: DateTimeLocalField) -> None:
+        closes = self.submissions_close_at.data
+        if field.data is not None and closes is not None and field.data <= closes:
+            raise ValidationError(_l("Judging must close after submissions close."))
 
 
 class CategoryRow(FlaskForm):

@@ -32,6 +32,8 @@ class Contest(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     phase: Mapped[Phase] = mapped_column(enum_type(Phase), default=Phase.DRAFT)
     submissions_close_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    judging_closes_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """When jurors should have submitted their scores: shown to them; the phase still moves by hand."""
     voting_opens_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     voting_closes_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     votes_per_voter: Mapped[int] = mapped_column(default=1)

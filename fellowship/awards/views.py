@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from fellowship.accounts.models import Organization, User
-from fellowship.awards import images, services, voting
+from fellowship.awards import images, queries, services, voting
 from fellowship.awards.access import contest_or_404, juror_assignment, project_in, row_of
 from fellowship.awards.enums import (
     CATEGORY_KIND_LABELS,
@@ -48,12 +48,13 @@ from fellowship.awards.models import (
     Score,
     Vote,
 )
-from fellowship.core import clock
+from fellowship.core import clock, home
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.i18n import LANGUAGE_NAMES
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.permissions import admin_required, is_admin, require
 from fellowship.extensions import db
+from fellowship.programs.enums import Role
 from fellowship.programs.models import Program
 
 bp = Blueprint("awards", __name__, template_folder="templates")
@@ -99,19 +100,11 @@ def _accepted(contest: Contest) -> list[Project]:
 @bp.route("/contests")
 @login_required
 def contests() -> str:
-    """Admins see every contest; entrants and jurors the ones they take part in."""
-    stmt = sa.select(Contest).order_by(Contest.created_at.desc(), Contest.id.desc())
-    if not is_admin(current_user):
-        mine = sa.select(JurorAssignment.contest_id).where(JurorAssignment.user_id == current_user.id)
-        entered = sa.select(Project.contest_id).where(Project.submitted_by_id == current_user.id)
-        stmt = stmt.where(
-            sa.or_(Contest.id.in_(mine), Contest.id.in_(entered), Contest.phase == Phase.SUBMISSIONS)
-        )
-    rows = [
-        c
-        for c in db.session.scalars(stmt)
-        if is_admin(current_user) or c.phase is not Phase.SUBMISSIONS or services.may_enter(c, current_user)
-    ]
+    """Admins see every contest; entrants and jurors the ones they take part in. Each row says whether the
+    person is its juror and an entrant, so it links only the pages that will open for them."""
+    rows = db.session.execute(
+        queries.contests_for(current_user.id, is_admin(current_user), clock.today())
+    ).all()
     return render_template("awards/contests.html", contests=rows)
 
 
@@ -124,6 +117,7 @@ def _contest_form(contest: Contest | None) -> ContestForm:
         tz = contest.program.timezone
         form.program.data = contest.program_id
         form.submissions_close_at.data = _local(contest.submissions_close_at, tz)
+        form.judging_closes_at.data = _local(contest.judging_closes_at, tz)
         form.voting_opens_at.data = _local(contest.voting_opens_at, tz)
         form.voting_closes_at.data = _local(contest.voting_closes_at, tz)
         form.combine.data = contest.combine.value
@@ -134,6 +128,7 @@ def _apply(contest: Contest, form: ContestForm) -> None:
     tz = contest.program.timezone
     contest.title, contest.description = form.title.data or "", form.description.data or ""
     contest.submissions_close_at = _utc(form.submissions_close_at.data, tz)
+    contest.judging_closes_at = _utc(form.judging_closes_at.data, tz)
     contest.voting_opens_at = _utc(form.voting_opens_at.data, tz)
     contest.voting_closes_at = _utc(form.voting_closes_at.data, tz)
     contest.votes_per_voter = form.votes_per_voter.data or 1
@@ -462,10 +457,9 @@ def _project_form_page(contest: Contest, project: Project | None) -> Any:
 def entries(contest_id: int) -> str:
     """An entrant's own projects in this contest, and the way to submit one."""
     contest = contest_or_404(contest_id)
-    admin = is_admin(current_user)
+    may_submit = is_admin(current_user) or services.may_enter(contest, current_user)
     require(
-        admin
-        or services.may_enter(contest, current_user)
+        may_submit
         or db.session.scalar(
             sa.select(Project.id)
             .where(Project.contest_id == contest.id, Project.submitted_by_id == current_user.id)
@@ -483,6 +477,7 @@ def entries(contest_id: int) -> str:
         contest=contest,
         projects=mine,
         open_now=services.submissions_open(contest, clock.now()),
+        may_submit=may_submit,
     )
 
 
@@ -619,3 +614,48 @@ def jury_submit(contest_id: int) -> Response:
         db.session.commit()
         flash(_("Your scores are submitted. Thank you!"), "success")
     return redirect(url_for(".jury", contest_id=contest.id))
+
+
+# --- home page blocks ---------------------------------------------------------------------------------------
+
+
+def _jury_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """A juror's contests in judging that still wait for their scores: one query, for everyone (a juror
+    need not be in any cohort)."""
+    rows = [
+        {"contest": contest, "total": total, "left": total - done}
+        for contest, total, done in db.session.execute(queries.juror_progress(viewer.user.id)).all()
+    ]
+    return {"contests": rows} if rows else None
+
+
+def _entries_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """The contests a fellow may enter now, each with their entries or the way to submit one."""
+    cohorts = viewer.cohorts_as(Role.FELLOW)
+    if not cohorts:
+        return None
+    contests = db.session.scalars(queries.open_for_entries(cohorts, viewer.now)).all()
+    if not contests:
+        return None
+    mine: dict[int, list[Project]] = {}
+    for project in db.session.scalars(queries.entries_of(viewer.user.id, [c.id for c in contests])):
+        mine.setdefault(project.contest_id, []).append(project)
+    return {
+        "contests": [(c, mine.get(c.id, [])) for c in contests],
+        "status_labels": PROJECT_STATUS_LABELS,
+    }
+
+
+def _contests_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """For admins: every contest not yet published, with its phase and its next step."""
+    if not viewer.is_admin:
+        return None
+    rows = db.session.execute(queries.contest_figures()).all()
+    if not rows:
+        return None
+    return {"contests": rows, "phase_labels": PHASE_LABELS}
+
+
+home.register(home.HomeBlock("awards-jury", "awards/home_jury.html", 40, _jury_block))
+home.register(home.HomeBlock("awards-entries", "awards/home_entries.html", 45, _entries_block))
+home.register(home.HomeBlock("awards-contests", "awards/home_contests.html", 80, _contests_block))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from fellowship.awards.enums import Combine, Phase, ProjectStatus
 from fellowship.awards.models import ConflictOfInterest, Contest, Project, Score
 from fellowship.core.audit import AuditEntry
 from fellowship.extensions import db
-from tests.awards.conftest import add_project, png
+from tests.awards.conftest import add_project, make_contest, png
 from tests.conftest import World
 
 
@@ -290,3 +291,127 @@ def test_the_rubric_is_frozen_once_judging_starts(world: World, contest: Contest
     contest.phase = Phase.JUDGING
     with pytest.raises(services.ContestError):
         services.save_criteria(contest, [{"name": "New", "weight": 1, "max_points": 3}])
+
+
+def edit_windows(client: Any, contest: Contest, **windows: str) -> Any:
+    return client.post(
+        f"/contests/{contest.id}/edit",
+        data={"title": contest.title, "votes_per_voter": "1", "combine": "mean", **windows},
+    )
+
+
+def test_judging_deadline_round_trips_in_the_program_timezone(
+    world: World, client_as: Any, contest: Contest
+) -> None:
+    admin = client_as("admin")
+    saved = edit_windows(
+        admin, contest, submissions_close_at="2024-02-01T17:00", judging_closes_at="2024-02-10T17:00"
+    )
+    assert saved.status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(Contest, contest.id)
+    assert stored.judging_closes_at == dt.datetime(2024, 2, 10, 23, 0, tzinfo=dt.UTC)  # Chicago, UTC-6
+    form = admin.get(f"/contests/{contest.id}/edit").get_data(as_text=True)
+    assert 'name="judging_closes_at" type="datetime-local" value="2024-02-10T17:00"' in form
+    manage = admin.get(f"/contests/{contest.id}").get_data(as_text=True)
+    assert '<p id="judging-deadline">Judging closes Saturday, February 10, 2024, 5:00\u202fPM.</p>' in manage
+
+
+def test_judging_deadline_before_submissions_close_is_refused(
+    world: World, client_as: Any, contest: Contest
+) -> None:
+    refused = edit_windows(
+        client_as("admin"),
+        contest,
+        submissions_close_at="2024-02-01T17:00",
+        judging_closes_at="2024-02-01T17:00",
+    )
+    assert refused.status_code == 400
+    assert "Judging must close after submissions close." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Contest, contest.id).judging_closes_at is None
+
+
+def test_jury_page_shows_the_judging_deadline(world: World, client_as: Any, contest: Contest) -> None:
+    services.assign_juror(contest, world.users["juror"], None)
+    contest.phase = Phase.JUDGING
+    contest.judging_closes_at = dt.datetime(2024, 1, 22, 23, 0, tzinfo=dt.UTC)
+    db.session.commit()
+    page = client_as("juror").get(f"/contests/{contest.id}/jury").get_data(as_text=True)
+    assert '<p id="judging-deadline">Judging closes Monday, January 22, 2024, 5:00\u202fPM.</p>' in page
+
+
+def list_links(client: Any) -> list[str]:
+    """The links of the contests list's cards, each followed: "label status" per link."""
+    page = client.get("/contests").get_data(as_text=True)
+    links = re.findall(r'<p class="contest-links">(.*?)</p>', page, re.S)
+    found = []
+    for card in links:
+        for href, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', card):
+            found.append(f"{label} {client.get(href.split('#')[0]).status_code}")
+    return found
+
+
+def test_contests_list_links_each_person_only_to_pages_that_open(
+    world: World, client_as: Any, contest: Contest
+) -> None:
+    project = add_project(contest, world, "Mentoring circle")
+    project.submitted_by_id = world.users["fellow"].id
+    services.assign_juror(contest, world.users["juror"], None)
+    contest.phase = Phase.JUDGING
+    db.session.commit()
+    assert list_links(client_as("admin")) == ["Jurors 200"]
+    assert list_links(client_as("juror")) == ["Jury 200"]
+    assert list_links(client_as("fellow")) == ["My projects 200"]
+    assert list_links(client_as("other_fellow")) == []
+    contest.phase = Phase.VOTING
+    db.session.commit()
+    assert list_links(client_as("juror")) == ["Jury 200", "Public page 200"]
+
+
+def test_contests_list_queries_do_not_grow(world: World, client_as: Any, count_queries: Any) -> None:
+    counts: dict[str, list[int]] = {"admin": [], "fellow": [], "juror": []}
+    for size in (2, 30):
+        for n in range(size):
+            made = make_contest(world, Phase.SUBMISSIONS, slug=f"open-{size}-{n}")
+            services.assign_juror(made, world.users["juror"], None)
+        db.session.commit()
+        for role, found in counts.items():
+            client = client_as(role)
+            with count_queries() as counter:
+                page = client.get("/contests")
+            assert page.status_code == 200
+            found.append(counter.count)
+    assert counts["admin"][0] == counts["admin"][1]
+    assert counts["fellow"][0] == counts["fellow"][1]
+    assert counts["juror"][0] == counts["juror"][1]
+
+
+def test_entries_page_offers_a_new_project_only_to_those_who_may_submit(
+    world: World, client_as: Any, contest: Contest
+) -> None:
+    project = add_project(contest, world, "Mentoring circle", accepted=False)
+    project.submitted_by_id = world.users["fellow"].id
+    contest.phase = Phase.SUBMISSIONS
+    db.session.commit()
+    url = f"/contests/{contest.id}/entries"
+    assert "Submit a project" in client_as("fellow").get(url).get_data(as_text=True)
+    world.memberships["fellow"].left_on = world_now().date()  # left the program: keeps their entry
+    db.session.commit()
+    page = client_as("fellow").get(url)
+    assert page.status_code == 200 and "Submit a project" not in page.get_data(as_text=True)
+    assert client_as("fellow").get(f"/contests/{contest.id}/projects/new").status_code == 403
+
+
+def test_results_preview_links_receipts_only_once_voting_is_over(
+    world: World, client_as: Any, contest: Contest
+) -> None:
+    contest.phase = Phase.VOTING
+    db.session.commit()
+    admin = client_as("admin")
+    assert "/receipts" not in admin.get(f"/awards/{contest.slug}/results").get_data(as_text=True)
+    contest.phase = Phase.CLOSED
+    db.session.commit()
+    assert f"/awards/{contest.slug}/receipts" in admin.get(f"/awards/{contest.slug}/results").get_data(
+        as_text=True
+    )
