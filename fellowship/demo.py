@@ -669,6 +669,7 @@ def _contests(academy: Cohort, fellowship: Cohort, admin: User) -> None:
         token = voting.request_vote(contest, project, secret, f"voter{n}@example.net", 24)
         voting.confirm(token, contest, network=f"demo{n % 40}")
     _cooperative_prize(fellowship, admin)
+    _seed_grants(fellowship, admin)
 
 
 COOP_PROJECTS = [
@@ -739,6 +740,40 @@ def _cooperative_prize(fellowship: Cohort, admin: User) -> None:
             }
             awards.save_scores(assignment, project, values, contest.criteria)
         assignment.submitted_at = now
+    db.session.flush()
+
+
+def _seed_grants(fellowship: Cohort, admin: User) -> None:
+    """A small contest of the fellowship taking submissions for three more weeks, so a fellow's home page
+    shows an open contest: the first fellow (the demo's sign-in) has entered one project and may add more."""
+    from fellowship.awards import services as awards
+    from fellowship.awards.enums import Phase
+
+    contest = awards.create_contest(
+        fellowship.program,
+        "Solidarity Economy Seed Grants",
+        "solidarity-economy-seed-grants",
+        "Small grants for a first step towards a **worker cooperative**: a feasibility study, bylaws, a "
+        "members' training.",
+        admin.id,
+    )
+    awards.save_criteria(contest, [{"name": "A clear first step", "weight": 1.0, "max_points": 10}])
+    contest.phase = Phase.SUBMISSIONS
+    contest.submissions_close_at = clock.now() + dt.timedelta(days=21)
+    first = db.session.scalar(sa.select(User).where(User.email == _email(FELLOWS[0][0])))
+    assert first is not None
+    awards.save_project(
+        contest,
+        None,
+        {
+            "title": "Feasibility study for a home care co-op",
+            "summary": "Home care aides study whether they can run their own agency.",
+            "team": first.name,
+            "organization_id": first.organization_id,
+        },
+        first,
+        as_admin=False,
+    )
     db.session.flush()
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from fellowship.awards.enums import Phase, ProjectStatus
+from fellowship.awards.enums import PUBLIC_PHASES, Phase, ProjectStatus
 from fellowship.awards.models import (
     ConflictOfInterest,
     Contest,
@@ -48,7 +48,8 @@ def fellow_programs(user_id: int, today: dt.date) -> sa.Select[tuple[int]]:
 def contests_for(user_id: int, admin: bool, today: dt.date) -> sa.Select[tuple[Contest, bool, bool]]:
     """The contests list, newest first, each with whether the person is its juror and whether they are an
     entrant (they may enter it, or have entered it). Admins see every contest; anyone else those they
-    judge or entered, and those open for submissions that they may enter."""
+    judge or entered, those open for submissions that they may enter, and those whose pages are public
+    (from voting on: anybody may open them, so everybody signed in finds them here too)."""
     juror = Contest.id.in_(sa.select(JurorAssignment.contest_id).where(JurorAssignment.user_id == user_id))
     entered = Contest.id.in_(sa.select(Project.contest_id).where(Project.submitted_by_id == user_id))
     may_enter = Contest.program_id.in_(fellow_programs(user_id, today))
@@ -56,7 +57,14 @@ def contests_for(user_id: int, admin: bool, today: dt.date) -> sa.Select[tuple[C
         Contest, juror.label("is_juror"), sa.or_(may_enter, entered).label("is_entrant")
     ).order_by(Contest.created_at.desc(), Contest.id.desc())
     if not admin:
-        stmt = stmt.where(sa.or_(juror, entered, sa.and_(Contest.phase == Phase.SUBMISSIONS, may_enter)))
+        stmt = stmt.where(
+            sa.or_(
+                juror,
+                entered,
+                sa.and_(Contest.phase == Phase.SUBMISSIONS, may_enter),
+                Contest.phase.in_(PUBLIC_PHASES),
+            )
+        )
     return stmt
 
 

@@ -429,7 +429,12 @@ def completion(cohort_id: int) -> Any:
             db.session.commit()
             flash(_("The completion rule is saved."), "success")
             return redirect(url_for(".completion", cohort_id=cohort.id))
-    issued = set(db.session.scalars(sa.select(Certificate.user_id).where(Certificate.cohort_id == cohort.id)))
+    issued = {
+        user_id: code
+        for user_id, code in db.session.execute(
+            sa.select(Certificate.user_id, Certificate.code).where(Certificate.cohort_id == cohort.id)
+        )
+    }
     return render_template(
         "impact/completion.html",
         cohort=cohort,

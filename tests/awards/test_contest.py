@@ -367,6 +367,9 @@ def test_contests_list_links_each_person_only_to_pages_that_open(
     contest.phase = Phase.VOTING
     db.session.commit()
     assert list_links(client_as("juror")) == ["Jury 200", "Public page 200"]
+    # From voting on the pages are public: everybody signed in finds them in the list, with no other link.
+    assert list_links(client_as("other_fellow")) == ["Public page 200"]
+    assert list_links(client_as("observer")) == ["Public page 200"]
 
 
 def test_contests_list_queries_do_not_grow(world: World, client_as: Any, count_queries: Any) -> None:

@@ -1,0 +1,186 @@
+"""Every role's journey from sign-in, by clicking only, in English and in Arabic, on a fresh demo each.
+
+Each test signs a demo person in, starts from their home page and reaches its goal through the links and
+buttons pages show: it never types an address (the public voter starts at the contest's gallery, where the
+organisers' announcement sends people). Selectors are the pages' structure (ids, classes, link targets),
+not their words, so one journey serves both languages. Screenshots of each goal land in
+tests/e2e/artifacts/ (ignored by git; the docs take theirs from there).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from fellowship.attendance.models import AttendanceRecord
+from fellowship.awards import voting
+from fellowship.awards.models import Contest
+from fellowship.curriculum.enums import WorksheetStatus
+from fellowship.curriculum.models import Review, Worksheet
+from fellowship.extensions import db
+from fellowship.impact.models import ReportingPeriod
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PASSWORD = "fellowship-demo"
+LANGUAGES = ["en", "ar"]
+
+
+@pytest.fixture
+def demo(app: Any) -> None:
+    assert app.test_cli_runner().invoke(args=["fellowship", "demo"]).exit_code == 0
+
+
+def sign_in(browser: Any, server: str, email: str, lang: str) -> Any:
+    """A new browser context at the sign-in page, the language chosen there, signed in: on the home page."""
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{server}/sign-in")
+    if lang != "en":
+        page.select_option("#switch-locale", lang)
+        page.click(".language-switcher button")
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    expect(page.locator("main h1")).to_be_visible()
+    assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+    return page
+
+
+def go_home(page: Any) -> None:
+    page.click("header a.brand")
+
+
+def shot(page: Any, name: str, lang: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
+
+
+def fresh() -> None:
+    db.session.rollback()  # the server wrote from its own thread: read a fresh snapshot
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_fellow_submits_a_canvas_and_reads_the_review_beside_its_field(
+    browser: Any, server: str, demo: None, lang: str
+) -> None:
+    fellow = sign_in(browser, server, "amara.okafor@example.org", lang)
+    fellow.click("a.cohort-link")
+    fellow.click("section[data-panel=modules] a[href$='/modules/business-model-canvas']")
+    fellow.click("main a.button[href$='/business-model-canvas/worksheet']")
+    for field in fellow.locator("form.worksheet textarea").all():
+        field.fill("Home care for older neighbours, owned by the caregivers.")
+    fellow.click("button[value=submit]")
+    expect(fellow.locator(".flash-success")).to_be_visible()
+    fresh()
+    sheet = db.session.scalar(
+        sa.select(Worksheet).where(
+            Worksheet.slug == "business-model-canvas", Worksheet.status == WorksheetStatus.SUBMITTED
+        )
+    )
+    assert sheet is not None and sheet.user.email == "amara.okafor@example.org"
+
+    facilitator = sign_in(browser, server, "nadia.petrova@example.org", lang)
+    facilitator.click("[data-block=reviews] a[href='/reviews']")
+    facilitator.click(f"main a[href='/worksheets/{sheet.id}']")
+    facilitator.check("input[value=changes_requested]")
+    facilitator.fill("#comment", "Name **two** customer segments.")
+    facilitator.fill("textarea[name=note_customer_segments]", "Who pays, and who uses the service?")
+    facilitator.click("form.review-form button[type=submit]")
+    expect(facilitator.locator(".flash-success")).to_be_visible()
+
+    go_home(fellow)
+    fellow.click("[data-block=worksheets] ul a[href$='/business-model-canvas/worksheet']")
+    expect(fellow.locator(".slot-customer_segments .field-note")).to_contain_text("Who pays")
+    expect(fellow.locator(".reviews")).to_contain_text("Name two customer segments.")
+    shot(fellow, "fellow-review", lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_facilitator_takes_attendance_approves_a_worksheet_and_reads_an_evaluation(
+    browser: Any, server: str, demo: None, lang: str
+) -> None:
+    page = sign_in(browser, server, "nadia.petrova@example.org", lang)
+    shot(page, "facilitator-home", lang)
+    # Attendance of the business model canvas webinar, from the cohort's events.
+    page.click("a.cohort-link")
+    page.click("section[data-panel=events] a[href$='/events']")
+    page.locator("main table a[href^='/events/']").nth(2).click()  # the third event: the canvas webinar
+    page.click("main a.button[href$='/attendance']")
+    first = page.locator("select[name^='s-']").first
+    name = first.get_attribute("name")
+    first.select_option("late")
+    page.click("form[action$='/attendance'] button[type=submit]:not([formaction])")
+    expect(page.locator(".flash-success")).to_be_visible()
+    fresh()
+    invitation_id = int(name.removeprefix("s-").split("-", 1)[0])
+    status = db.session.scalar(
+        sa.select(AttendanceRecord.status).where(AttendanceRecord.invitation_id == invitation_id)
+    )
+    assert status.value == "late"
+    # The evaluation summary of that webinar, from its event page.
+    go_home(page)
+    page.click("a.cohort-link")
+    page.click("section[data-panel=events] a[href$='/events']")
+    page.locator("main table a[href^='/events/']").nth(2).click()
+    page.click("a[href$='/evaluation/summary']")
+    expect(page.locator("#response-figure")).to_be_visible()
+    shot(page, "facilitator-evaluation", lang)
+    # A worksheet waiting for review, approved.
+    go_home(page)
+    page.locator("[data-block=reviews] li a[href^='/worksheets/']").first.click()
+    worksheet_id = int(page.url.rsplit("/", 1)[1])
+    page.check("input[value=approved]")
+    page.fill("#comment", "Clear and complete.")
+    page.click("form.review-form button[type=submit]")
+    expect(page.locator(".flash-success")).to_be_visible()
+    fresh()
+    assert db.session.get(Worksheet, worksheet_id).status is WorksheetStatus.APPROVED
+    latest = sa.select(Review.comment).where(Review.worksheet_id == worksheet_id).order_by(Review.id.desc())
+    assert db.session.scalar(latest.limit(1)) == "Clear and complete."
+
+
+@pytest.fixture
+def dev_mailbox(app: Any) -> Any:
+    saved = app.config.get("FELLOWSHIP_DEV_MAILBOX")
+    app.config["FELLOWSHIP_DEV_MAILBOX"] = True
+    yield
+    app.config["FELLOWSHIP_DEV_MAILBOX"] = saved
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_public_votes_from_the_gallery_and_confirms_through_the_development_mailbox(
+    browser: Any, server: str, demo: None, dev_mailbox: None, lang: str
+) -> None:
+    contest = db.session.scalar(sa.select(Contest).where(Contest.slug == "grassroot-excellence-awards"))
+    before = sum(voting.tally(contest.id).values())
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{server}/awards/{contest.slug}?lang={lang}")  # the address the organisers shared
+    page.locator(f"main a[href^='/awards/{contest.slug}/projects/']").first.click()
+    page.click("main a[href*='/vote']")
+    page.fill("#email", f"neighbour-{lang}@example.net")
+    page.click("main form button[type=submit]")
+    expect(page.locator("#vote-sent")).to_be_visible()
+    page.click(".dev-mailbox-note a")
+    page.locator("main a[href*='/dev/mailbox/']").first.click()
+    page.locator("main a[href*='/confirm/']").first.click()
+    page.click("main form button[type=submit]")
+    expect(page.locator("#receipt")).to_be_visible()
+    shot(page, "voter-confirmed", lang)
+    fresh()
+    assert sum(voting.tally(contest.id).values()) == before + 1
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_funder_reads_the_submitted_january_report(
+    browser: Any, server: str, demo: None, lang: str
+) -> None:
+    january = db.session.scalar(sa.select(ReportingPeriod).where(ReportingPeriod.label == "January 2024"))
+    page = sign_in(browser, server, "funder.observer@example.org", lang)
+    page.click(f"[data-block=impact-observer] a[href='/reports/{january.id}']")
+    expect(page.locator("main h1")).to_contain_text("January 2024")
+    assert page.locator("main form").count() == 0  # read-only: nothing to edit, submit or lower
+    shot(page, "observer-report", lang)
