@@ -16,9 +16,10 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from fellowship.accounts.models import User
 from fellowship.attendance.models import AttendanceRecord
 from fellowship.awards import voting
-from fellowship.awards.models import Contest
+from fellowship.awards.models import Contest, JurorAssignment
 from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.curriculum.models import Review, Worksheet
 from fellowship.extensions import db
@@ -184,3 +185,45 @@ def test_the_funder_reads_the_submitted_january_report(
     expect(page.locator("main h1")).to_contain_text("January 2024")
     assert page.locator("main form").count() == 0  # read-only: nothing to edit, submit or lower
     shot(page, "observer-report", lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_juror_scores_every_project_and_submits(browser: Any, server: str, demo: None, lang: str) -> None:
+    prize = db.session.scalar(sa.select(Contest).where(Contest.slug == "cooperative-development-prize"))
+    page = sign_in(browser, server, "juror@example.org", lang)
+    page.click(f"[data-block=awards-jury] li[data-contest='{prize.id}'] a")
+    projects = page.locator("main table a[href*='/jury/']")
+    for index in range(projects.count()):
+        page.locator("main table a[href*='/jury/']").nth(index).click()
+        for number in page.locator("form.scores input[type=number]").all():
+            number.fill(str(int(number.get_attribute("max")) // 2))
+        page.click("form.scores button[type=submit]")
+        expect(page.locator(".flash-success")).to_be_visible()
+    page.click(f"form[action$='/contests/{prize.id}/jury/submit'] button[type=submit]")
+    expect(page.locator(".flash-success")).to_be_visible()
+    shot(page, "juror-submitted", lang)
+    fresh()
+    assignment = db.session.scalar(
+        sa.select(JurorAssignment).join(User).where(User.email == "juror@example.org")
+    )
+    assert assignment.submitted_at is not None
+    go_home(page)
+    assert page.locator("[data-block=awards-jury]").count() == 0  # nothing left to score
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_admin_takes_the_prize_from_judging_to_published_results(
+    browser: Any, server: str, demo: None, lang: str
+) -> None:
+    prize = db.session.scalar(sa.select(Contest).where(Contest.slug == "cooperative-development-prize"))
+    page = sign_in(browser, server, "admin@example.org", lang)
+    shot(page, "admin-home", lang)
+    page.click(f"[data-block=awards-contests] li[data-contest='{prize.id}'] a")
+    for phase in ("voting", "closed", "published"):
+        page.click(f"form[action$='/phase']:has(input[value={phase}]) button")
+        expect(page.locator(".flash-success")).to_be_visible()
+        fresh()
+        assert db.session.get(Contest, prize.id).phase.value == phase
+    page.click(f"main a[href='/awards/{prize.slug}/results']")
+    expect(page.locator("main h1")).to_be_visible()
+    shot(page, "admin-results", lang)
