@@ -31,76 +31,103 @@ PASSWORD = "fellowship-demo"
 
 
 @pytest.fixture
-def demo(app: Any) -> dict[str, str]:
-    """Load the demo and return the main pages' paths."""
+def demo(app: Any) -> dict[str, dict[str, str]]:
+    """Load the demo and return the main pages' paths, by the demo person who opens them: the facilitator
+    most of them, every other role its home page and the page it goes to next."""
     app.test_cli_runner().invoke(args=["fellowship", "demo"])
     cohort = db.session.scalar(sa.select(Cohort).where(Cohort.name.startswith("Worker Cooperative")))
     launch = db.session.scalar(sa.select(Event).where(Event.title.startswith("Launch webinar")))
     contest = db.session.scalar(sa.select(Contest).where(Contest.slug == "grassroot-excellence-awards"))
+    prize = db.session.scalar(sa.select(Contest).where(Contest.slug == "cooperative-development-prize"))
     project = db.session.scalar(sa.select(Project).where(Project.contest_id == contest.id).limit(1))
     sheet = db.session.scalar(sa.select(Worksheet).where(Worksheet.status == "submitted").limit(1))
     period = db.session.scalar(sa.select(ReportingPeriod))
     return {
-        "dashboard": "/",
-        "cohort": f"/cohorts/{cohort.id}",
-        "event": f"/events/{launch.id}",
-        "attendance": f"/events/{launch.id}/attendance",
-        "evaluation summary": f"/events/{launch.id}/evaluation/summary",
-        "progress": f"/cohorts/{cohort.id}/progress",
-        "worksheet review": f"/worksheets/{sheet.id}",
-        "report": f"/reports/{period.id}",
-        "gallery": f"/awards/{contest.slug}",
-        "project": f"/awards/{contest.slug}/projects/{project.id}",
+        FACILITATOR: {
+            "dashboard": "/",
+            "cohort": f"/cohorts/{cohort.id}",
+            "event": f"/events/{launch.id}",
+            "attendance": f"/events/{launch.id}/attendance",
+            "evaluation summary": f"/events/{launch.id}/evaluation/summary",
+            "progress": f"/cohorts/{cohort.id}/progress",
+            "worksheet review": f"/worksheets/{sheet.id}",
+            "report": f"/reports/{period.id}",
+            "gallery": f"/awards/{contest.slug}",
+            "project": f"/awards/{contest.slug}/projects/{project.id}",
+        },
+        "amara.okafor@example.org": {
+            "fellow home": "/",
+            "module": f"/cohorts/{cohort.id}/modules/business-model-canvas",
+        },
+        "agnieszka.nowak@example.pl": {"participant home": "/"},
+        "funder.observer@example.org": {
+            "observer home": "/",
+            "reports": f"/programs/{cohort.program_id}/reports",
+        },
+        "juror@example.org": {"juror home": "/", "jury": f"/contests/{prize.id}/jury"},
+        "admin@example.org": {"admin home": "/", "development mailbox": "/dev/mailbox"},
     }
 
 
-def sign_in(page: Any, server: str, lang: str) -> None:
+def sign_in(page: Any, server: str, lang: str, email: str) -> None:
     page.goto(f"{server}/sign-in")
     page.select_option("#switch-locale", lang)
     page.click(".language-switcher button")
-    page.fill("#email", FACILITATOR)
+    page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("main form button[type=submit]")
+
+
+@pytest.fixture
+def dev_mailbox(app: Any) -> Any:
+    saved = app.config.get("FELLOWSHIP_DEV_MAILBOX")
+    app.config["FELLOWSHIP_DEV_MAILBOX"] = True
+    yield
+    app.config["FELLOWSHIP_DEV_MAILBOX"] = saved
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run npm ci in tests/e2e")
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_main_pages_have_no_serious_accessibility_violations(
-    browser: Any, server: str, demo: dict[str, str], lang: str
+    browser: Any, server: str, demo: dict[str, dict[str, str]], dev_mailbox: None, lang: str
 ) -> None:
-    context = browser.new_context(bypass_csp=True)  # axe is injected as a script the policy would refuse
-    page = context.new_page()
-    sign_in(page, server, lang)
     found = {}
-    for name, path in demo.items():
-        page.goto(server + path + ("?lang=ar" if lang == "ar" and path.startswith("/awards") else ""))
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        bad = [
-            f"{v['id']}: {v['help']} ({len(v['nodes'])}×, e.g. {v['nodes'][0]['target']})"
-            for v in result["violations"]
-            if v["impact"] in {"serious", "critical"}
-        ]
-        if bad:
-            found[name] = bad
-    context.close()
+    for email, pages in demo.items():
+        context = browser.new_context(bypass_csp=True)  # axe is injected as a script the policy would refuse
+        page = context.new_page()
+        sign_in(page, server, lang, email)
+        for name, path in pages.items():
+            page.goto(server + path + ("?lang=ar" if lang == "ar" and path.startswith("/awards") else ""))
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            bad = [
+                f"{v['id']}: {v['help']} ({len(v['nodes'])}×, e.g. {v['nodes'][0]['target']})"
+                for v in result["violations"]
+                if v["impact"] in {"serious", "critical"}
+            ]
+            if bad:
+                found[name] = bad
+        context.close()
     assert found == {}, json.dumps(found, indent=1)
 
 
 @pytest.mark.skipif(not VNU.exists() or not shutil.which("java"), reason="vnu.jar or Java is missing")
-def test_main_pages_are_valid_html(app: Any, demo: dict[str, str], tmp_path: Path, client_as: Any) -> None:
+def test_main_pages_are_valid_html(
+    app: Any, demo: dict[str, dict[str, str]], dev_mailbox: None, tmp_path: Path
+) -> None:
     from fellowship.accounts.models import User
 
-    client = app.test_client()
-    client.login_as(db.session.scalar(sa.select(User).where(User.email == FACILITATOR)))
     files = []
-    for name, path in demo.items():
-        for lang in ("en", "ar"):
-            response = client.get(path + f"{'&' if '?' in path else '?'}lang={lang}")
-            assert response.status_code == 200, path
-            target = tmp_path / f"{name.replace(' ', '-')}-{lang}.html"
-            target.write_bytes(response.get_data())
-            files.append(str(target))
+    for email, pages in demo.items():
+        client = app.test_client()
+        client.login_as(db.session.scalar(sa.select(User).where(User.email == email)))
+        for name, path in pages.items():
+            for lang in ("en", "ar"):
+                response = client.get(path + f"{'&' if '?' in path else '?'}lang={lang}")
+                assert response.status_code == 200, path
+                target = tmp_path / f"{name.replace(' ', '-')}-{lang}.html"
+                target.write_bytes(response.get_data())
+                files.append(str(target))
     checked = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "text", *files],
         capture_output=True,
