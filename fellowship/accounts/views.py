@@ -505,7 +505,11 @@ def outbox() -> str:
         status = ""
     page = paginate(stmt, request.args.get("page", 1, type=int), per_page=50)
     return render_template(
-        "accounts/outbox.html", page=page, shown_recipient=mail.shown_recipient, status=status or None
+        "accounts/outbox.html",
+        page=page,
+        shown_recipient=mail.shown_recipient,
+        status=status or None,
+        status_labels=mail.STATUS_LABELS,
     )
 
 

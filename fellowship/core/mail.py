@@ -21,6 +21,7 @@ from email.utils import formataddr, make_msgid
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fellowship.core import clock
@@ -35,6 +36,13 @@ class MailStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+
+
+STATUS_LABELS = {
+    MailStatus.PENDING: _l("Waiting to be sent"),
+    MailStatus.SENT: _l("Handed to the mail server"),
+    MailStatus.FAILED: _l("Could not be delivered"),
+}
 
 
 class OutboxMessage(db.Model):
