@@ -34,6 +34,7 @@ from fellowship.programs.models import Cohort, Membership, Program
 
 DEMO_PASSWORD = "fellowship-demo"  # noqa: S105 - printed for the demo; real accounts use invitations
 ADMIN_EMAIL = "admin@example.org"
+OBSERVER_EMAIL = "funder.observer@example.org"  # the funder
 
 
 def _demo_user(email: str, name: str, **fields: Any) -> User:
@@ -139,6 +140,7 @@ def load() -> str | None:
             f"  admin        {ADMIN_EMAIL}",
             f"  facilitator  {_email(FACILITATORS[0][0])}",
             f"  fellow       {_email(FELLOWS[0][0])}",
+            f"  observer     {OBSERVER_EMAIL}",
             f"  participant  {_email(ERG_PARTICIPANTS[0], 'example.pl')}",
             f"  juror        {JUROR_EMAIL}",
         ]
@@ -178,7 +180,7 @@ def _fellowship_cohort(admin: User) -> Cohort:
             timezone="America/Chicago",
         )
         programs.add_member(cohort, user, Role.FELLOW, cohort.starts_on, admin.id)
-    observer = _demo_user("funder.observer@example.org", "Priya Funder", timezone="America/Chicago")
+    observer = _demo_user(OBSERVER_EMAIL, "Priya Funder", timezone="America/Chicago")
     programs.add_member(cohort, observer, Role.OBSERVER, cohort.starts_on, admin.id)
     return cohort
 

@@ -152,6 +152,7 @@ def test_demo_prize_is_in_judging_with_one_juror_yet_to_score(app: Any, clock: A
 
     output = app.test_cli_runner().invoke(args=["fellowship", "demo"]).output
     assert "  juror        juror@example.org\n" in output
+    assert "  observer     funder.observer@example.org\n" in output
     prize = db.session.scalar(sa.select(Contest).where(Contest.slug == "cooperative-development-prize"))
     assert prize.judging_closes_at == clock.now() + dt.timedelta(days=4)
     assert db.session.scalar(sa.select(sa.func.count(Project.id)).where(Project.contest_id == prize.id)) == 5

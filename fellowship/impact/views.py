@@ -576,6 +576,20 @@ def _program_panel(program: Program, user: Any) -> dict[str, Any] | None:
     return {"program": program, "staff": access.may_change(reader)}
 
 
+def _certificate_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """A fellow's certificates once earned, each with its cohort. One query, none for non-fellows."""
+    cohort_ids = viewer.cohorts_as(Role.FELLOW)
+    if not cohort_ids:
+        return None
+    earned = db.session.scalars(
+        sa.select(Certificate)
+        .where(Certificate.user_id == viewer.user.id, Certificate.cohort_id.in_(cohort_ids))
+        .order_by(Certificate.issued_at.desc())
+    ).all()
+    return {"certificates": earned} if earned else None
+
+
+home.register(home.HomeBlock("certificates", "impact/home_certificates.html", 12, _certificate_block))
 home.register(home.HomeBlock("impact-staff", "impact/home_staff.html", 40, _staff_block))
 home.register(home.HomeBlock("impact-observer", "impact/home_observer.html", 40, _observer_block))
 panels.register_program_panel(panels.ProgramPanel("impact", "impact/program_panel.html", 10, _program_panel))

@@ -224,3 +224,30 @@ def test_the_observer_block_queries_do_not_grow_with_the_data(
     mine = block(body, "impact-observer")
     assert mine.count('/attendance">Attendance report</a>') == 3
     assert mine.count('href="/reports/') == impact_views.REPORTS_PER_PROGRAM
+
+
+def test_a_fellow_opens_an_earned_certificate_from_home(world: World, client_as: Any) -> None:
+    from fellowship.impact.models import Certificate
+
+    fellow = world.users["fellow"]
+    assert 'data-block="certificates"' not in client_as("fellow").get("/").get_data(as_text=True)
+    db.session.add(
+        Certificate(
+            cohort_id=world.cohort.id,
+            user_id=fellow.id,
+            code="WXYZ-2345-6789",
+            holder=fellow.name,
+            program=world.program.name,
+            cohort=world.cohort.name,
+            starts_on=world.cohort.starts_on,
+            ends_on=world.cohort.ends_on,
+            modules=[],
+            issued_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
+        )
+    )
+    db.session.commit()
+    mine = block(client_as("fellow").get("/").get_data(as_text=True), "certificates")
+    assert 'href="/certificates/WXYZ-2345-6789">Open my certificate</a>' in mine
+    assert client_as("fellow").get("/certificates/WXYZ-2345-6789").status_code == 200
+    for role in ("other_fellow", "facilitator", "observer", "admin"):
+        assert 'data-block="certificates"' not in client_as(role).get("/").get_data(as_text=True), role
