@@ -246,13 +246,20 @@ def _event(
     return events.create_event(cohort, fields, facilitator.id)
 
 
+def _members(cohort: Cohort, role: Role) -> list[User]:
+    """The cohort's people in ``role``, in the order the demo created them."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.cohort_id == cohort.id, Membership.role == role)
+            .order_by(User.id)
+        )
+    )
+
+
 def _facilitator(cohort: Cohort) -> User:
-    return db.session.scalars(
-        sa.select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.cohort_id == cohort.id, Membership.role == Role.FACILITATOR)
-        .order_by(User.id)
-    ).first()
+    return _members(cohort, Role.FACILITATOR)[0]
 
 
 def _take_attendance(event: Event, absent: int = 0, excused: int = 0, guests_present: int = 0) -> None:
@@ -614,12 +621,7 @@ def _contests(academy: Cohort, fellowship: Cohort, admin: User) -> None:
             {"name": "Can others copy it?", "weight": 1.0, "max_points": 5},
         ],
     )
-    participants = db.session.scalars(
-        sa.select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.cohort_id == academy.id, Membership.role == Role.FELLOW)
-        .order_by(User.id)
-    ).all()
+    participants = _members(academy, Role.FELLOW)
     projects = []
     for index, (title, summary) in enumerate(ERG_PROJECTS):
         author = participants[index % len(participants)]
@@ -708,12 +710,7 @@ def _cooperative_prize(fellowship: Cohort, admin: User) -> None:
         ],
     )
     contest.phase = Phase.SUBMISSIONS
-    fellows = db.session.scalars(
-        sa.select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.cohort_id == fellowship.id, Membership.role == Role.FELLOW)
-        .order_by(User.id)
-    ).all()
+    fellows = _members(fellowship, Role.FELLOW)
     projects = []
     for index, (title, summary) in enumerate(COOP_PROJECTS):
         author = fellows[index]
@@ -866,12 +863,7 @@ def _impact(fellowship: Cohort) -> None:
         1.0,
         "Office hours: impact-metrics templates",
     )
-    fellows = db.session.scalars(
-        sa.select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.cohort_id == fellowship.id, Membership.role == Role.FELLOW)
-        .order_by(User.id)
-    ).all()
+    fellows = _members(fellowship, Role.FELLOW)
     genders = ["female", "male", "female", "non_binary", "female", "male", "prefer_not"]
     ages = ["25-34", "35-49", "25-34", "18-24", "50-64", "35-49", "25-34"]
     races = [["black"], ["latino"], ["black"], ["white"], ["black", "other"], ["latino"], ["asian"]]
