@@ -108,14 +108,13 @@ def event(event_id: int) -> str:
 @login_required
 def event_edit(event_id: int) -> str | Response:
     event, _role = event_for(event_id, manage=True)
-    form = EventForm(
-        obj=event,
-        data={
-            "starts_at": services.to_local(event.starts_at, event.timezone),
-            "ends_at": services.to_local(event.ends_at, event.timezone),
-            "kind": event.kind.value,
-        },
-    )
+    form = EventForm(obj=event)
+    if not form.is_submitted():
+        # The object holds UTC times and the kind as an enum; the form shows wall-clock times in the event's
+        # zone (WTForms would take the object's values over ``data=``, so they are set after it).
+        form.starts_at.data = services.to_local(event.starts_at, event.timezone)
+        form.ends_at.data = services.to_local(event.ends_at, event.timezone)
+        form.kind.data = event.kind.value
     if form.validate_on_submit():
         sequence = event.sequence
         try:
