@@ -19,6 +19,7 @@ from fellowship.impact.models import Certificate, CompletionRule
 from fellowship.programs.models import Cohort
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on paper
+CODE_GROUP = 4  # characters between dashes; a code is three groups
 
 
 def rule_for(cohort: Cohort) -> CompletionRule:
@@ -76,6 +77,18 @@ class NotComplete(ValueError):
         super().__init__(_l("The completion rule is not met yet."))
 
 
+def issue_all(cohort: Cohort) -> int:
+    """Issue a certificate to every fellow who completed and has none yet; returns how many were issued
+    now (those issued before are not counted again)."""
+    have = set(db.session.scalars(sa.select(Certificate.user_id).where(Certificate.cohort_id == cohort.id)))
+    issued = 0
+    for standing in standings(cohort):
+        if standing.complete and standing.user_id not in have:
+            issue(cohort, standing)
+            issued += 1
+    return issued
+
+
 def issue(cohort: Cohort, standing: Standing) -> Certificate:
     """The fellow's certificate (the existing one when already issued)."""
     existing = db.session.scalar(
@@ -94,7 +107,7 @@ def issue(cohort: Cohort, standing: Standing) -> Certificate:
     certificate = Certificate(
         cohort_id=cohort.id,
         user_id=standing.user_id,
-        code="-".join("".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(3)),
+        code="-".join("".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP)) for _ in range(3)),
         holder=standing.name,
         program=cohort.program.name,
         cohort=cohort.name,
@@ -108,10 +121,17 @@ def issue(cohort: Cohort, standing: Standing) -> Certificate:
     return certificate
 
 
+def normalise_code(code: str) -> str:
+    """A certificate code as it is stored (``ABCD-EFGH-JKLM``), from any way of typing it: lower case,
+    without dashes, with spaces or other separators."""
+    plain = "".join(ch for ch in code.upper() if ch.isalnum())
+    return "-".join(plain[i : i + CODE_GROUP] for i in range(0, len(plain), CODE_GROUP))
+
+
 def verify(code: str, name: str) -> Certificate | None:
     """The certificate with this code, only when the name given matches its holder's (case and spacing
     aside): the page then confirms what the person checking already has in hand, and nothing more."""
-    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.code == code.strip().upper()))
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.code == normalise_code(code)))
     if certificate is None:
         return None
     same = " ".join(certificate.holder.split()).casefold() == " ".join(name.split()).casefold()

@@ -399,11 +399,7 @@ def completion(cohort_id: int) -> Any:
         if not form.validate_on_submit():
             abort(400)
         if request.form.get("action") == "issue":
-            issued = 0
-            for standing in completion_rules.standings(cohort):
-                if standing.complete:
-                    completion_rules.issue(cohort, standing)
-                    issued += 1
+            issued = completion_rules.issue_all(cohort)
             db.session.commit()
             flash(
                 ngettext(

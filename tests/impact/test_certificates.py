@@ -100,3 +100,32 @@ def test_attendance_below_the_rule_blocks_completion(world: World, client_as: An
     assert "Fiona Fellow</th><td>0%</td>" in page and "Not yet" in page
     client_as("facilitator").post(f"/cohorts/{world.cohort.id}/completion", data={"action": "issue"})
     assert db.session.scalar(sa.select(sa.func.count(Certificate.id))) == 0
+
+
+def completed_certificate(world: World, client_as: Any) -> Certificate:
+    """The fellow meets an empty rule (no minimum, no module) and gets their certificate."""
+    client_as("facilitator").post(f"/cohorts/{world.cohort.id}/completion", data={"min_attendance_rate": "0"})
+    assert client_as("fellow").post(f"/cohorts/{world.cohort.id}/certificate").status_code == 302
+    return db.session.scalar(sa.select(Certificate))
+
+
+def test_issuing_again_counts_only_the_certificates_issued_now(
+    world: World, client_as: Any, clock: Any
+) -> None:
+    completed_certificate(world, client_as)
+    url = f"/cohorts/{world.cohort.id}/completion"
+    facilitator = client_as("facilitator")
+    response = facilitator.post(url, data={"action": "issue"}, follow_redirects=True)
+    assert "0 certificates issued to fellows who completed." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Certificate.id))) == 1
+
+
+def test_a_code_typed_without_dashes_or_in_lower_case_is_recognised(
+    world: World, client_as: Any, clock: Any
+) -> None:
+    certificate = completed_certificate(world, client_as)
+    public = client_as("anonymous")
+    plain = certificate.code.replace("-", "")
+    for typed in (plain, plain.lower(), certificate.code.lower().replace("-", " "), f" {certificate.code} "):
+        page = public.get("/certificates/verify", query_string={"code": typed, "name": "Fiona Fellow"})
+        assert "Valid: this certificate was issued on" in page.get_data(as_text=True), typed
