@@ -58,14 +58,31 @@ def create_contest(
     return contest
 
 
-def set_phase(contest: Contest, phase: Phase, actor_id: int | None) -> None:
-    """Move one step forward or back (the admin's buttons); every move is audited."""
+def previous_phase(contest: Contest) -> Phase | None:
+    """The phase the admin may move the contest back to, if any. Once voting has closed the contest never
+    takes votes again (its receipts may already be published), so a closed contest has no way back."""
+    index = PHASE_ORDER.index(contest.phase)
+    if index == 0 or contest.phase is Phase.CLOSED:
+        return None
+    return PHASE_ORDER[index - 1]
+
+
+def set_phase(contest: Contest, phase: Phase, actor_id: int | None, reason: str = "") -> None:
+    """Move one step forward or back (the admin's buttons); every move is audited. Withdrawing published
+    results (published → closed) needs a reason, kept in the audit trail."""
     step = PHASE_ORDER.index(phase) - PHASE_ORDER.index(contest.phase)
     if abs(step) != 1:
         raise ContestError(_l("A contest moves one phase at a time."))
+    if step < 0 and phase is not previous_phase(contest):
+        raise ContestError(_l("Voting has closed: the contest cannot take votes again."))
     if phase is Phase.JUDGING and not contest.criteria:
         raise ContestError(_l("Add the rubric's criteria before judging starts."))
-    audit.record(actor_id, contest, "phase", {"phase": [contest.phase.value, phase.value]})
+    changes: dict[str, list[Any]] = {"phase": [contest.phase.value, phase.value]}
+    if contest.phase is Phase.PUBLISHED:
+        if not reason.strip():
+            raise ContestError(_l("Say why the published results are withdrawn."))
+        changes["reason"] = [None, reason.strip()]
+    audit.record(actor_id, contest, "phase", changes)
     contest.phase = phase
     db.session.flush()
 

@@ -182,7 +182,7 @@ def phase(contest_id: int) -> Response:
         abort(400)
     try:
         target = Phase(request.form.get("phase", ""))
-        services.set_phase(contest, target, current_user.id)
+        services.set_phase(contest, target, current_user.id, (request.form.get("reason") or "")[:500])
     except ValueError as error:
         flash(str(error) if isinstance(error, services.ContestError) else _("Unknown phase."), "error")
         return redirect(url_for(".manage", contest_id=contest.id))
@@ -320,7 +320,7 @@ def manage(contest_id: int) -> str:
         flags=voting.anomalies(contest.id),
         votes=votes,
         titles={p.id: p.title for p in projects},
-        previous=PHASE_ORDER[index - 1] if index else None,
+        previous=services.previous_phase(contest),
         following=PHASE_ORDER[index + 1] if index + 1 < len(PHASE_ORDER) else None,
         form=ActionForm(),
         juror_form=JurorForm(),

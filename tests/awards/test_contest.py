@@ -78,6 +78,34 @@ def test_phases_move_one_step_at_a_time_and_are_audited(
     assert len(moves) == 5
 
 
+def test_a_closed_contest_never_goes_back_to_voting(world: World, client_as: Any, contest: Contest) -> None:
+    contest.phase = Phase.CLOSED
+    db.session.commit()
+    admin = client_as("admin")
+    page = admin.get(f"/contests/{contest.id}").get_data(as_text=True)
+    assert 'name="phase" value="voting"' not in page and 'name="phase" value="published"' in page
+    refused = admin.post(f"/contests/{contest.id}/phase", data={"phase": "voting"}, follow_redirects=True)
+    assert "Voting has closed: the contest cannot take votes again." in refused.get_data(as_text=True)
+    assert db.session.get(Contest, contest.id).phase is Phase.CLOSED
+
+
+def test_withdrawing_published_results_needs_a_reason_kept_in_the_audit_trail(
+    world: World, client_as: Any, contest: Contest
+) -> None:
+    contest.phase = Phase.PUBLISHED
+    db.session.commit()
+    admin = client_as("admin")
+    url = f"/contests/{contest.id}/phase"
+    assert 'id="withdraw-reason"' in admin.get(f"/contests/{contest.id}").get_data(as_text=True)
+    refused = admin.post(url, data={"phase": "closed", "reason": "  "}, follow_redirects=True)
+    assert "Say why the published results are withdrawn." in refused.get_data(as_text=True)
+    assert db.session.get(Contest, contest.id).phase is Phase.PUBLISHED
+    admin.post(url, data={"phase": "closed", "reason": "A juror's conflict came to light."})
+    assert db.session.get(Contest, contest.id).phase is Phase.CLOSED
+    change = db.session.scalar(sa.select(AuditEntry.changes).where(AuditEntry.action == "phase"))
+    assert change == {"phase": ["published", "closed"], "reason": [None, "A juror's conflict came to light."]}
+
+
 def test_fellows_submit_while_submissions_are_open(world: World, client_as: Any, contest: Contest) -> None:
     fellow = client_as("fellow")
     url = f"/contests/{contest.id}/projects/new"

@@ -396,6 +396,25 @@ def test_xss_contest_projects(world: World, client_as: Any, app: Any) -> None:
     check(anonymous, f"/awards/{contest.slug}/ceremony/3", PAYLOADS[0])
 
 
+def test_xss_reason_for_withdrawing_published_results(world: World, client_as: Any) -> None:
+    """The reason is kept in the audit trail; the pages around the move never show it unescaped."""
+    from fellowship.awards.enums import Phase
+    from fellowship.awards.models import Contest
+    from tests.awards.conftest import make_contest
+
+    contest = make_contest(world, Phase.PUBLISHED, slug="xss-withdrawn")
+    db.session.commit()
+    admin = client_as("admin")
+    for payload in PAYLOADS:
+        db.session.execute(sa.update(Contest).values(phase=Phase.PUBLISHED))
+        db.session.commit()
+        response = admin.post(
+            f"/contests/{contest.id}/phase", data={"phase": "closed", "reason": payload}, follow_redirects=True
+        )
+        check_response(response, payload)
+    check(admin, f"/contests/{contest.id}", PAYLOADS[0])
+
+
 def test_xss_assistance_log_report_narratives_and_demographics(world: World, client_as: Any) -> None:
     import datetime as dt
 
