@@ -39,7 +39,7 @@ from fellowship.accounts.forms import (
     UserForm,
 )
 from fellowship.accounts.models import Organization, User
-from fellowship.core import clock, dev_mailbox, mail, personal_data
+from fellowship.core import attempts, clock, dev_mailbox, mail, personal_data
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.logs import security_event
 from fellowship.core.pagination import paginate
@@ -77,24 +77,40 @@ def begin_session(user: User) -> None:
     login_user(user)
 
 
+def _sign_in_budgets() -> list[tuple[str, str, str]]:
+    """(scope, key, limit setting) of the failed sign-ins that bound this attempt: per address, and per
+    address and account typed."""
+    return [
+        ("sign-in-address", get_remote_address(), "FELLOWSHIP_RATELIMIT_SIGN_IN"),
+        ("sign-in-account", _client_email_key(), "FELLOWSHIP_RATELIMIT_ACCOUNT"),
+    ]
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@_limit("FELLOWSHIP_RATELIMIT_SIGN_IN")
-@_limit(
-    "FELLOWSHIP_RATELIMIT_ACCOUNT",
-    key_func=_client_email_key,
-    scope="sign-in-account",
-    deduct_when=lambda response: response.status_code == 401,  # only failed attempts count per account
-)
 def sign_in() -> str | Response:
+    """Only *failed* sign-ins are limited (per address, and per address and account): a workshop room signs
+    in together from the venue's one address, while guessing stays stopped (see ``core.attempts``)."""
     if current_user.is_authenticated:
         return redirect(url_for("fellowship.programs.dashboard"))
+    budgets = _sign_in_budgets() if request.method == "POST" else []
+    if any(attempts.exhausted(*budget) for budget in budgets):
+        abort(429)
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        reserved = []
+        for budget in budgets:
+            if not attempts.reserve(*budget):
+                for taken in reserved:
+                    attempts.release(*taken)
+                abort(429)
+            reserved.append(budget)
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
             security_event("sign_in_failed")
             flash(_("That email address and password do not match an active account."), "error")
             return render_template("accounts/sign_in.html", form=form), 401
+        for budget in reserved:
+            attempts.release(*budget)
         begin_session(user)
         db.session.commit()
         security_event("sign_in", user_id=user.id)

@@ -87,6 +87,27 @@ def test_sign_in_is_rate_limited_per_address(world: World, app: Any) -> None:
     assert '<html lang="es" dir="ltr">' in page.get_data(as_text=True)
 
 
+def test_a_workshop_room_signs_in_together_from_one_address(world: World, app: Any) -> None:
+    """Fifty fellows on the venue's Wi-Fi sign in within the minute: successful sign-ins do not count
+    against the address; its failures still do (ten a minute)."""
+    from tests import factories as f
+
+    room = [f.UserFactory() for _ in range(50)]
+    db.session.commit()
+    statuses = [
+        app.test_client().post("/sign-in", data={"email": u.email, "password": f.PASSWORD}).status_code
+        for u in room
+    ]
+    assert statuses == [302] * 50
+    guesses = [
+        app.test_client().post("/sign-in", data={"email": f"g{n}@example.org", "password": "x"}).status_code
+        for n in range(11)
+    ]
+    assert guesses == [401] * 10 + [429]
+    late = app.test_client().post("/sign-in", data={"email": room[0].email, "password": f.PASSWORD})
+    assert late.status_code == 429  # the address has used its failures: even a right password waits
+
+
 def test_failed_sign_ins_are_limited_per_account(world: World, app: Any) -> None:
     email = world.users["fellow"].email
     statuses = [
