@@ -225,7 +225,10 @@ def confirm(slug: str, token: str) -> Any:
         network = voting.network_of(current_app.config["FELLOWSHIP_VOTER_KEY_SECRET"], request.remote_addr)
         outcome = voting.confirm(token, contest, network)
         status = 200 if outcome.status in {"counted", "already_counted"} else 409
-    project = db.session.get(Project, outcome.project_id) if outcome and outcome.project_id else None
+    project_id = outcome.project_id if outcome else voting.project_named(token, contest)
+    project = db.session.get(Project, project_id) if project_id else None
+    if project is not None and project.contest_id != contest.id:
+        project = None
     html = render_template(
         "awards/confirm.html",
         contest=contest,

@@ -108,6 +108,16 @@ def _insert(values: dict[str, object]) -> sa.Insert:
     return insert(Vote).values(**values).on_conflict_do_nothing().returning(Vote.id)
 
 
+def project_named(token: str, contest: Contest) -> int | None:
+    """The project a vote link is for, read from its signature alone (nothing is looked up or used), so
+    the page can name it before the voter presses the button; None for a link that is not this contest's."""
+    try:
+        contest_id, project_id, _nonce = _signer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return project_id if contest_id == contest.id and isinstance(project_id, int) else None
+
+
 def confirm(token: str, contest: Contest, network: str) -> Outcome:
     """Use the token once and count the vote in the voter's first free slot."""
     now = clock.now()

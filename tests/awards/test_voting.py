@@ -157,6 +157,19 @@ def test_bad_links_get_clear_pages(world: World, app: Any, open_contest: Contest
     assert voting.tally(open_contest.id) == {}
 
 
+def test_the_confirm_page_names_the_project_and_contest_before_the_button(
+    world: World, app: Any, open_contest: Contest
+) -> None:
+    client = app.test_client()
+    ask(client, open_contest, "Beta", "eve@example.org")
+    token = token_from(messages("vote_confirmation")[0])
+    page = client.get(f"/awards/{open_contest.slug}/confirm/{token}").get_data(as_text=True)
+    assert f'<p id="vote-for">You are voting for Beta in {open_contest.title}.</p>' in page
+    assert voting.tally(open_contest.id) == {}  # opening the page counts nothing
+    tampered = client.get(f"/awards/{open_contest.slug}/confirm/{token[:-2]}xx").get_data(as_text=True)
+    assert 'id="vote-for"' not in tampered and "Confirm my vote" in tampered
+
+
 def test_honeypot_and_bad_addresses(world: World, app: Any, open_contest: Contest) -> None:
     client = app.test_client()
     bot = ask(client, open_contest, "Alpha", "bot@example.org", website="http://spam.example")

@@ -381,6 +381,9 @@ def test_xss_contest_projects(world: World, client_as: Any, app: Any) -> None:
     contest.phase = Phase.VOTING
     contest.live_tally = True
     db.session.commit()
+    from fellowship.awards import voting
+
+    secret = app.config["FELLOWSHIP_VOTER_KEY_SECRET"]
     check(admin, f"/contests/{contest.id}", PAYLOADS[0])
     check(anonymous, f"/awards/{contest.slug}", PAYLOADS[0])
     projects = db.session.scalars(sa.select(Project).order_by(Project.id)).all()
@@ -390,6 +393,8 @@ def test_xss_contest_projects(world: World, client_as: Any, app: Any) -> None:
         check(fellow, f"/contests/{contest.id}/projects/{project.id}/edit", payload)
         check(admin, f"/contests/{contest.id}/projects/{project.id}/review", payload)
         check(juror, f"/contests/{contest.id}/jury/{project.id}", payload)
+        token = voting.request_vote(contest, project, secret, f"x{project.id}@example.org", 24)
+        check(anonymous, f"/awards/{contest.slug}/confirm/{token}", payload)
     contest.phase = Phase.PUBLISHED
     db.session.commit()
     check(anonymous, f"/awards/{contest.slug}/results", PAYLOADS[0])
