@@ -283,6 +283,7 @@ def _template_context() -> dict[str, Any]:
         "text_dir": i18n.text_direction(locale),
         "format_date": i18n.format_date,
         "format_datetime_in": i18n.format_datetime_in,
+        "format_until": i18n.format_until,
         "format_when": i18n.format_when,
         "format_date_range": i18n.format_date_range,
         "format_number": format_decimal,

@@ -103,8 +103,9 @@ def _date_range(start: dt.date, end: dt.date, locale: Any) -> str:
 def format_datetime_in(value: dt.datetime | None, tz: str | None, fmt: str = "medium") -> str:
     """Format an aware datetime in the given IANA timezone (a cohort's or event's), in the user's locale.
 
-    The same text as Babel's ``format_datetime`` (a test compares them for every locale and format), with
-    the locale's patterns looked up once instead of on every call: a year's report formats 1,500 dates."""
+    The date follows the named format; the time is always the locale's short time: a session starts at
+    "12:00 PM", never "12:00:00 PM" (nor with a zone name: the page says which zone). The locale's patterns
+    are looked up once instead of on every call: a year's report formats 1,500 dates."""
     if value is None:
         return ""
     zone = ZoneInfo(tz) if tz and is_timezone(tz) else ZoneInfo("UTC")
@@ -126,8 +127,20 @@ def _datetime_patterns(fmt: str, locale: Any) -> tuple[str, Any, Any]:
     return (
         str(babel_dates.get_datetime_format(fmt, locale=locale)).replace("'", ""),
         babel_dates.get_date_format(fmt, locale=locale),
-        babel_dates.get_time_format(fmt, locale=locale),
+        babel_dates.get_time_format("short", locale=locale),
     )
+
+
+def format_until(value: dt.datetime | None, tz: str | None) -> str:
+    """When something stays open until: a moment at midnight in ``tz`` is the end of the day before, so an
+    evaluation closing at the end of December 14 reads "Dec 14, 2024", not "Dec 15, 2024, 12:00 AM"."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(tz) if tz and is_timezone(tz) else ZoneInfo("UTC")
+    local = value.astimezone(zone)
+    if local.time() == dt.time(0, 0):
+        return format_date(local.date() - dt.timedelta(days=1))
+    return format_datetime_in(value, tz)
 
 
 def format_date_range(start: dt.date, end: dt.date) -> str:

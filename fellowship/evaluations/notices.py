@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from fellowship.accounts.emails import external_url, recipient_locale, unsubscribe_link
 from fellowship.core import clock, mail, notifications
-from fellowship.core.i18n import format_datetime_in
+from fellowship.core.i18n import format_until
 from fellowship.evaluations import queries
 from fellowship.evaluations.models import Receipt, Survey
 from fellowship.evaluations.tokens import guest_token
@@ -64,7 +64,7 @@ def dispatch_links() -> int:
             link = external_url("fellowship.evaluations.guest_answer", token=guest_token(invitation))
             zone = event.timezone
         with force_locale(locale):
-            closes = format_datetime_in(survey.closes_at, zone, "medium") if survey.closes_at else ""
+            closes = format_until(survey.closes_at, zone)
         mail.compose(
             KIND,
             invitation.email,

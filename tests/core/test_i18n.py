@@ -82,8 +82,9 @@ def test_dates_follow_the_locale(app: Any) -> None:
         assert i18n.format_date(dt.date(2024, 3, 14)) == "Mar 14, 2024"
 
 
-def test_datetime_text_is_babels_own_in_every_locale_format_and_zone(app: Any) -> None:
-    """The formatter that looks the locale's patterns up once writes exactly what Babel writes."""
+def test_datetime_text_is_babels_date_with_the_short_time_in_every_locale_format_and_zone(app: Any) -> None:
+    """The formatter that looks the locale's patterns up once writes Babel's text for the date in the named
+    format, joined by the locale's pattern to the short time: times never show seconds."""
     from zoneinfo import ZoneInfo
 
     from babel import dates
@@ -102,5 +103,20 @@ def test_datetime_text_is_babels_own_in_every_locale_format_and_zone(app: Any) -
                 for fmt in ("short", "medium", "long", "full"):
                     for zone in zones:
                         for moment in moments:
-                            expected = dates.format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=code)
+                            local = moment.astimezone(ZoneInfo(zone))
+                            expected = (
+                                str(dates.get_datetime_format(fmt, locale=code))
+                                .replace("'", "")
+                                .replace("{1}", dates.format_date(local, fmt, locale=code))
+                                .replace("{0}", dates.format_time(local, "short", locale=code))
+                            )
                             assert i18n.format_datetime_in(moment, zone, fmt) == expected, (code, fmt, zone)
+
+
+def test_times_show_no_seconds_and_open_until_names_the_last_day(app: Any) -> None:
+    moment = dt.datetime(2024, 1, 18, 18, 0, tzinfo=dt.UTC)
+    end_of_day = dt.datetime(2024, 12, 15, 6, 0, tzinfo=dt.UTC)  # midnight in Chicago: Dec 14 is the last day
+    with app.test_request_context(), force_locale("en"):
+        assert i18n.format_datetime_in(moment, "America/Chicago", "medium") == "Jan 18, 2024, 12:00\u202fPM"
+        assert i18n.format_until(end_of_day, "America/Chicago") == "Dec 14, 2024"
+        assert i18n.format_until(moment, "America/Chicago") == "Jan 18, 2024, 12:00\u202fPM"

@@ -414,7 +414,9 @@ def test_xss_reason_for_withdrawing_published_results(world: World, client_as: A
         db.session.execute(sa.update(Contest).values(phase=Phase.PUBLISHED))
         db.session.commit()
         response = admin.post(
-            f"/contests/{contest.id}/phase", data={"phase": "closed", "reason": payload}, follow_redirects=True
+            f"/contests/{contest.id}/phase",
+            data={"phase": "closed", "reason": payload},
+            follow_redirects=True,
         )
         check_response(response, payload)
     check(admin, f"/contests/{contest.id}", PAYLOADS[0])
