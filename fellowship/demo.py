@@ -308,8 +308,8 @@ def _fellowship_events(cohort: Cohort) -> None:
         _local(cohort, 2024, 1, 25, 12),
         online_link="https://meet.example.org/office-hours",
     )
-    events.add_guests(office, [(f"Grantee {n + 1}", f"grantee{n + 1}@example.net") for n in range(31)])
-    _take_attendance(office, absent=5, guests_present=9)  # 47 invited, 19 attended
+    events.add_guests(office, [(f"Grantee {n + 1}", f"grantee{n + 1}@example.net") for n in range(34)])
+    _take_attendance(office, absent=5, guests_present=11)  # 13 fellows and 34 guests: 47 invited, 19 attended
     canvas = _event(
         cohort,
         EventKind.WEBINAR,

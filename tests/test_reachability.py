@@ -71,17 +71,7 @@ SIGNED_OUT_ONLY = frozenset({"fellowship.accounts.sign_in", "fellowship.accounts
 
 # Routes a role may use that the demo gives that person no occasion to: each needs a state the demo does
 # not show for them (the journeys create it in the browser tests).
-STAFF_AS_ATTENDEES = (
-    "staff are invited to every event, but the demo gives no observer, facilitator or admin an event to "
-    "check in to, apologise for or evaluate as an attendee"
-)
 NOT_IN_THE_DEMO: dict[tuple[str, str], str] = {
-    ("fellowship.attendance.apologies", "observer"): STAFF_AS_ATTENDEES,
-    ("fellowship.attendance.check_in", "observer"): STAFF_AS_ATTENDEES,
-    ("fellowship.evaluations.answer", "observer"): STAFF_AS_ATTENDEES,
-    ("fellowship.evaluations.answer", "facilitator"): STAFF_AS_ATTENDEES,
-    ("fellowship.attendance.check_in", "admin"): STAFF_AS_ATTENDEES,
-    ("fellowship.evaluations.answer", "admin"): STAFF_AS_ATTENDEES,
     ("fellowship.accounts.outbox_message", "admin"): (
         "a fresh demo has sent no e-mail yet; the Outbox links each message once there is one"
     ),

@@ -45,6 +45,7 @@ ADMIN = frozenset({"admin"})
 COHORT_READERS = frozenset({"fellow", "observer", "facilitator", "admin"})
 COHORT_MANAGERS = frozenset({"facilitator", "admin"})
 INVITED = frozenset({"fellow", "observer", "facilitator"})
+PARTICIPANTS = frozenset({"fellow"})
 REPORT_READERS = frozenset({"observer", "facilitator", "admin"})  # every member is invited; the admin is not
 ENTRANTS = frozenset({"fellow", "admin"})
 STAFF = frozenset({"facilitator", "admin"})
@@ -145,9 +146,12 @@ ROUTES: dict[str, Route] = {
     "fellowship.attendance.all_present": Route(
         COHORT_MANAGERS, scoped=True, params=("event_id",), methods=POST_ONLY
     ),
-    "fellowship.attendance.apologies": Route(INVITED, scoped=True, params=("event_id",), methods=GET_POST),
+    # Participants excuse themselves and check in; staff host events and are never counted as attendees.
+    "fellowship.attendance.apologies": Route(
+        PARTICIPANTS, scoped=True, params=("event_id",), methods=GET_POST
+    ),
     "fellowship.attendance.check_in": Route(
-        COHORT_READERS, scoped=True, params=("event_id",), methods=GET_POST
+        PARTICIPANTS, scoped=True, params=("event_id",), methods=GET_POST
     ),
     "fellowship.attendance.checkin_open": Route(
         COHORT_MANAGERS, scoped=True, params=("event_id",), methods=POST_ONLY

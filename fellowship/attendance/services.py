@@ -18,7 +18,7 @@ from fellowship.events.enums import Rsvp
 from fellowship.events.models import Event, EventInvitation
 from fellowship.events.queries import invitees
 from fellowship.extensions import db
-from fellowship.programs.enums import Role
+from fellowship.programs.enums import STAFF_ROLES, Role
 from fellowship.programs.models import Membership
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -34,11 +34,15 @@ Cell = tuple[int, dt.date]
 
 @dataclass
 class Grid:
+    """An event's participants (fellows and guests) by day. Staff invited to it are its hosts: listed,
+    never in the grid, its figures or anything counted from it."""
+
     event: Event
     invitations: list[EventInvitation]
     records: dict[Cell, AttendanceRecord]
     joined: dict[int, dt.date]  # invitation id -> the day its member joined the cohort
     roles: dict[int, Role]
+    hosts: list[EventInvitation] = field(default_factory=list)
 
     @property
     def days(self) -> list[dt.date]:
@@ -52,7 +56,18 @@ class Grid:
 
 def load_grid(event: Event) -> Grid:
     """Everything the grid shows, in three queries whatever the number of invitees."""
-    invitations = list(db.session.scalars(invitees(event.id)))
+    everyone = list(db.session.scalars(invitees(event.id)))
+    members = db.session.execute(
+        sa.select(EventInvitation.id, Membership.joined_on, Membership.role)
+        .join(
+            Membership,
+            sa.and_(Membership.user_id == EventInvitation.user_id, Membership.cohort_id == event.cohort_id),
+        )
+        .where(EventInvitation.event_id == event.id)
+    ).all()
+    roles = {i: r for i, _j, r in members}
+    invitations = [i for i in everyone if roles.get(i.id) not in STAFF_ROLES]
+    hosts = [i for i in everyone if roles.get(i.id) in STAFF_ROLES]
     ids = [i.id for i in invitations]
     records = (
         {
@@ -64,15 +79,7 @@ def load_grid(event: Event) -> Grid:
         if ids
         else {}
     )
-    members = db.session.execute(
-        sa.select(EventInvitation.id, Membership.joined_on, Membership.role)
-        .join(
-            Membership,
-            sa.and_(Membership.user_id == EventInvitation.user_id, Membership.cohort_id == event.cohort_id),
-        )
-        .where(EventInvitation.event_id == event.id)
-    ).all()
-    return Grid(event, invitations, records, {i: j for i, j, _r in members}, {i: r for i, _j, r in members})
+    return Grid(event, invitations, records, {i: j for i, j, _r in members}, roles, hosts)
 
 
 @dataclass(frozen=True)
@@ -190,8 +197,27 @@ def mark_all_present(event: Event, actor_id: int) -> int:
     return len(batch.new_records)
 
 
+def is_host(invitation: EventInvitation) -> bool:
+    """Whether the invitation is a staff member's (facilitator or observer of the event's cohort)."""
+    return bool(
+        invitation.user_id is not None
+        and db.session.scalar(
+            sa.select(Membership.id).where(
+                Membership.user_id == invitation.user_id,
+                Membership.cohort_id == invitation.event.cohort_id,
+                Membership.role.in_(STAFF_ROLES),
+            )
+        )
+    )
+
+
+HOSTS_ATTEND_NOTHING = _l("You host this event: hosts are not counted as attendees.")
+
+
 def send_apologies(invitation: EventInvitation, reason: str, actor_id: int) -> None:
     """Excused for every day of the event, given before it starts; nothing already recorded is changed."""
+    if is_host(invitation):
+        raise AttendanceError(HOSTS_ATTEND_NOTHING)
     event = invitation.event
     if clock.now() >= event.starts_at:
         raise AttendanceError(_l("Apologies can only be sent before the event starts."))
@@ -231,6 +257,8 @@ def check_in(event: Event, invitation: EventInvitation | None, code: str) -> Sta
         raise AttendanceError(_l("That code is not right. Check the code shown in the room and try again."))
     if invitation is None:
         raise AttendanceError(_l("You are not invited to this event."))
+    if is_host(invitation):
+        raise AttendanceError(HOSTS_ATTEND_NOTHING)
     today = now.astimezone(event.zone).date()
     if today not in event.days():
         raise AttendanceError(_l("The event does not take place today."))

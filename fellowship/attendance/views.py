@@ -118,7 +118,9 @@ def all_present(event_id: int) -> Response:
 @bp.route("/events/<int:event_id>/apologies", methods=["GET", "POST"])
 @login_required
 def apologies(event_id: int) -> str | Response | tuple[str, int]:
-    event, _role = event_for(event_id)
+    """Participants excuse themselves; staff host the event and are never counted, so they have none."""
+    event, role = event_for(event_id)
+    require(role is Role.FELLOW)
     invitation = db.session.scalar(invitation_of(current_user, event.id))
     require(invitation is not None)
     assert invitation is not None
@@ -146,7 +148,9 @@ def _checkin_key() -> str:
     lambda: current_app.config["FELLOWSHIP_RATELIMIT_CHECKIN"], key_func=_checkin_key, methods=["POST"]
 )
 def check_in(event_id: int) -> str | Response | tuple[str, int]:
-    event, _role = event_for(event_id)
+    """Participants check themselves in; staff host the event and are never counted, so they do not."""
+    event, role = event_for(event_id)
+    require(role is Role.FELLOW)
     form = CheckinForm(code=request.args.get("code", ""))
     if form.validate_on_submit():
         invitation = db.session.scalar(invitation_of(current_user, event.id))
@@ -206,7 +210,7 @@ def _event_panel(event: Any, user: Any) -> dict[str, Any] | None:
     role = cohort_role(event.cohort)
     manage = can_manage(role)
     grid = services.load_grid(event) if manage or role is Role.OBSERVER else None
-    mine = db.session.scalar(invitation_of(user, event.id))
+    mine = db.session.scalar(invitation_of(user, event.id)) if role is Role.FELLOW else None
     my_records = []
     if mine is not None:
         my_records = db.session.scalars(

@@ -10,12 +10,17 @@ from fellowship.attendance.enums import ATTENDED
 from fellowship.attendance.models import AttendanceRecord
 from fellowship.evaluations.models import AnonymousAnswer, Answer, Question, Receipt, Survey
 from fellowship.events.models import Event, EventInvitation
+from fellowship.events.queries import participant_clause
 
 
 def attended_clause() -> sa.ColumnElement[bool]:
-    """The invitation was marked present or late on at least one day: that person may answer."""
-    return sa.exists().where(
-        AttendanceRecord.invitation_id == EventInvitation.id, AttendanceRecord.status.in_(ATTENDED)
+    """The invitation is a participant's (never staff's) marked present or late on at least one day: that
+    person is an attendee, and may answer."""
+    return sa.and_(
+        sa.exists().where(
+            AttendanceRecord.invitation_id == EventInvitation.id, AttendanceRecord.status.in_(ATTENDED)
+        ),
+        participant_clause(),
     )
 
 

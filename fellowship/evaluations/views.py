@@ -246,9 +246,10 @@ def answer(event_id: int) -> Any:
     survey = _survey_of(event)
     if survey is None:
         abort(404)
-    invitation = db.session.scalar(invitation_of(current_user, event.id))
+    # Participants answer; staff host the event (never attendees), so they may look at the questions only.
+    invitation = db.session.scalar(invitation_of(current_user, event.id)) if role is Role.FELLOW else None
     if invitation is None:
-        require(can_manage(role) or role is Role.OBSERVER)  # they may look at the questions, not answer
+        require(can_manage(role) or role is Role.OBSERVER)
         if request.method == "POST":
             abort(403)
     return _answer(survey, invitation, {"guest": False})

@@ -6,12 +6,32 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from fellowship.events.models import Event, EventInvitation
+from fellowship.programs.enums import STAFF_ROLES
+from fellowship.programs.models import Membership
 
 
 def cohort_events(cohort_id: int) -> sa.Select[tuple[Event]]:
     return sa.select(Event).where(Event.cohort_id == cohort_id).order_by(Event.starts_at, Event.id)
+
+
+def participant_clause() -> sa.ColumnElement[bool]:
+    """The invitation (of the enclosing query) is a participant's: a guest's, or a member's who is not on
+    the staff (facilitator, observer) of the event's cohort. Every count of attendees uses it."""
+    hosting = aliased(Event)
+    staff = (
+        sa.select(Membership.id)
+        .join(hosting, hosting.cohort_id == Membership.cohort_id)
+        .where(
+            hosting.id == EventInvitation.event_id,
+            Membership.user_id == EventInvitation.user_id,
+            Membership.role.in_(STAFF_ROLES),
+        )
+        .correlate_except(Membership, hosting)
+    )
+    return ~staff.exists()
 
 
 def invitees(event_id: int) -> sa.Select[tuple[EventInvitation]]:

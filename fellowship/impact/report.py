@@ -17,6 +17,7 @@ from fellowship.curriculum.queries import materials_published
 from fellowship.evaluations import queries as evaluation_queries
 from fellowship.evaluations.models import Question, Receipt, Survey
 from fellowship.events.models import Event, EventInvitation
+from fellowship.events.queries import participant_clause
 from fellowship.extensions import db
 from fellowship.impact.enums import AGES, GENDERS, PREFER_NOT, RACES, AssistanceKind, Stage
 from fellowship.impact.models import AssistanceLog, Demographics, ReportingPeriod
@@ -118,7 +119,9 @@ def _events(program: Program, start: dt.datetime, end: dt.datetime) -> list[dict
     invited = dict(
         db.session.execute(
             sa.select(EventInvitation.event_id, sa.func.count(EventInvitation.id))
-            .where(EventInvitation.event_id.in_(ids))
+            .where(
+                EventInvitation.event_id.in_(ids), participant_clause()
+            )  # staff host, they are not invited
             .group_by(EventInvitation.event_id)
         ).all()
     )

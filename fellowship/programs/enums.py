@@ -15,6 +15,10 @@ class Role(enum.StrEnum):
     OBSERVER = "observer"
 
 
+STAFF_ROLES = frozenset({Role.FACILITATOR, Role.OBSERVER})
+"""Staff host a cohort's events and are invited to them, but they are never participants: they are not in
+attendance grids, rates, event figures, evaluation response rates, reports or certificates."""
+
 PROGRAM_KIND_LABELS = {
     ProgramKind.COOP_FELLOWSHIP: _l("Worker-cooperative developer fellowship"),
     ProgramKind.ERG_ACADEMY: _l("ERG grassroots academy"),

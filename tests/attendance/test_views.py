@@ -41,12 +41,22 @@ def statuses(event: Any) -> dict[str, str]:
     return {name: status.value for name, status in rows}
 
 
+def second_fellow(world: World, event: Any, name: str = "Sam Second") -> EventInvitation:
+    """Another fellow of the world's cohort, invited to ``event``."""
+    from fellowship.events import services
+
+    member = f.MembershipFactory(cohort=world.cohort, role=Role.FELLOW, user=f.UserFactory(name=name))
+    services.invite_members(event)
+    db.session.commit()
+    return invitation(event, member.user)
+
+
 def test_grid_saves_every_cell_in_one_request_with_audit(world: World, client_as: Any, event: Any) -> None:
-    fellow, observer = invitation(event, world.users["fellow"]), invitation(event, world.users["observer"])
-    data = {**cell(fellow, "present"), **cell(observer, "late", "traffic")}
+    fellow, second = invitation(event, world.users["fellow"]), second_fellow(world, event)
+    data = {**cell(fellow, "present"), **cell(second, "late", "traffic")}
     response = client_as("facilitator").post(f"/events/{event.id}/attendance", data=data)
     assert response.status_code == 302
-    assert statuses(event) == {"Fiona Fellow": "present", "Oscar Observer": "late"}
+    assert statuses(event) == {"Fiona Fellow": "present", "Sam Second": "late"}
     entries = db.session.scalars(
         sa.select(AuditEntry)
         .where(AuditEntry.subject_type == "event_invitations")
@@ -55,7 +65,7 @@ def test_grid_saves_every_cell_in_one_request_with_audit(world: World, client_as
     assert [(e.subject_id, e.actor_id, e.action, e.changes) for e in entries] == [
         (fellow.id, world.users["facilitator"].id, f"attendance {DAY}", {"status": [None, "present"]}),
         (
-            observer.id,
+            second.id,
             world.users["facilitator"].id,
             f"attendance {DAY}",
             {"status": [None, "late"], "note": ["", "traffic"]},
@@ -109,11 +119,7 @@ def test_mark_all_present_keeps_an_excusal_given_in_advance(world: World, client
     client_as("fellow").post(f"/events/{event.id}/apologies", data={"reason": "Family matter"})
     response = client_as("facilitator").post(f"/events/{event.id}/attendance/all-present")
     assert response.status_code == 302
-    assert statuses(event) == {
-        "Fiona Fellow": "excused",
-        "Oscar Observer": "present",
-        "Fatima Facilitator": "present",
-    }
+    assert statuses(event) == {"Fiona Fellow": "excused"}  # staff host the event: never marked or counted
 
 
 def test_apologies_only_before_the_event_starts(world: World, client_as: Any, event: Any, clock: Any) -> None:
@@ -150,10 +156,14 @@ def test_self_check_in_present_then_late_then_unchanged(
     fellow = client_as("fellow")
     assert fellow.post(f"/events/{event.id}/check-in", data={"code": code.lower()}).status_code == 302
     clock.set_time(event.starts_at + dt.timedelta(minutes=15))
-    observer = client_as("observer")
-    observer.post(f"/events/{event.id}/check-in", data={"code": code})
+    second = second_fellow(world, event)  # a second fellow of the cohort checks in late
+    late_client = fellow.application.test_client()
+    late_client.login_as(second.user)
+    assert late_client.post(f"/events/{event.id}/check-in", data={"code": code}).status_code == 302
     fellow.post(f"/events/{event.id}/check-in", data={"code": code})  # a second check-in changes nothing
-    assert statuses(event) == {"Fiona Fellow": "present", "Oscar Observer": "late"}
+    assert statuses(event) == {"Fiona Fellow": "present", "Sam Second": "late"}
+    # Staff host the event: they do not check in (and are never counted).
+    assert client_as("observer").post(f"/events/{event.id}/check-in", data={"code": code}).status_code == 403
 
 
 def test_check_in_is_refused_with_clear_messages(
@@ -167,8 +177,8 @@ def test_check_in_is_refused_with_clear_messages(
     wrong = fellow.post(f"/events/{event.id}/check-in", data={"code": "WRONG1"})
     assert wrong.status_code == 400 and "That code is not right" in wrong.get_data(as_text=True)
     code = db.session.get(type(event), event.id).checkin_code
-    admin = client_as("admin").post(f"/events/{event.id}/check-in", data={"code": code})
-    assert "You are not invited to this event." in admin.get_data(as_text=True)
+    for staff in ("admin", "facilitator", "observer"):  # not participants: nothing to check in to
+        assert client_as(staff).post(f"/events/{event.id}/check-in", data={"code": code}).status_code == 403
     clock.advance(dt.timedelta(minutes=31))
     late = fellow.post(f"/events/{event.id}/check-in", data={"code": code})
     assert "Check-in is not open" in late.get_data(as_text=True)
@@ -204,7 +214,8 @@ def test_event_figures_count_fellows_and_guests(world: World, client_as: Any, ev
     body = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert '<li id="fellows-figure">1 of 2 fellows attended; 1 excused</li>' in body
     assert '<li id="guests-figure">1 of 3 guests attended</li>' in body
-    assert '<li id="invited-figure">2 of 7 invited attended <span class="rate">(29%)</span></li>' in body
+    # Invited: the two fellows and three guests; the facilitator and the observer host it, uncounted.
+    assert '<li id="invited-figure">2 of 5 invited attended <span class="rate">(40%)</span></li>' in body
 
 
 def test_fellow_sees_only_their_own_attendance(world: World, client_as: Any, event: Any) -> None:
@@ -234,7 +245,10 @@ def test_grid_save_query_count_does_not_grow_with_invitees(
         services.invite_members(world_event)
         db.session.commit()
         invitations = db.session.scalars(
-            sa.select(EventInvitation).where(EventInvitation.event_id == world_event.id)
+            sa.select(EventInvitation).where(
+                EventInvitation.event_id == world_event.id,
+                EventInvitation.user_id != world.users["facilitator"].id,  # the host has no row
+            )
         ).all()
         data: dict[str, str] = {}
         for inv in invitations:
@@ -253,7 +267,7 @@ def test_grid_save_reads_the_user_and_the_event_once(
     """The commit does not expire what the request already read: the flash message (in the user's
     language) and the redirect after it read neither the user nor the event again."""
     client = client_as("facilitator")
-    invitations = db.session.scalars(sa.select(EventInvitation).where(EventInvitation.event_id == event.id))
+    invitations = [invitation(event, world.users["fellow"])]  # the only participant; staff host it
     data: dict[str, str] = {}
     for inv in invitations:
         data.update(cell(inv, "present"))
@@ -275,3 +289,19 @@ def test_my_attendance_is_shown_in_my_language(world: World, client_as: Any, eve
         .get_data(as_text=True)
     )
     assert "15 feb 2024: Presente" in body
+
+
+def test_staff_are_the_events_hosts_never_its_attendees(world: World, client_as: Any, event: Any) -> None:
+    client = client_as("facilitator")
+    grid = client.get(f"/events/{event.id}/attendance").get_data(as_text=True)
+    assert '<p id="hosts">Hosts (not counted as attendees): Fatima Facilitator, Oscar Observer</p>' in grid
+    host = invitation(event, world.users["observer"])
+    assert f'name="s-{host.id}-{DAY}"' not in grid
+    assert client.post(f"/events/{event.id}/attendance", data=cell(host, "present")).status_code == 422
+    client.post(f"/events/{event.id}/attendance/all-present")
+    assert statuses(event) == {"Fiona Fellow": "present"}
+    for staff in ("facilitator", "observer"):
+        refused = client_as(staff).post(f"/events/{event.id}/apologies", data={"reason": "Away"})
+        assert refused.status_code == 403, staff
+    body = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert '<li id="invited-figure">1 of 1 invited attended <span class="rate">(100%)</span></li>' in body

@@ -18,7 +18,9 @@ from fellowship.events import services as events
 from fellowship.events.enums import EventKind
 from fellowship.events.models import Event, EventInvitation
 from fellowship.extensions import db
+from fellowship.programs.enums import Role
 from tests.conftest import World
+from tests.factories import MembershipFactory, UserFactory
 
 STARTS = dt.datetime(2024, 1, 18, 18, 0, tzinfo=dt.UTC)
 
@@ -28,6 +30,12 @@ class Webinar:
     event: Event
     invitations: dict[str, EventInvitation]
     guest_token: str
+
+    def client_of(self, app: Any, name: str) -> Any:
+        """A client signed in as the invitee ``name`` (e.g. "second", the second fellow)."""
+        client = app.test_client()
+        client.login_as(self.invitations[name].user)
+        return client
 
     @property
     def survey(self) -> Survey:
@@ -59,8 +67,9 @@ def mark(invitation: EventInvitation, status: Status) -> None:
 
 @pytest.fixture
 def webinar(world: World, clock: Any) -> Webinar:
-    """The launch webinar, 18:00–19:30 UTC; the clock is moved to 20:00, after it. The fellow and the
-    facilitator attended, the observer was absent, a guest came."""
+    """The launch webinar, 18:00–19:30 UTC; the clock is moved to 20:00, after it. Its attendees are the
+    fellow, a second fellow (late) and a guest; the facilitator and the observer host it, so their marks
+    (late, absent) count for nothing."""
     event = events.create_event(
         world.cohort,
         events.EventFields(
@@ -82,8 +91,18 @@ def webinar(world: World, clock: Any) -> Webinar:
         )
         for role in ("fellow", "facilitator", "observer")
     }
+    second = MembershipFactory(
+        cohort=world.cohort, role=Role.FELLOW, user=UserFactory(name="Sam Second", organization=None)
+    )
+    events.invite_members(event)
+    invitations["second"] = db.session.scalar(
+        sa.select(EventInvitation).where(
+            EventInvitation.event_id == event.id, EventInvitation.user_id == second.user_id
+        )
+    )
     invitations["guest"] = guest
     mark(invitations["fellow"], Status.PRESENT)
+    mark(invitations["second"], Status.LATE)
     mark(invitations["facilitator"], Status.LATE)
     mark(invitations["observer"], Status.ABSENT)
     mark(guest, Status.PRESENT)

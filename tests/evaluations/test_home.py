@@ -25,7 +25,7 @@ def test_an_open_evaluation_shows_its_response_rate(world: World, client_as: Any
     mine = home_block(client_as("facilitator"), "evaluations-staff")
     assert "Attach an evaluation" not in mine
     assert f'href="/events/{webinar.event.id}/evaluation/summary">Launch webinar</a>' in mine
-    assert "1 of 3 attendees answered (33%)" in mine  # the fellow, the facilitator and the guest attended
+    assert "1 of 3 attendees answered (33%)" in mine  # the two fellows and the guest; staff host it
 
 
 def test_the_template_library_and_comparison_are_linked_for_staff_only(

@@ -97,12 +97,14 @@ def test_closed_evaluations_refuse_answers(
 
 
 def test_summary_shows_counts_rate_means_nps_and_texts(
-    world: World, client_as: Any, webinar: Webinar
+    world: World, client_as: Any, webinar: Webinar, app: Any
 ) -> None:
     survey = webinar.evaluate()
     url = f"/events/{webinar.event.id}/evaluation"
     client_as("fellow").post(url, data=form_for(survey, worked="Real stories"))
-    client_as("facilitator").post(url, data=form_for(survey, overall="3", recommend="6"))
+    webinar.client_of(app, "second").post(url, data=form_for(survey, overall="3", recommend="6"))
+    hosting = client_as("facilitator").post(url, data=form_for(survey, overall="1"))  # staff do not answer
+    assert hosting.status_code == 403
     page = client_as("observer").get(f"{url}/summary").get_data(as_text=True)
     assert "2 responses from 3 attendees (response rate 67%)" in page
     assert "Mean 4, median 4" in page  # overall: 5 and 3
@@ -237,8 +239,8 @@ def test_dispatch_emails_each_attendee_once(world: World, app: Any, webinar: Web
     runner.invoke(args=["fellowship", "dispatch"])
     sent = sorted(m.recipient for m in messages("evaluation_link"))
     assert sent == sorted(
-        [world.users["fellow"].email, world.users["facilitator"].email, "gail@example.org"]
-    )  # the absent observer gets nothing
+        [world.users["fellow"].email, webinar.invitations["second"].email, "gail@example.org"]
+    )  # the hosts (the facilitator, late, and the absent observer) get nothing
     guest = next(m for m in messages("evaluation_link") if m.recipient == "gail@example.org")
     assert f"/evaluation/{webinar.guest_token}" in guest.body_text
     assert "Your answers are anonymous" in guest.body_text
@@ -331,14 +333,14 @@ def test_anonymous_answers_cannot_be_tied_to_a_person(
     }
     survey = webinar.evaluate(anonymous=True)
     url = f"/events/{webinar.event.id}/evaluation"
-    for role in ("fellow", "facilitator"):
-        client_as(role).post(url, data=form_for(survey, worked=f"Secret of {role}"))
+    client_as("fellow").post(url, data=form_for(survey, worked="Secret of fellow"))
+    webinar.client_of(app, "second").post(url, data=form_for(survey, worked="Secret of second"))
     client_as("anonymous").post(
         f"/evaluation/{webinar.guest_token}", data=form_for(survey, worked="Guest secret")
     )
     keys = db.session.scalars(sa.select(AnonymousResponse.id)).all()
     assert len(keys) == 3 and all(isinstance(k, uuid.UUID) and k.version == 4 for k in keys)
-    names = [world.users["fellow"].name, world.users["facilitator"].name, "Gail Guest"]
+    names = [world.users["fellow"].name, "Sam Second", "Gail Guest"]
 
     def content(page: str) -> str:  # the page without its header, which names the signed-in viewer
         return page[page.index("<main") :]
