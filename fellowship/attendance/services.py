@@ -14,6 +14,7 @@ from fellowship.attendance.enums import ATTENDED, Status
 from fellowship.attendance.models import AttendanceRecord
 from fellowship.core import clock
 from fellowship.core.audit import AuditEntry
+from fellowship.events import services as event_services
 from fellowship.events.enums import Rsvp
 from fellowship.events.models import Event, EventInvitation
 from fellowship.events.queries import invitees
@@ -214,8 +215,10 @@ def is_host(invitation: EventInvitation) -> bool:
 HOSTS_ATTEND_NOTHING = _l("You host this event: hosts are not counted as attendees.")
 
 
-def send_apologies(invitation: EventInvitation, reason: str, actor_id: int) -> None:
-    """Excused for every day of the event, given before it starts; nothing already recorded is changed."""
+def send_apologies(invitation: EventInvitation, reason: str, actor_id: int) -> EventInvitation | None:
+    """Excused for every day of the event, given before it starts; nothing already recorded is changed.
+    The answer to the invitation becomes "no", so a place taken is given to the waitlist: returns whoever
+    moved up, if anyone."""
     if is_host(invitation):
         raise AttendanceError(HOSTS_ATTEND_NOTHING)
     event = invitation.event
@@ -233,6 +236,9 @@ def send_apologies(invitation: EventInvitation, reason: str, actor_id: int) -> N
         if record is None or record.status is Status.EXCUSED:
             batch.write(record, (invitation.id, day), Status.EXCUSED, reason)
     batch.flush()
+    if event.cancelled_at is not None or invitation.rsvp is Rsvp.NO:
+        return None
+    return event_services.set_rsvp(invitation, Rsvp.NO)
 
 
 def open_checkin(event: Event, minutes: int, grace_minutes: int) -> str:

@@ -21,6 +21,7 @@ from fellowship.core import clock, home, panels
 from fellowship.core.csv_export import csv_response
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.permissions import require
+from fellowship.events import notices
 from fellowship.events.access import event_for
 from fellowship.events.queries import invitation_of
 from fellowship.extensions import db, limiter
@@ -127,10 +128,12 @@ def apologies(event_id: int) -> str | Response | tuple[str, int]:
     form = ApologiesForm()
     if form.validate_on_submit():
         try:
-            services.send_apologies(invitation, form.reason.data or "", current_user.id)
+            moved_up = services.send_apologies(invitation, form.reason.data or "", current_user.id)
         except services.AttendanceError as error:
             form.reason.errors.append(str(error))
         else:
+            if moved_up is not None:
+                notices.send(event, [moved_up], "promoted")
             db.session.commit()
             flash(_("Thank you for letting us know. You are excused."), "success")
             return redirect(url_for("fellowship.events.event", event_id=event.id))

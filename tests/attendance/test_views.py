@@ -305,3 +305,27 @@ def test_staff_are_the_events_hosts_never_its_attendees(world: World, client_as:
         assert refused.status_code == 403, staff
     body = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert '<li id="invited-figure">1 of 1 invited attended <span class="rate">(100%)</span></li>' in body
+
+
+def test_apologies_answer_no_and_give_the_place_to_the_waitlist(world: World, client_as: Any) -> None:
+    from tests.events.conftest import make_event
+    from tests.mailbox import messages
+
+    second = f.MembershipFactory(cohort=world.cohort, role=Role.FELLOW, user=f.UserFactory(name="Sam Second"))
+    event = make_event(world, capacity=1)
+    waiting = client_as("anonymous")
+    waiting.login_as(second.user)
+    client_as("fellow").post(f"/events/{event.id}/rsvp", data={"answer": "yes"})
+    waiting.post(f"/events/{event.id}/rsvp", data={"answer": "yes"})
+    assert invitation(event, second.user).waitlisted is True
+    response = client_as("fellow").post(f"/events/{event.id}/apologies", data={"reason": "Family matter"})
+    assert response.status_code == 302
+    mine, theirs = invitation(event, world.users["fellow"]), invitation(event, second.user)
+    assert (mine.rsvp.value, mine.waitlisted, theirs.rsvp.value, theirs.waitlisted) == (
+        "no",
+        False,
+        "yes",
+        False,
+    )
+    [promoted] = messages("event_promoted")
+    assert promoted.recipient == second.user.email
