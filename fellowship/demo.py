@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -336,30 +337,36 @@ ACADEMY_WORKSHOPS = [
     (-75, "Finding a sponsor inside the organisation"),
     (-45, "Building a business case for your network's project"),
     (-15, "Designing with target groups"),
-    (5, "Building impact and sustainability"),
+    (0, "Building impact and sustainability"),  # under way as the demo loads: its check-in is open
     (35, "Measuring the effectiveness of social actions"),
 ]
 
 
 def _academy_events(cohort: Cohort) -> None:
+    """Monthly workshops 16:00–18:30 in Warsaw; the one of today began on the hour the demo was loaded, so
+    its participants can check themselves in (check-in opens only around a day of the event)."""
     today = clock.today(cohort.timezone)
+    now = clock.now()
     for offset, title in ACADEMY_WORKSHOPS:
         day = today + dt.timedelta(days=offset)
+        starts = _local(cohort, day.year, day.month, day.day, 16)
+        if offset == 0:
+            starts = now.astimezone(ZoneInfo(cohort.timezone)).replace(minute=0, second=0, microsecond=0)
         event = _event(
             cohort,
             EventKind.WORKSHOP,
             title,
-            _local(cohort, day.year, day.month, day.day, 16),
-            _local(cohort, day.year, day.month, day.day, 18, 30),
+            starts,
+            starts + dt.timedelta(hours=2, minutes=30),
             description="A workshop followed by a good-practice exchange session.",
             venue="Warszawa, ul. Przykładowa 1",
         )
         if offset < 0:
             _take_attendance(event, absent=2, excused=1)
-        elif offset == ACADEMY_WORKSHOPS[3][0]:
-            # The next workshop shows its check-in code and QR until it ends (attendees can use it that day).
-            minutes = int((event.ends_at - clock.now()).total_seconds() // 60)
-            attendance.open_checkin(event, minutes, 10)
+        elif offset == 0:
+            # Open until the workshop ends; arriving within the first 75 minutes counts as on time.
+            minutes = int((event.ends_at - now).total_seconds() // 60)
+            attendance.open_checkin(event, minutes, 75)
 
 
 # --- curriculum ---------------------------------------------------------------------------------------------

@@ -19,12 +19,11 @@ from itsdangerous import URLSafeSerializer
 
 from fellowship.accounts import services
 from fellowship.accounts.models import Organization, User
-from fellowship.attendance import services as attendance
 from fellowship.awards import images, voting
 from fellowship.awards import services as contest_services
 from fellowship.awards.enums import Phase, ProjectStatus
 from fellowship.awards.models import JurorAssignment, Vote
-from fellowship.core import mail
+from fellowship.core import clock, mail
 from fellowship.curriculum.models import CohortModule, Module, Worksheet
 from fellowship.evaluations import defaults
 from fellowship.evaluations import services as evaluations
@@ -317,7 +316,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
     [(guest, guest_token)] = events.add_guests(event, [("Gail Guest", "gail@example.org")])
     template = evaluations.save_template(None, "Webinar feedback", defaults.questions(), None)
     evaluations.attach(event, "Webinar feedback", defaults.questions(), False, None, None)
-    attendance.open_checkin(event, 30, 10)
+    # An open check-in window (set directly: the service opens one only around a day of the event).
+    event.checkin_code, event.checkin_opens_at, event.checkin_closes_at = "ABCDEF", clock.now(), event.ends_at
     db.session.add(
         Module(
             slug="mission-statement",

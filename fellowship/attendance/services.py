@@ -241,8 +241,19 @@ def send_apologies(invitation: EventInvitation, reason: str, actor_id: int) -> E
     return event_services.set_rsvp(invitation, Rsvp.NO)
 
 
+CHECKIN_EARLY = dt.timedelta(hours=2)
+"""How long before the event starts its check-in may open (people arrive early)."""
+
+
 def open_checkin(event: Event, minutes: int, grace_minutes: int) -> str:
+    """Open self check-in for ``minutes``. Only around a day of the event: from two hours before it starts
+    until it ends, on one of its days; a window opened days before would expire before anyone arrived."""
     now = clock.now()
+    today = now.astimezone(event.zone).date()
+    if not (event.starts_at - CHECKIN_EARLY <= now < event.ends_at and today in event.days()):
+        raise AttendanceError(
+            _l("Check-in can be opened on a day of the event, from two hours before it starts until it ends.")
+        )
     event.checkin_code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     event.checkin_opens_at = now
     event.checkin_closes_at = now + dt.timedelta(minutes=minutes)
@@ -254,8 +265,16 @@ def close_checkin(event: Event) -> None:
     event.checkin_closes_at = clock.now()
 
 
-def check_in(event: Event, invitation: EventInvitation | None, code: str) -> Status:
-    """Mark the invitee present (or late after the grace period) for today; a repeat changes nothing."""
+@dataclass(frozen=True)
+class CheckIn:
+    status: Status
+    earlier: dt.datetime | None = None
+    """When the person had already checked in today (a repeat changes nothing), else None."""
+
+
+def check_in(event: Event, invitation: EventInvitation | None, code: str) -> CheckIn:
+    """Mark the invitee present (or late after the grace period) for today; a repeat changes nothing and
+    says when they checked in."""
     now = clock.now()
     if not event.checkin_open(now):
         raise AttendanceError(_l("Check-in is not open for this event right now."))
@@ -274,7 +293,7 @@ def check_in(event: Event, invitation: EventInvitation | None, code: str) -> Sta
         )
     )
     if record is not None and record.status in ATTENDED:
-        return record.status
+        return CheckIn(record.status, record.recorded_at)
     local_start = event.starts_at.astimezone(event.zone)
     day_start = dt.datetime.combine(today, local_start.timetz().replace(tzinfo=None), tzinfo=event.zone)
     if today == local_start.date():
@@ -285,7 +304,7 @@ def check_in(event: Event, invitation: EventInvitation | None, code: str) -> Sta
     batch = _Batch(invitation.user_id)
     batch.write(record, (invitation.id, today), status, record.note if record else "")
     batch.flush()
-    return status
+    return CheckIn(status)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from fellowship.attendance.models import AttendanceRecord
 from fellowship.core import clock, home, panels
 from fellowship.core.csv_export import csv_response
 from fellowship.core.forms import ActionForm, form_status
+from fellowship.core.i18n import format_datetime_in
 from fellowship.core.permissions import require
 from fellowship.events import notices
 from fellowship.events.access import event_for
@@ -163,7 +164,10 @@ def check_in(event_id: int) -> str | Response | tuple[str, int]:
             form.code.errors.append(str(error))
         else:
             db.session.commit()
-            if result is Status.LATE:
+            if result.earlier is not None:
+                when = format_datetime_in(result.earlier, event.timezone, "short")
+                flash(_("You had already checked in, at %(time)s.", time=when), "info")
+            elif result.status is Status.LATE:
                 flash(_("You are checked in (late). Welcome!"), "success")
             else:
                 flash(_("You are checked in. Welcome!"), "success")
@@ -178,7 +182,11 @@ def checkin_open(event_id: int) -> Response | tuple[str, int]:
     form = CheckinWindowForm()
     if not form.validate_on_submit():
         abort(400)
-    services.open_checkin(event, form.minutes.data or 30, form.grace.data or 0)
+    try:
+        services.open_checkin(event, form.minutes.data or 30, form.grace.data or 0)
+    except services.AttendanceError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".grid", event_id=event.id))
     db.session.commit()
     return redirect(url_for(".grid", event_id=event.id))
 

@@ -329,3 +329,38 @@ def test_apologies_answer_no_and_give_the_place_to_the_waitlist(world: World, cl
     )
     [promoted] = messages("event_promoted")
     assert promoted.recipient == second.user.email
+
+
+def test_check_in_opens_only_around_a_day_of_the_event(
+    world: World, client_as: Any, event: Any, clock: Any
+) -> None:
+    url = f"/events/{event.id}/check-in/open"
+    clock.set_time(event.starts_at - dt.timedelta(days=3))
+    facilitator = client_as("facilitator")
+    early = facilitator.post(url, data={"minutes": "30", "grace": "10"}, follow_redirects=True)
+    assert "Check-in can be opened on a day of the event, from two hours before it starts" in early.get_data(
+        as_text=True
+    )
+    assert db.session.get(type(event), event.id).checkin_code is None
+    clock.set_time(event.ends_at)
+    facilitator = client_as("facilitator")
+    assert "Check-in can be opened" in facilitator.post(
+        url, data={"minutes": "30"}, follow_redirects=True
+    ).get_data(as_text=True)
+    clock.set_time(event.starts_at - dt.timedelta(hours=1))
+    client_as("facilitator").post(url, data={"minutes": "120", "grace": "10"})
+    assert db.session.get(type(event), event.id).checkin_open(clock.now())
+
+
+def test_a_repeat_check_in_says_when_the_person_checked_in(
+    world: World, client_as: Any, event: Any, clock: Any
+) -> None:
+    clock.set_time(event.starts_at)
+    client_as("facilitator").post(f"/events/{event.id}/check-in/open", data={"minutes": "60", "grace": "10"})
+    code = db.session.get(type(event), event.id).checkin_code
+    fellow = client_as("fellow")
+    fellow.post(f"/events/{event.id}/check-in", data={"code": code})
+    clock.advance(dt.timedelta(minutes=20))
+    again = fellow.post(f"/events/{event.id}/check-in", data={"code": code}, follow_redirects=True)
+    assert "You had already checked in, at 2/15/24, 12:00\u202fPM." in again.get_data(as_text=True)
+    assert statuses(event) == {"Fiona Fellow": "present"}
