@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from fellowship.attendance.enums import ATTENDED, Status
 from fellowship.attendance.models import AttendanceRecord
@@ -56,8 +57,9 @@ class Grid:
 
 
 def load_grid(event: Event) -> Grid:
-    """Everything the grid shows, in three queries whatever the number of invitees."""
-    everyone = list(db.session.scalars(invitees(event.id)))
+    """Everything the grid shows, in three queries whatever the number of invitees (members' names as they
+    are now, read with the invitations)."""
+    everyone = list(db.session.scalars(invitees(event.id).options(joinedload(EventInvitation.user))))
     members = db.session.execute(
         sa.select(EventInvitation.id, Membership.joined_on, Membership.role)
         .join(

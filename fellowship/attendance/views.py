@@ -353,7 +353,7 @@ def event_csv(event_id: int) -> Response:
         records = [grid.records.get((invitation.id, day)) for day in grid.days]
         rows.append(
             [
-                invitation.name,
+                invitation.shown_name,
                 invitation.email,
                 _("yes") if invitation.is_guest else "",
                 *[STATUS_LABELS[r.status] if r else "" for r in records],

@@ -24,7 +24,7 @@ def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> Response:
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
-    response = current_app.response_class(buffer.getvalue(), mimetype="text/csv; charset=utf-8")
+    response = current_app.response_class(buffer.getvalue(), mimetype="text/csv")  # Werkzeug adds the charset
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -493,6 +493,6 @@ def worksheet_markdown(worksheet_id: int) -> Response:
         str(WORKSHEET_STATUS_LABELS[sheet.status]),
         worksheet_forms.display_answers(sheet.module.fields, sheet.answers),
     )
-    response = current_app.response_class(text, mimetype="text/markdown; charset=utf-8")
+    response = current_app.response_class(text, mimetype="text/markdown")  # Werkzeug adds the charset
     response.headers["Content-Disposition"] = f'attachment; filename="{sheet.slug}.md"'
     return response

@@ -104,3 +104,9 @@ class EventInvitation(TimestampMixin, db.Model):
     @property
     def is_guest(self) -> bool:
         return self.user_id is None
+
+    @property
+    def shown_name(self) -> str:
+        """A member's name as it is now (they may have changed it since they were invited); a guest's as
+        given. Load ``user`` with the invitations where many are shown."""
+        return self.user.name if self.user is not None else self.name

@@ -311,7 +311,7 @@ def _feed_url(kind: str, owner_id: int, version: int) -> str:
 
 
 def _ics(body: bytes, filename: str) -> Response:
-    response = current_app.response_class(body, mimetype="text/calendar; charset=utf-8")
+    response = current_app.response_class(body, mimetype="text/calendar")  # Werkzeug adds the charset
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = "private, max-age=300"
     return response

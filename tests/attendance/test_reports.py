@@ -139,3 +139,15 @@ def test_cohort_report_query_count_does_not_grow(
             assert client.get(url).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+def test_event_csv_and_grid_show_a_members_name_as_it_is_now(
+    world: World, client_as: Any, event: Any
+) -> None:
+    world.users["fellow"].name = "Fiona Renamed"
+    db.session.commit()
+    grid = client_as("facilitator").get(f"/events/{event.id}/attendance").get_data(as_text=True)
+    assert "Fiona Renamed" in grid and "Fiona Fellow" not in grid
+    response = client_as("observer").get(f"/events/{event.id}/attendance.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert [row[0] for row in read_csv(response)[1:]] == ["Fiona Renamed"]

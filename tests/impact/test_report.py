@@ -166,7 +166,9 @@ def test_submitting_freezes_the_figures(world: World, client_as: Any, period: Re
     assert 'One-on-one TA sessions</th><td class="long-answer" dir="auto">1</td>' in page
     csv = admin.get(f"/reports/{period.id}/export.csv").get_data(as_text=True)
     assert "One-on-one TA sessions,1" in csv and "'=SUM(A1)" in csv
-    md = admin.get(f"/reports/{period.id}/export.md").get_data(as_text=True)
+    exported = admin.get(f"/reports/{period.id}/export.md")
+    assert exported.headers["Content-Type"] == "text/markdown; charset=utf-8"
+    md = exported.get_data(as_text=True)
     assert "- **Progress on goals**: On track" in md
     refused = admin.post(f"/reports/{period.id}", data={"goals": "Changed"}, follow_redirects=True)
     assert "This report is submitted" in refused.get_data(as_text=True)
