@@ -43,11 +43,26 @@ class Tally:
             self.absent += 1
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A fellow's mark for one event: its summary status and, for events of several days, on how many of
+    the days whose attendance was taken they came."""
+
+    status: Status | None
+    attended_days: int = 0
+    days: int = 0
+
+    @property
+    def partial(self) -> bool:
+        """Came on some of the days only ("1 of 3 days" rather than "Present")."""
+        return self.status is Status.PRESENT and 0 < self.attended_days < self.days
+
+
 @dataclass
 class FellowRow:
     membership: Membership
     user: User
-    cells: dict[int, Status | None | str] = field(default_factory=dict)  # event id -> summary, "" = not yet
+    cells: dict[int, Mark | str] = field(default_factory=dict)  # event id -> mark, "" = not yet a member
     tally: Tally = field(default_factory=Tally)
 
     def below(self, minimum: int | None) -> bool:
@@ -131,9 +146,10 @@ def cohort_report(cohort: Cohort, now: dt.datetime, only_user_id: int | None = N
                 row.cells[event.id] = ""
                 continue
             statuses = [records.get((inv_id, d)) for d in days]
-            for status in statuses:
-                if status is not None:  # a day whose attendance was never taken counts for nobody
-                    row.tally.add(status)
-            row.cells[event.id] = _summary(statuses)
+            taken = [status for status in statuses if status is not None]
+            for status in taken:  # a day whose attendance was never taken counts for nobody
+                row.tally.add(status)
+            attended = sum(1 for status in taken if status in ATTENDED)
+            row.cells[event.id] = Mark(_summary(statuses), attended, len(taken))
         rows.append(row)
     return CohortReport(cohort, events, rows)

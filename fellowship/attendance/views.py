@@ -363,9 +363,14 @@ def event_csv(event_id: int) -> Response:
     return csv_response(rows, f"attendance-event-{event.id}.csv")
 
 
-def _mark(cell: Status | None | str) -> str:
-    if cell == "":
-        return "–"
-    if cell is None:
-        return ""
-    return str(STATUS_LABELS[cell])  # type: ignore[index]
+def _mark(cell: reports.Mark | str) -> str:
+    if isinstance(cell, str):
+        return "–"  # not yet a member
+    if cell.partial:
+        return ngettext(
+            "%(attended)d of %(num)d day",
+            "%(attended)d of %(num)d days",
+            cell.days,
+            attended=cell.attended_days,
+        )
+    return str(STATUS_LABELS[cell.status]) if cell.status else ""

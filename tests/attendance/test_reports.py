@@ -151,3 +151,21 @@ def test_event_csv_and_grid_show_a_members_name_as_it_is_now(
     response = client_as("observer").get(f"/events/{event.id}/attendance.csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert [row[0] for row in read_csv(response)[1:]] == ["Fiona Renamed"]
+
+
+def test_partial_attendance_of_a_workshop_shows_its_days(world: World, client_as: Any, clock: Any) -> None:
+    """Present on one day of three reads "1 of 3 days", not "Present"; the rate counts the days."""
+    clock.set_time(dt.datetime(2024, 4, 1, tzinfo=dt.UTC))
+    workshop = make_event(
+        world,
+        title="Workshop",
+        starts_at=dt.datetime(2024, 3, 14, 14, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2024, 3, 16, 18, tzinfo=dt.UTC),
+    )
+    facilitator = client_as("facilitator")
+    for day, status in (("2024-03-14", "present"), ("2024-03-15", "absent"), ("2024-03-16", "absent")):
+        mark(facilitator, workshop, world.users["fellow"], status, day)
+    body = facilitator.get(f"/cohorts/{world.cohort.id}/attendance").get_data(as_text=True)
+    assert "<td>1 of 3 days</td>" in body and "<td>33</td>" in body
+    rows = read_csv(facilitator.get(f"/cohorts/{world.cohort.id}/attendance.csv"))
+    assert rows[1][2:4] == ["1 of 3 days", "1"]
