@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     FieldList,
     FormField,
@@ -64,6 +65,7 @@ class EventForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=100000)],
     )
     speakers = StringField(_l("Speakers"), validators=[Optional(), Length(max=500)], filters=[strip])
+    outside_dates = BooleanField(_l("Yes, schedule it outside the cohort's dates"))
 
     def validate_ends_at(self, field: DateTimeLocalField) -> None:
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:

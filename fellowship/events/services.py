@@ -107,6 +107,18 @@ def cancel_event(event: Event, actor_id: int | None) -> None:
     audit.record(actor_id, event, "cancelled")
 
 
+def outside_cohort(cohort: Cohort, fields: EventFields) -> bool:
+    """Whether the event starts before the cohort's first day or ends after its last (in the event's zone):
+    allowed, but only once the facilitator confirms it is meant."""
+    starts, ends = to_local(fields.starts_at, fields.timezone), to_local(fields.ends_at, fields.timezone)
+    return starts.date() < cohort.starts_on or ends.date() > cohort.ends_on
+
+
+def is_over(event: Event) -> bool:
+    """An event recorded after it ended (to take its attendance) is announced to nobody."""
+    return event.ends_at <= clock.now()
+
+
 def invite_members(event: Event) -> int:
     """Invite every current member of the event's cohort who has no invitation yet."""
     invited = sa.select(EventInvitation.user_id).where(

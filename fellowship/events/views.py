@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from fellowship.accounts.models import User
 from fellowship.core import clock, home, panels, personal_data
 from fellowship.core.forms import ActionForm, form_status
+from fellowship.core.i18n import format_date_range
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.permissions import require
 from fellowship.core.web import safe_next
@@ -57,6 +58,23 @@ def _fields(form: EventForm) -> services.EventFields:
     )
 
 
+def _dates_confirmed(form: EventForm, cohort: Cohort) -> bool:
+    """An event outside the cohort's dates is saved only once the facilitator ticks the box the form then
+    shows; otherwise the form comes back with the warning."""
+    try:
+        if form.outside_dates.data or not services.outside_cohort(cohort, _fields(form)):
+            return True
+    except services.EventError:
+        return True  # a time that does not exist: saving says so
+    form.outside_dates.errors.append(
+        _(
+            "This event falls outside the cohort's dates (%(dates)s). Tick the box to schedule it anyway.",
+            dates=format_date_range(cohort.starts_on, cohort.ends_on),
+        )
+    )
+    return False
+
+
 @bp.route("/cohorts/<int:cohort_id>/events")
 @login_required
 def cohort_events(cohort_id: int) -> str:
@@ -72,13 +90,14 @@ def cohort_events(cohort_id: int) -> str:
 def event_new(cohort_id: int) -> str | Response:
     cohort, _role = cohort_for(cohort_id, manage=True)
     form = EventForm(timezone=cohort.timezone)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _dates_confirmed(form, cohort):
         try:
             event = services.create_event(cohort, _fields(form), current_user.id)
         except services.EventError as error:
             form.starts_at.errors.append(str(error))
         else:
-            notices.send(event, db.session.scalars(queries.invitees(event.id)), "invitation")
+            if not services.is_over(event):
+                notices.send(event, db.session.scalars(queries.invitees(event.id)), "invitation")
             db.session.commit()
             flash(_("Saved %(name)s.", name=event.title), "success")
             return redirect(url_for(".event", event_id=event.id))
@@ -115,14 +134,14 @@ def event_edit(event_id: int) -> str | Response:
         form.starts_at.data = services.to_local(event.starts_at, event.timezone)
         form.ends_at.data = services.to_local(event.ends_at, event.timezone)
         form.kind.data = event.kind.value
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _dates_confirmed(form, event.cohort):
         sequence = event.sequence
         try:
             services.update_event(event, _fields(form), current_user.id)
         except services.EventError as error:
             form.starts_at.errors.append(str(error))
         else:
-            if event.sequence != sequence:
+            if event.sequence != sequence and not services.is_over(event):
                 notices.send(event, db.session.scalars(queries.invitees(event.id)), "changed")
             db.session.commit()
             flash(_("Saved %(name)s.", name=event.title), "success")

@@ -219,3 +219,35 @@ def test_the_person_who_moves_up_is_told(world: World, client_as: Any) -> None:
     assert "A place has freed up: you are now confirmed for Business model canvases." in message.body_text
     body = client_as("facilitator").get(f"/events/{event.id}").get_data(as_text=True)
     assert '<li id="answers-figure">1 said yes</li>' in body
+
+
+def test_an_event_outside_the_cohorts_dates_waits_for_confirmation(world: World, client_as: Any) -> None:
+    client = client_as("facilitator")
+    url = f"/cohorts/{world.cohort.id}/events/new"
+    later = {
+        **FORM,
+        "starts_at": "2025-01-20T12:00",
+        "ends_at": "2025-01-20T13:00",
+    }  # the cohort ends 2024-12-15
+    warned = client.post(url, data=later)
+    page = warned.get_data(as_text=True)
+    assert warned.status_code == 400
+    assert "This event falls outside the cohort&#39;s dates (Jan 10" in page
+    assert 'name="outside_dates"' in page and 'value="Launch webinar"' in page  # nothing typed is lost
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+    assert client.post(url, data={**later, "outside_dates": "y"}).status_code == 302
+    assert db.session.scalar(sa.select(Event.title)) == "Launch webinar"
+
+
+def test_an_event_recorded_after_it_ended_is_announced_to_nobody(
+    world: World, client_as: Any, clock: Any
+) -> None:
+    from tests.mailbox import messages
+
+    clock.set_time(dt.datetime(2024, 3, 1, tzinfo=dt.UTC))  # after the form's 15 February
+    client = client_as("facilitator")
+    assert client.post(f"/cohorts/{world.cohort.id}/events/new", data=FORM).status_code == 302
+    event = db.session.scalar(sa.select(Event))
+    client.post(f"/events/{event.id}/edit", data={**FORM, "starts_at": "2024-02-15T12:30"})
+    assert db.session.get(Event, event.id).sequence == 1  # changed, yet nobody is told of a past event
+    assert messages("event_invitation") + messages("event_changed") == []
