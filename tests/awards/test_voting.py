@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from typing import Any
 
@@ -98,6 +99,12 @@ def test_a_vote_counts_once_confirmed_and_the_receipt_checks(
     check = voter.get(f"/awards/{open_contest.slug}/receipts?receipt={receipt}")
     assert "Counted, for Alpha." in check.get_data(as_text=True)
     assert voting.receipt_hash(receipt) in check.get_data(as_text=True)
+    # The page says how each line is computed, and that rule gives the published line.
+    expected = hashlib.sha256(receipt.replace("-", "").upper().encode()).hexdigest()
+    assert f'<p id="receipt-hash">The SHA-256 of your code: <code dir="ltr">{expected}</code></p>' in (
+        check.get_data(as_text=True)
+    )
+    assert "the SHA-256 of ABCDEFGHJKLM" in check.get_data(as_text=True)
     wrong = voter.get(f"/awards/{open_contest.slug}/receipts?receipt=0000-0000-0000-0000")
     assert "not among the counted votes" in wrong.get_data(as_text=True)
 
