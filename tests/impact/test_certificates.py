@@ -129,3 +129,17 @@ def test_a_code_typed_without_dashes_or_in_lower_case_is_recognised(
     for typed in (plain, plain.lower(), certificate.code.lower().replace("-", " "), f" {certificate.code} "):
         page = public.get("/certificates/verify", query_string={"code": typed, "name": "Fiona Fellow"})
         assert "Valid: this certificate was issued on" in page.get_data(as_text=True), typed
+
+
+def test_the_certificate_names_a_cohort_named_after_its_program_once(
+    world: World, client_as: Any, clock: Any
+) -> None:
+    world.cohort.name = f"{world.program.name} 2024"
+    db.session.commit()
+    certificate = completed_certificate(world, client_as)
+    page = client_as("fellow").get(f"/certificates/{certificate.code}").get_data(as_text=True)
+    assert f'<p dir="auto" id="completed">completed {world.program.name} 2024</p>' in page
+    certificate.cohort = "Spring cohort"
+    db.session.commit()
+    page = client_as("fellow").get(f"/certificates/{certificate.code}").get_data(as_text=True)
+    assert f"completed Spring cohort in the program {world.program.name}</p>" in page
