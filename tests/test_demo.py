@@ -179,3 +179,20 @@ def test_demo_fellows_with_an_approved_mission_statement_have_certificates(app: 
     app.test_cli_runner().invoke(args=["fellowship", "demo"])
     holders = db.session.scalars(sa.select(Certificate.holder).order_by(Certificate.holder)).all()
     assert holders == ["Amara Okafor", "Benicio Ruiz"]
+
+
+def test_demo_worksheet_activity_is_dated_inside_its_cohort(app: Any) -> None:
+    import datetime as dt
+
+    from fellowship.curriculum.models import Review, Worksheet, WorksheetRevision
+
+    app.test_cli_runner().invoke(args=["fellowship", "demo"])
+    moments = [
+        *db.session.scalars(sa.select(Worksheet.submitted_at).where(Worksheet.submitted_at.is_not(None))),
+        *db.session.scalars(sa.select(WorksheetRevision.saved_at)),
+        *db.session.scalars(sa.select(Review.created_at)),
+    ]
+    assert moments and all(
+        dt.datetime(2024, 1, 10, tzinfo=dt.UTC) <= m < dt.datetime(2024, 12, 16, tzinfo=dt.UTC)
+        for m in moments
+    )
