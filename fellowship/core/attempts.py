@@ -25,9 +25,15 @@ def _on() -> bool:
     return bool(current_app.config.get("RATELIMIT_ENABLED", True))
 
 
+def _ids(scope: str, key: str) -> tuple[str, str, str]:
+    """The counter's identifiers, under the application's key prefix as the limiter's own counters are
+    (installations or tests sharing one Redis keep apart)."""
+    return (current_app.config.get("RATELIMIT_KEY_PREFIX") or "fellowship", scope, key)
+
+
 def exhausted(scope: str, key: str, config_key: str) -> bool:
     """Whether failures under ``key`` have used up the budget named by ``config_key``."""
-    return _on() and any(not limiter.limiter.test(item, scope, key) for item in _items(config_key))
+    return _on() and any(not limiter.limiter.test(item, *_ids(scope, key)) for item in _items(config_key))
 
 
 def reserve(scope: str, key: str, config_key: str) -> bool:
@@ -37,9 +43,9 @@ def reserve(scope: str, key: str, config_key: str) -> bool:
     taken = []
     for item in _items(config_key):
         taken.append(item)
-        if not limiter.limiter.hit(item, scope, key):
+        if not limiter.limiter.hit(item, *_ids(scope, key)):
             for reserved in taken:
-                limiter.limiter.hit(reserved, scope, key, cost=-1)
+                limiter.limiter.hit(reserved, *_ids(scope, key), cost=-1)
             return False
     return True
 
@@ -48,4 +54,4 @@ def release(scope: str, key: str, config_key: str) -> None:
     """Give back the slot of an attempt that succeeded: it was no guess."""
     if _on():
         for item in _items(config_key):
-            limiter.limiter.hit(item, scope, key, cost=-1)
+            limiter.limiter.hit(item, *_ids(scope, key), cost=-1)
