@@ -73,3 +73,12 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def dev_mailbox(app: Any) -> Iterator[None]:
+    """The development mailbox switched on (the browser talks to the server from loopback)."""
+    saved = app.config.get("FELLOWSHIP_DEV_MAILBOX")
+    app.config["FELLOWSHIP_DEV_MAILBOX"] = True
+    yield
+    app.config["FELLOWSHIP_DEV_MAILBOX"] = saved

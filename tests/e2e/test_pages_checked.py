@@ -78,14 +78,6 @@ def sign_in(page: Any, server: str, lang: str, email: str) -> None:
     page.click("main form button[type=submit]")
 
 
-@pytest.fixture
-def dev_mailbox(app: Any) -> Any:
-    saved = app.config.get("FELLOWSHIP_DEV_MAILBOX")
-    app.config["FELLOWSHIP_DEV_MAILBOX"] = True
-    yield
-    app.config["FELLOWSHIP_DEV_MAILBOX"] = saved
-
-
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run npm ci in tests/e2e")
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_main_pages_have_no_serious_accessibility_violations(

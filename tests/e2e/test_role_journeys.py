@@ -144,14 +144,6 @@ def test_facilitator_takes_attendance_approves_a_worksheet_and_reads_an_evaluati
     assert db.session.scalar(latest.limit(1)) == "Clear and complete."
 
 
-@pytest.fixture
-def dev_mailbox(app: Any) -> Any:
-    saved = app.config.get("FELLOWSHIP_DEV_MAILBOX")
-    app.config["FELLOWSHIP_DEV_MAILBOX"] = True
-    yield
-    app.config["FELLOWSHIP_DEV_MAILBOX"] = saved
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_public_votes_from_the_gallery_and_confirms_through_the_development_mailbox(
     browser: Any, server: str, demo: None, dev_mailbox: None, lang: str
