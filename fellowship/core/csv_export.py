@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,10 +13,17 @@ from flask import Response, current_app
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+NUMBER_LIKE = re.compile(r"\s*\d[\d.,]*\s*[+%]\s*")
+"""Labels a spreadsheet would turn into a number ("65+" becomes 65, "50%" becomes 0.5)."""
+
+
 def neutralise(value: Any) -> str:
-    """Text a spreadsheet shows as text: a leading ' before anything it would read as a formula."""
+    """Text a spreadsheet shows as text: a leading ' before anything it would read as a formula, and before
+    a label it would read as a number. Numbers passed as numbers stay numbers."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) or (isinstance(value, str) and NUMBER_LIKE.fullmatch(text)):
+        return "'" + text
+    return text
 
 
 def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> Response:

@@ -47,6 +47,22 @@ def test_neutralise_formula_cells() -> None:
     ]
 
 
+def test_neutralise_keeps_number_like_labels_text() -> None:
+    """An age range "65+" or "50%" written as a label stays text; real numbers and other labels do not
+    change."""
+    cells = ("65+", "50%", " 3.5 + ", "18–24", "65", 65, 0.5, "Logan Square")
+    assert [neutralise(v) for v in cells] == [
+        "'65+",
+        "'50%",
+        "' 3.5 + ",
+        "18–24",
+        "65",
+        "65",
+        "0.5",
+        "Logan Square",
+    ]
+
+
 def test_cohort_matrix_rates_and_minimum_flag(world: World, client_as: Any, clock: Any) -> None:
     clock.set_time(dt.datetime(2024, 3, 1, tzinfo=dt.UTC))
     second = f.MembershipFactory(cohort=world.cohort, role=Role.FELLOW, user=f.UserFactory(name="Zed Second"))

@@ -194,6 +194,7 @@ def test_no_individual_answer_leaks(world: World, client_as: Any, period: Report
         for digit in ("1", "0"):  # every count of the lone person's group is hidden, zeros included
             assert f",{digit}\r\n" not in figures and f"**: {digit}\n" not in figures
             assert f'dir="auto">{digit}</td>' not in figures
+    assert ",'65+," in texts[1]  # the age-range label stays text in spreadsheets (not the number 65)
     # Staff have no page for someone else's answers: the form only ever shows the signed-in person's own.
     assert 'selected value="Hermosa"' not in admin.get("/profile/demographics").get_data(as_text=True)
     assert 'selected value="Hermosa"' in fellow.get("/profile/demographics").get_data(as_text=True)
