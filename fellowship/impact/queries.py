@@ -14,7 +14,7 @@ from fellowship.attendance.enums import ATTENDED, Status
 from fellowship.attendance.models import AttendanceRecord
 from fellowship.events.models import Event, EventInvitation
 from fellowship.impact.enums import ReportStatus
-from fellowship.impact.models import CompletionRule, ReportingPeriod
+from fellowship.impact.models import Certificate, CompletionRule, ReportingPeriod
 from fellowship.programs.enums import Role
 from fellowship.programs.models import Cohort, Membership, Program
 from fellowship.programs.queries import current_membership_clause
@@ -187,4 +187,13 @@ def cohorts_with_programs(cohort_ids: Sequence[int]) -> sa.Select[tuple[Cohort]]
         .options(contains_eager(Cohort.program))
         .where(Cohort.id.in_(cohort_ids))
         .order_by(sa.func.lower(Program.name), Program.id, Cohort.starts_on.desc(), Cohort.id)
+    )
+
+
+def certificates_of(user_id: int, cohort_ids: Sequence[int]) -> sa.Select[tuple[Certificate]]:
+    """The person's certificates from these cohorts, newest first."""
+    return (
+        sa.select(Certificate)
+        .where(Certificate.user_id == user_id, Certificate.cohort_id.in_(cohort_ids))
+        .order_by(Certificate.issued_at.desc())
     )

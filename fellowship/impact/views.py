@@ -577,11 +577,7 @@ def _certificate_block(viewer: home.Viewer) -> dict[str, Any] | None:
     cohort_ids = viewer.cohorts_as(Role.FELLOW)
     if not cohort_ids:
         return None
-    earned = db.session.scalars(
-        sa.select(Certificate)
-        .where(Certificate.user_id == viewer.user.id, Certificate.cohort_id.in_(cohort_ids))
-        .order_by(Certificate.issued_at.desc())
-    ).all()
+    earned = db.session.scalars(queries.certificates_of(viewer.user.id, cohort_ids)).all()
     return {"certificates": earned} if earned else None
 
 
