@@ -895,6 +895,14 @@ def _impact(fellowship: Cohort) -> None:
         1.0,
         "Office hours: impact-metrics templates",
     )
+    # Support outside worker co-ops, conversions and developers is the form's "additional" tab: three
+    # business-service organisations met about the Community Wealth Building initiative, 5 hours in all.
+    business = [
+        accounts.create_organization(name, OrganizationKind.OTHER, "Chicago")
+        for name in ("Southside Business Development Center", "Lakeview Chamber of Commerce", "Westside CDC")
+    ]
+    for day, org, hours in ((9, business[0], 2.0), (16, business[1], 1.5), (30, business[2], 1.5)):
+        log(day, nadia, org, AssistanceKind.ONE_ON_ONE, Stage.OTHER, hours, "Worker ownership introduction")
     fellows = _members(fellowship, Role.FELLOW)
     genders = ["female", "male", "female", "non_binary", "female", "male", "prefer_not"]
     ages = ["25-34", "35-49", "25-34", "18-24", "50-64", "35-49", "25-34"]

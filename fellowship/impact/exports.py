@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from fellowship.core.i18n import format_datetime_in
 from fellowship.impact.enums import AGES, GENDERS, NARRATIVES, PREFER_NOT, RACES, STAGE_LABELS, Stage
-from fellowship.impact.report import NOT_SAID, OTHER_AREAS
+from fellowship.impact.report import COUNTING_RULES, NOT_SAID, OTHER_AREAS
 
 
 def _cell(value: int | None, threshold: int) -> str:
@@ -30,37 +30,115 @@ def label_for(group: str, key: str) -> str:
     return str(names.get(key, key))
 
 
-def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(section, field, value) for every field of the funder's form, in its order."""
+Row = tuple[str, str, str, str]
+"""(section, field, value, how the value is counted)."""
+
+
+def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[Row]:
+    """Every field of the funder's form, in its order, each figure with how it is counted.
+
+    A snapshot submitted under earlier counting rules (no ``rules`` in it) keeps its figures as sent and
+    no explanation, since the explanations describe the current rules.
+    """
     a = figures["assistance"]
     threshold = figures["threshold"]
-    out: list[tuple[str, str, str]] = []
+    current = a.get("rules", 1) >= COUNTING_RULES
+
+    def how(text: str) -> str:
+        return text if current else ""
+
+    out: list[Row] = []
     section = _("Narrative")
     for key, label in NARRATIVES.items():
-        out.append((section, str(label), narratives.get(key, "")))
+        out.append((section, str(label), narratives.get(key, ""), ""))
     section = _("Technical assistance")
+    not_other = _("Logs for organisations of any stage but “Other organisation”.")
     out += [
-        (section, _("One-on-one TA sessions"), str(a["one_on_one"])),
-        (section, _("Group workshops"), str(a["group_workshops"])),
+        (
+            section,
+            _("One-on-one TA sessions"),
+            str(a["one_on_one"]),
+            how(_("Number of one-on-one logs.") + " " + not_other),
+        ),
+        (
+            section,
+            _("Group workshops"),
+            str(a["group_workshops"]),
+            how(_("Number of group workshop logs.") + " " + not_other),
+        ),
     ]
     for stage in Stage:
+        if stage.value not in a["hours_by_stage"]:
+            continue  # support for other organisations has its own rows below
         out.append(
             (
                 section,
                 _("Hours of support: %(stage)s", stage=STAGE_LABELS[stage]),
                 _hours(a["hours_by_stage"][stage.value]),
+                how(_("Hours of one-on-one logs at this stage.")),
             )
         )
     out += [
-        (section, _("Group education and training hours"), _hours(a["education_hours"])),
-        (section, _("Popular education and outreach hours"), _hours(a["outreach_hours"])),
-        (section, _("Education provided"), _("yes") if a["education_hours"] else _("no")),
-        (section, _("Organisations worked with"), "; ".join(a["organisations"])),
-        (section, _("Other organisations supported"), str(a["other_organisations"])),
-        (section, _("Hours for other organisations"), _hours(a["other_organisation_hours"])),
-        (section, _("Types of TA given"), "; ".join(a["types"])),
-        (section, _("People reached"), str(a["people_reached"])),
-        (_("Curriculum"), _("Curriculum materials created"), str(figures["curriculum_materials"])),
+        (
+            section,
+            _("Group education and training hours"),
+            _hours(a["education_hours"]),
+            how(_("Hours of group workshop and education logs.") + " " + not_other),
+        ),
+        (
+            section,
+            _("Popular education and outreach hours"),
+            _hours(a["outreach_hours"]),
+            how(_("Hours of outreach logs.") + " " + not_other),
+        ),
+        (
+            section,
+            _("Education provided"),
+            _("yes") if a["education_hours"] else _("no"),
+            how(_("Yes when group education hours are above zero.")),
+        ),
+        (
+            section,
+            _("Organisations worked with"),
+            "; ".join(a["organisations"]),
+            how(_("Organisations named on logs.") + " " + not_other),
+        ),
+        (
+            section,
+            _("Other organisations supported"),
+            str(a["other_organisations"]),
+            how(_("Organisations named on logs at the stage “Other organisation”.")),
+        ),
+        (
+            section,
+            _("Other organisations"),
+            "; ".join(a.get("other_organisation_names", [])),
+            how(_("Organisations named on logs at the stage “Other organisation”.")),
+        ),
+        (
+            section,
+            _("Hours for other organisations"),
+            _hours(a["other_organisation_hours"]),
+            how(_("Hours of logs at the stage “Other organisation”, counted in no row above.")),
+        ),
+        (
+            section,
+            _("Types of TA given"),
+            "; ".join(a["types"]),
+            how(_("The kinds of help named on logs.") + " " + not_other),
+        ),
+        (
+            section,
+            _("People reached"),
+            str(a["people_reached"]),
+            how(_("Sum of the people counted on every log of the period.")),
+        ),
+        (
+            _("Curriculum"),
+            _("Curriculum materials created"),
+            str(figures["curriculum_materials"]),
+            _("Modules of this program's kind first published in the period."),
+        ),
     ]
     section = _("Events")
     # Translated once and filled in per event: a year of a large program has thousands of rows.
@@ -69,6 +147,10 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[tuple[str,
         _("evaluation: %(num)d responses"),
     )
     rating = _("overall rating %(mean)s of 5")
+    event_how = _(
+        "Invited participants (fellows, participants and guests; not facilitators or observers) and those "
+        "of them marked present or late on at least one day. Cancelled events are left out."
+    )
     for event in figures["events"]:
         when = format_datetime_in(_iso(event["starts_at"]), event["timezone"], "short")
         value = attended % {"attended": event["attended"], "invited": event["invited"]}
@@ -76,7 +158,7 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[tuple[str,
             value += "; " + responses % {"num": event["responses"]}
             if event["overall"] is not None:
                 value += "; " + rating % {"mean": event["overall"]}
-        out.append((section, f"{event['title']} ({when})", value))
+        out.append((section, f"{event['title']} ({when})", value, event_how))
     d = figures["demographics"]
     section = _("Participants")
     out.append(
@@ -87,7 +169,13 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[tuple[str,
                 d["participants"] if d["participants"] >= threshold or not d["participants"] else None,
                 threshold,
             ),
+            _("Fellows in any of the program's cohorts on at least one day of the period."),
         )
+    )
+    demographic_how = _(
+        "Each participant's own answer; counts below %(num)d are hidden, with the next smallest, so none can "
+        "be worked out.",
+        num=threshold,
     )
     for group, title in (
         ("community_areas", _("Community area")),
@@ -97,7 +185,12 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[tuple[str,
     ):
         for key, value in d[group].items():
             out.append(
-                (title, label_for(group if group != "community_areas" else "", key), _cell(value, threshold))
+                (
+                    title,
+                    label_for(group if group != "community_areas" else "", key),
+                    _cell(value, threshold),
+                    demographic_how,
+                )
             )
     return out
 
@@ -108,7 +201,7 @@ def _iso(value: str) -> Any:
     return dt.datetime.fromisoformat(value)
 
 
-def markdown(title: str, rows_: list[tuple[str, str, str]], confidential: bool) -> str:
+def markdown(title: str, rows_: list[Row], confidential: bool) -> str:
     lines = [f"# {title}", ""]
     if confidential:
         lines += [
@@ -116,10 +209,10 @@ def markdown(title: str, rows_: list[tuple[str, str, str]], confidential: bool) 
             "",
         ]
     current = None
-    for section, field, value in rows_:
+    for section, field, value, how in rows_:
         if section != current:
             lines += ["", f"## {section}", ""]
             current = section
         text = (value or "—").replace("\r", "").replace("\n", " ")
-        lines.append(f"- **{field}**: {text}")
+        lines.append(f"- **{field}**: {text}" + (f" ({how})" if how else ""))
     return "\n".join(lines).strip() + "\n"

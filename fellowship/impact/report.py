@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from fellowship.accounts.models import Organization, User
+from fellowship.accounts.models import Organization
 from fellowship.curriculum.queries import materials_published
 from fellowship.evaluations import queries as evaluation_queries
 from fellowship.evaluations.models import Question, Receipt, Survey
@@ -36,63 +36,81 @@ def utc_bounds(program: Program, starts_on: dt.date, ends_on: dt.date) -> tuple[
     return start, end
 
 
-def _assistance(
-    program: Program, starts_on: dt.date, ends_on: dt.date, fellow_orgs: set[int]
-) -> dict[str, Any]:
+COUNTING_RULES = 2
+"""Version of the counting rules below, kept in every snapshot: a report submitted under earlier rules
+keeps its figures as sent, and the page explains the counting only for snapshots made under these rules."""
+
+
+def _assistance(program: Program, starts_on: dt.date, ends_on: dt.date) -> dict[str, Any]:
+    """Technical assistance as the funder's form asks for it (seed 000), each logged hour in one row only.
+
+    The form asks about worker co-ops, conversions and co-op developers first, then, on a separate tab,
+    for "additional support not covered in the previous tabs". So a log whose stage is *Other
+    organisation* is counted there and nowhere else; every other log is counted by its kind: one-on-one
+    hours under its stage ("hours of support"), group workshop and education hours as group education,
+    outreach hours as popular education. Sessions and workshops are counts of logs, not hours; people
+    reached counts every log once.
+    """
     in_period = sa.and_(
         AssistanceLog.program_id == program.id,
         AssistanceLog.given_on >= starts_on,
         AssistanceLog.given_on <= ends_on,
     )
-    by_kind = {
-        kind: (count, float(hours or 0), int(people or 0))
-        for kind, count, hours, people in db.session.execute(
-            sa.select(
-                AssistanceLog.kind,
-                sa.func.count(),
-                sa.func.sum(AssistanceLog.hours),
-                sa.func.sum(AssistanceLog.people),
-            )
-            .where(in_period)
-            .group_by(AssistanceLog.kind)
+    grouped = db.session.execute(
+        sa.select(
+            AssistanceLog.kind,
+            AssistanceLog.stage,
+            sa.func.count(),
+            sa.func.sum(AssistanceLog.hours),
+            sa.func.sum(AssistanceLog.people),
         )
-    }
-    by_stage = dict(
-        db.session.execute(
-            sa.select(AssistanceLog.stage, sa.func.sum(AssistanceLog.hours))
-            .where(in_period)
-            .group_by(AssistanceLog.stage)
-        ).all()
-    )
+        .where(in_period)
+        .group_by(AssistanceLog.kind, AssistanceLog.stage)
+    ).all()
+    sessions = workshops = people = 0
+    hours_by_stage = {stage.value: 0.0 for stage in Stage if stage is not Stage.OTHER}
+    education = outreach = other_hours = 0.0
+    for kind, stage, count, hours_sum, people_sum in grouped:
+        hours = float(hours_sum or 0)
+        people += int(people_sum or 0)
+        if stage is Stage.OTHER:
+            other_hours += hours
+        elif kind is AssistanceKind.ONE_ON_ONE:
+            sessions += count
+            hours_by_stage[stage.value] += hours
+        elif kind in (AssistanceKind.GROUP_WORKSHOP, AssistanceKind.EDUCATION):
+            workshops += count if kind is AssistanceKind.GROUP_WORKSHOP else 0
+            education += hours
+        else:
+            outreach += hours
     organisations = db.session.execute(
-        sa.select(Organization.id, Organization.name, sa.func.sum(AssistanceLog.hours))
+        sa.select(Organization.name, AssistanceLog.stage == Stage.OTHER)
         .join(AssistanceLog, AssistanceLog.organization_id == Organization.id)
         .where(in_period)
-        .group_by(Organization.id, Organization.name)
+        .distinct()
         .order_by(Organization.name)
     ).all()
     types = db.session.scalars(
         sa.select(AssistanceLog.help_type)
-        .where(in_period, AssistanceLog.help_type != "")
+        .where(in_period, AssistanceLog.help_type != "", AssistanceLog.stage != Stage.OTHER)
         .distinct()
         .order_by(AssistanceLog.help_type)
     ).all()
-    others = [(name, float(hours or 0)) for org_id, name, hours in organisations if org_id not in fellow_orgs]
-
-    def of(kind: AssistanceKind) -> tuple[int, float, int]:
-        return by_kind.get(kind, (0, 0.0, 0))
-
+    worked_with = sorted({name for name, other in organisations if not other})
+    others = sorted({name for name, other in organisations if other})
     return {
-        "one_on_one": of(AssistanceKind.ONE_ON_ONE)[0],
-        "group_workshops": of(AssistanceKind.GROUP_WORKSHOP)[0],
-        "hours_by_stage": {stage.value: float(by_stage.get(stage) or 0) for stage in Stage},
-        "education_hours": of(AssistanceKind.EDUCATION)[1] + of(AssistanceKind.GROUP_WORKSHOP)[1],
-        "outreach_hours": of(AssistanceKind.OUTREACH)[1],
-        "people_reached": sum(v[2] for v in by_kind.values()),
-        "total_hours": sum(v[1] for v in by_kind.values()),
-        "organisations": [name for _id, name, _hours in organisations],
+        "rules": COUNTING_RULES,
+        "one_on_one": sessions,
+        "group_workshops": workshops,
+        "hours_by_stage": hours_by_stage,
+        "education_hours": education,
+        "outreach_hours": outreach,
+        "people_reached": people,
+        "total_hours": sum(hours_by_stage.values()) + education + outreach + other_hours,
+        "organisations": worked_with,
         "other_organisations": len(others),
-        "other_organisation_hours": sum(hours for _name, hours in others),
+        "other_organisation_names": others,
+        "other_organisation_hours": other_hours,
         "types": list(types),
     }
 
@@ -227,26 +245,13 @@ def _demographics(program: Program, starts_on: dt.date, ends_on: dt.date, thresh
 def figures(period: ReportingPeriod, threshold: int | None = None) -> dict[str, Any]:
     program = period.program
     start, end = utc_bounds(program, period.starts_on, period.ends_on)
-    fellow_orgs = set(
-        db.session.scalars(
-            sa.select(User.organization_id)
-            .distinct()
-            .join(Membership, Membership.user_id == User.id)
-            .join(Cohort, Cohort.id == Membership.cohort_id)
-            .where(
-                Cohort.program_id == program.id,
-                Membership.role == Role.FELLOW,
-                User.organization_id.is_not(None),
-            )
-        )
-    )
     return {
         "period": {
             "label": period.label,
             "starts_on": period.starts_on.isoformat(),
             "ends_on": period.ends_on.isoformat(),
         },
-        "assistance": _assistance(program, period.starts_on, period.ends_on, fellow_orgs),
+        "assistance": _assistance(program, period.starts_on, period.ends_on),
         "curriculum_materials": db.session.scalar(
             materials_published(period.starts_on, period.ends_on, program.kind.value)
         )

@@ -332,7 +332,7 @@ def report_threshold(period_id: int) -> Response:
     return redirect(url_for(".report", period_id=period.id))
 
 
-def _export(period_id: int) -> tuple[ReportingPeriod, list[tuple[str, str, str]], bool]:
+def _export(period_id: int) -> tuple[ReportingPeriod, list[exports.Row], bool]:
     """The period and its export rows; an observer gets 403 for an export below the page's threshold."""
     period, reader = _period(period_id)
     require(access.may_export(period, reader))
@@ -350,7 +350,8 @@ def report_csv(period_id: int) -> Response:
         else []
     )
     return csv_response(
-        [*header, [_("Section"), _("Field"), _("Value")], *rows], f"report-{period.starts_on.isoformat()}.csv"
+        [*header, [_("Section"), _("Field"), _("Value"), _("How it is counted")], *rows],
+        f"report-{period.starts_on.isoformat()}.csv",
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv as csvlib
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -33,6 +35,14 @@ def test_demo_january_report_shows_the_programs_figures(app: Any) -> None:
     assert (a["hours_by_stage"]["pre_development"], a["hours_by_stage"]["existing_coop"]) == (1.0, 5.0)
     assert (a["education_hours"], a["outreach_hours"]) == (2.0, 0.0)
     assert (a["other_organisations"], a["other_organisation_hours"]) == (3, 5.0)
+    # Each hour is counted once: 1 + 5 of support, 2 of group education, 5 for other organisations.
+    assert a["total_hours"] == 13.0
+    assert a["hours_by_stage"] == {
+        "pre_development": 1.0,
+        "existing_coop": 5.0,
+        "conversion": 0.0,
+        "developer": 0.0,
+    }
     assert figures["curriculum_materials"] == 2
     office = next(e for e in figures["events"] if e["title"].startswith("Office hours"))
     assert (office["invited"], office["attended"]) == (47, 19)
@@ -192,7 +202,8 @@ def test_no_individual_answer_leaks(world: World, client_as: Any, period: Report
         assert "Hermosa" not in figures  # a lone answer's area is not even named
         assert "fewer than 3" in figures
         for digit in ("1", "0"):  # every count of the lone person's group is hidden, zeros included
-            assert f",{digit}\r\n" not in figures and f"**: {digit}\n" not in figures
+            # the value column is followed by how it is counted, in the CSV and in the Markdown
+            assert f",{digit}," not in figures and f"**: {digit} (" not in figures
             assert f'dir="auto">{digit}</td>' not in figures
     assert ",'65+," in texts[1]  # the age-range label stays text in spreadsheets (not the number 65)
     # Staff have no page for someone else's answers: the form only ever shows the signed-in person's own.
@@ -258,3 +269,60 @@ def test_the_program_threshold_applies_and_never_goes_below_three(
     db.session.commit()
     page = admin.get(f"/reports/{period.id}").get_data(as_text=True)
     assert "Englewood" not in page and "fewer than 5" in page  # 4 people: below this program's 5
+
+
+def test_every_logged_hour_is_counted_in_one_row_only(
+    world: World, client_as: Any, period: ReportingPeriod
+) -> None:
+    """Per the funder's form (seed 000): one-on-one hours by stage, workshop and education hours as group
+    education, outreach as popular education, and support for other organisations only on its own tab."""
+    log(world, period, 3, AssistanceKind.ONE_ON_ONE, 1.5, Stage.PRE_DEVELOPMENT)
+    log(world, period, 4, AssistanceKind.GROUP_WORKSHOP, 2, Stage.DEVELOPER)
+    log(world, period, 5, AssistanceKind.EDUCATION, 1, Stage.EXISTING_COOP)
+    log(world, period, 6, AssistanceKind.OUTREACH, 0.5, Stage.CONVERSION)
+    log(world, period, 7, AssistanceKind.ONE_ON_ONE, 4, Stage.OTHER)
+    log(world, period, 8, AssistanceKind.GROUP_WORKSHOP, 3, Stage.OTHER)
+    db.session.commit()
+    csv = client_as("admin").get(f"/reports/{period.id}/export.csv").get_data(as_text=True)
+    table = list(csvlib.reader(io.StringIO(csv.lstrip("\ufeff"))))
+    assert table[0] == ["Section", "Field", "Value", "How it is counted"]
+    figures = {row[1]: row[2] for row in table[1:]}
+    assert {
+        name: figures[name]
+        for name in (
+            "One-on-one TA sessions",
+            "Group workshops",
+            "Hours of support: Pre-development co-op",
+            "Hours of support: Co-op developer",
+            "Hours of support: Existing co-op",
+            "Group education and training hours",
+            "Popular education and outreach hours",
+            "Hours for other organisations",
+        )
+    } == {
+        "One-on-one TA sessions": "1",
+        "Group workshops": "1",
+        "Hours of support: Pre-development co-op": "1.5",
+        "Hours of support: Co-op developer": "0",  # the workshop's hours are group education only
+        "Hours of support: Existing co-op": "0",
+        "Group education and training hours": "3",
+        "Popular education and outreach hours": "0.5",
+        "Hours for other organisations": "7",  # and in no row above
+    }
+    assert "Hours of support: Other organisation" not in figures
+    assert "Hours of one-on-one logs at this stage." in csv
+
+
+def test_a_report_submitted_under_earlier_rules_keeps_its_figures_without_explanations(
+    world: World, client_as: Any, period: ReportingPeriod
+) -> None:
+    log(world, period, 3, AssistanceKind.ONE_ON_ONE, 1.5)
+    db.session.commit()
+    services.submit(period, world.users["admin"].id)
+    snapshot = dict(period.snapshot)
+    snapshot["assistance"] = {**snapshot["assistance"], "hours_by_stage": {"existing_coop": 9.0}}
+    del snapshot["assistance"]["rules"]
+    period.snapshot = snapshot
+    db.session.commit()
+    page = client_as("admin").get(f"/reports/{period.id}").get_data(as_text=True)
+    assert '<td class="long-answer" dir="auto">9</td><td class="counting"></td>' in page
