@@ -6,6 +6,7 @@ its own so the suite's tables are untouched.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -66,4 +67,55 @@ def test_migrations_upgrade_match_models_and_downgrade(empty_database: str, tmp_
             assert compare_metadata(context, db.metadata) == []
         flask_migrate.downgrade(revision="base")
         assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
+        db.engine.dispose()
+
+
+def _insert(conn: sa.Connection, table: str, **values: Any) -> int:
+    """Insert a row filling every other required column with a plain value of its type."""
+    reflected = sa.Table(table, sa.MetaData(), autoload_with=conn)
+    row = dict(values)
+    for column in reflected.columns:
+        if column.name in row or column.nullable or column.primary_key or column.server_default is not None:
+            continue
+        python = column.type.python_type
+        row[column.name] = {
+            int: 1,
+            float: 1.0,
+            bool: False,
+            str: "x",
+            dt.datetime: dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+            dt.date: dt.date(2024, 1, 1),
+        }.get(python, "{}")
+    return int(conn.execute(reflected.insert().values(**row)).inserted_primary_key[0])
+
+
+def test_events_made_before_calendar_uids_keep_the_uid_calendars_hold(
+    empty_database: str, tmp_path: Path
+) -> None:
+    migrated: Any = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": empty_database,
+            "TESTING": True,
+            "SECRET_KEY": "migration-test-secret-key-0123456789",
+        }
+    )
+    migrated.instance_path = str(tmp_path)
+    with migrated.app_context():
+        flask_migrate.upgrade(revision="2e999fda6c4c")
+        with db.engine.begin() as conn:
+            program = _insert(conn, "programs", kind="fellowship", timezone="UTC")
+            cohort = _insert(conn, "cohorts", program_id=program)
+            starts = dt.datetime(2024, 1, 18, 18, tzinfo=dt.UTC)
+            event = _insert(
+                conn,
+                "events",
+                cohort_id=cohort,
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=1),
+                kind="webinar",
+            )
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            uid = conn.execute(sa.text("SELECT uid FROM events WHERE id = :id"), {"id": event}).scalar()
+        assert uid == f"event-{event}@fellowship"
         db.engine.dispose()

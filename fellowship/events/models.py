@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -13,6 +14,10 @@ from fellowship.core.models import TimestampMixin, UTCDateTime, enum_type
 from fellowship.events.enums import EventKind, Rsvp
 from fellowship.extensions import db
 from fellowship.programs.models import Cohort
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@fellowship"
 
 
 class Event(TimestampMixin, db.Model):
@@ -35,6 +40,9 @@ class Event(TimestampMixin, db.Model):
     capacity: Mapped[int | None] = mapped_column()
     speakers: Mapped[str] = mapped_column(sa.String(500), default="")
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    uid: Mapped[str] = mapped_column(sa.String(255), unique=True, default=new_uid)
+    """The iCalendar UID, random so that two installations' events never share one in a calendar. Events
+    made before it existed keep the ``event-N@fellowship`` their invitees' calendars already hold."""
     sequence: Mapped[int] = mapped_column(default=0)
     """Bumped on every change invitees should hear about (the iCalendar SEQUENCE)."""
     checkin_code: Mapped[str | None] = mapped_column(sa.String(12))

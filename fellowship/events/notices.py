@@ -67,7 +67,7 @@ def send(
             _Subject(kind, event.title),
             "events/email/event",
             headers=headers,
-            attachments=[calendar.attachment(event, METHODS[kind])],
+            attachments=[calendar.attachment(event, METHODS[kind], invitation)],
             name=invitation.name,
             event=event,
             notice=kind,

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import icalendar
 import sqlalchemy as sa
+from ical.calendar_stream import IcsCalendarStream
 
 from fellowship.accounts.models import User
 from fellowship.core.notifications import Notification
 from fellowship.events import calendar
+from fellowship.events.models import Event
 from fellowship.extensions import db
 from tests.conftest import World
+from tests.events import itip
 from tests.events.conftest import make_event
 from tests.events.test_views import FORM
 from tests.mailbox import link_path, messages
@@ -64,7 +68,8 @@ def test_change_and_cancel_keep_the_uid_and_raise_the_sequence(world: World, cli
             messages("event_cancelled")[0],
         )
     ]
-    assert {str(e["uid"]) for _m, e in entries} == {f"event-{event_id}@fellowship"}
+    uid = db.session.get(Event, int(event_id)).uid
+    assert {str(e["uid"]) for _m, e in entries} == {uid}
     assert [(method, int(e["sequence"]), str(e["status"])) for method, e in entries] == [
         ("REQUEST", 0, "CONFIRMED"),
         ("REQUEST", 1, "CONFIRMED"),
@@ -151,3 +156,80 @@ def test_people_who_declined_get_no_reminder(
     clock.set_time(event.starts_at - dt.timedelta(hours=2))
     app.test_cli_runner().invoke(args=["fellowship", "dispatch"])
     assert world.users["fellow"].email not in [m.recipient for m in messages("event_reminder")]
+
+
+def test_invitations_keep_to_rfc_5546_and_name_only_the_recipient(
+    world: World, client_as: Any, app: Any
+) -> None:
+    """REQUEST and CANCEL carry ORGANIZER and ATTENDEE as iTIP requires; the attendee is the recipient
+    alone (no guest list in anyone's calendar), with RSVP=FALSE since answers are given in Fellowship."""
+    app.config["FELLOWSHIP_MAIL_FROM"] = "Chicago Fellowship <fellowship@example.org>"
+    client = client_as("facilitator")
+    client.post(f"/cohorts/{world.cohort.id}/events/new", data=FORM)
+    event = db.session.scalars(sa.select(Event).where(Event.title == "Launch webinar")).one()
+    client.post(f"/events/{event.id}/cancel")
+    fellow = world.users["fellow"]
+    invited = [world.users[r].email for r in ("fellow", "observer", "facilitator")]
+    for kind, method in (("event_invitation", "REQUEST"), ("event_cancelled", "CANCEL")):
+        [message] = messages(kind, fellow.email)
+        [attachment] = message.attachments
+        ics = attachment["content"]
+        assert itip.check(ics) == [], ics
+        entry = only_event(parse(ics))
+        assert str(entry["organizer"]) == "mailto:fellowship@example.org"
+        assert entry["organizer"].params["CN"] == world.program.name
+        attendee = entry["attendee"]
+        assert not isinstance(attendee, list)  # one attendee: the recipient
+        assert (str(attendee), attendee.params["RSVP"], attendee.params["CN"]) == (
+            f"mailto:{fellow.email}",
+            "FALSE",
+            fellow.name,
+        )
+        assert [email for email in invited if email in ics] == [fellow.email]
+        # A second parser, written independently of the first, reads the same invitation.
+        other = IcsCalendarStream.calendar_from_ics(ics)
+        [parsed] = other.events
+        assert (other.method, parsed.uid, parsed.sequence) == (method, event.uid, int(entry["sequence"]))
+        assert parsed.organizer is not None and parsed.organizer.uri == "mailto:fellowship@example.org"
+        assert [(a.uri, a.rsvp) for a in parsed.attendees] == [(f"mailto:{fellow.email}", False)]
+        assert parsed.dtstart == dt.datetime(2024, 2, 15, 18, 0, tzinfo=dt.UTC)
+        if method == "REQUEST":
+            assert "answers sent from a calendar program do not reach the organisers" in message.body_text
+
+
+def test_the_rfc_5546_check_refuses_an_invitation_without_organizer_or_attendee() -> None:
+    """The file invitations were before: METHOD:REQUEST with neither, which calendar programs may ignore."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", calendar.PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", "REQUEST")
+    entry = icalendar.Event()
+    for name, value in (
+        ("uid", "event-1@fellowship"),
+        ("dtstamp", dt.datetime(2024, 1, 1, tzinfo=dt.UTC)),
+        ("dtstart", dt.datetime(2024, 1, 2, tzinfo=dt.UTC)),
+        ("summary", "Webinar"),
+        ("status", "CANCELLED"),
+    ):
+        entry.add(name, value)
+    cal.add_component(entry)
+    assert itip.check(cal.to_ical()) == [
+        "VEVENT ATTENDEE appears 0 times, not 1+",
+        "VEVENT ORGANIZER appears 0 times, not 1",
+        "STATUS CANCELLED in REQUEST",
+    ]
+
+
+def test_every_event_has_its_own_uid_so_installations_never_collide(world: World) -> None:
+    """Event 1 of one installation and event 1 of another must not update each other in one calendar."""
+    first, second = make_event(world, title="One"), make_event(world, title="Two")
+    pattern = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}@fellowship"
+    assert re.fullmatch(pattern, first.uid) and re.fullmatch(pattern, second.uid)
+    assert first.uid != second.uid and str(first.id) not in first.uid.split("-")[0]
+
+
+def test_feeds_publish_events_without_anyone_s_address(world: World, app: Any, event: Any) -> None:
+    token = calendar.feed_token(app.secret_key, "cohort", world.cohort.id, 1)
+    body = app.test_client().get(f"/cohorts/{world.cohort.id}/calendar/{token}.ics").get_data(as_text=True)
+    assert "ORGANIZER" not in body and "ATTENDEE" not in body and "mailto:" not in body
+    assert [e.uid for e in IcsCalendarStream.calendar_from_ics(body).events] == [event.uid]
