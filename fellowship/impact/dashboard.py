@@ -1,13 +1,17 @@
 """The program dashboard: monthly trends and the same figures per partner organisation.
 
-Each figure is one grouped query over the whole program, whatever its size. Months of timestamps (event
-days, reviews) are calendar months in UTC; assistance dates are the dates logged.
+Each figure is one grouped query over the whole program, whatever its size. Months are the program's
+local months: attendance days, assistance dates and joining dates are already local dates, and moments
+(worksheet approvals) are placed in the local month they fell in, so an approval at 21:00 on 31 January in
+Chicago (03:00 UTC on 1 February) counts in January.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -30,6 +34,24 @@ def month_of(column: Any) -> Any:
     if db.session.get_bind().dialect.name == "postgresql":
         return sa.func.to_char(column, sa.literal_column("'YYYY-MM'"))
     return sa.func.strftime(sa.literal_column("'%Y-%m'"), column)
+
+
+def local_month_of(column: Any, zone: ZoneInfo, first: dt.datetime, last: dt.datetime) -> Any:
+    """'YYYY-MM' of a UTC timestamp column as a month of ``zone``, for moments from ``first`` to ``last``.
+
+    Neither SQLite nor a portable SQL knows time-zone rules, so the local months' bounds are worked out
+    here (daylight saving included) and the database only compares: one CASE branch per month spanned.
+    """
+    start = first.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    branches = []
+    while True:
+        following = (start + dt.timedelta(days=32)).replace(day=1)
+        upper = following.replace(tzinfo=zone).astimezone(dt.UTC)
+        branches.append((column < upper, start.strftime("%Y-%m")))
+        if upper > last:
+            break
+        start = following
+    return sa.case(*branches, else_=None)
 
 
 @dataclass
@@ -118,12 +140,19 @@ def build(program: Program, today: Any) -> Dashboard:
         .where(Cohort.program_id == program.id, Review.decision == WorksheetStatus.APPROVED)
         .subquery()
     )
-    for key, count in db.session.execute(
-        sa.select(month_of(approvals.c.created_at), sa.func.count()).group_by(
-            month_of(approvals.c.created_at)
-        )
-    ):
-        month(key).approvals = count
+    first, last = db.session.execute(
+        sa.select(sa.func.min(approvals.c.created_at), sa.func.max(approvals.c.created_at))
+    ).one()
+    if first is not None:
+        # Grouped through a subquery: PostgreSQL would not match a CASE full of bound parameters in the
+        # SELECT list to its copy in GROUP BY.
+        approved_in = sa.select(
+            local_month_of(approvals.c.created_at, ZoneInfo(program.timezone), first, last).label("month")
+        ).subquery()
+        for key, count in db.session.execute(
+            sa.select(approved_in.c.month, sa.func.count()).group_by(approved_in.c.month)
+        ):
+            month(key).approvals = count
     logs = sa.select(AssistanceLog).where(AssistanceLog.program_id == program.id).subquery()
     for key, hours in db.session.execute(
         sa.select(month_of(logs.c.given_on), sa.func.sum(logs.c.hours)).group_by(month_of(logs.c.given_on))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from fellowship.attendance.enums import Status
 from fellowship.extensions import db
@@ -12,6 +15,8 @@ from fellowship.impact.enums import AssistanceKind, Stage
 from fellowship.programs.enums import Role
 from tests import factories as f
 from tests.conftest import World
+from tests.curriculum.conftest import assign_sample_module
+from tests.curriculum.test_worksheets import FILLED, sheet
 from tests.impact.test_certificates import attended
 
 
@@ -65,3 +70,41 @@ def test_dashboard_queries_do_not_grow_with_the_program(
             assert admin.get(f"/programs/{world.program.id}/dashboard").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+
+@pytest.fixture
+def module(world: World, tmp_path: Path) -> str:
+    return assign_sample_module(world, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("zone", "moment", "month"),
+    [
+        ("America/Chicago", dt.datetime(2024, 2, 1, 3, 0), "2024-01"),  # 21:00 on 31 January there
+        ("America/Chicago", dt.datetime(2024, 4, 1, 4, 30), "2024-03"),  # 23:30, daylight time
+        ("America/Chicago", dt.datetime(2024, 4, 1, 5, 30), "2024-04"),  # 00:30 on 1 April
+        ("Europe/Warsaw", dt.datetime(2024, 3, 31, 22, 30), "2024-04"),  # 00:30 on 1 April, summer time
+        ("Europe/Warsaw", dt.datetime(2024, 1, 31, 22, 30), "2024-01"),  # 23:30, winter time
+    ],
+)
+def test_approvals_count_in_the_programs_local_month(
+    world: World, client_as: Any, module: str, clock: Any, zone: str, moment: dt.datetime, month: str
+) -> None:
+    world.program.timezone = zone
+    db.session.commit()
+    client_as("fellow").post(module, data={**FILLED, "action": "submit"})
+    clock.set_time(moment.replace(tzinfo=dt.UTC))
+    worksheet = sheet(world)
+    approved = client_as("facilitator").post(
+        f"/worksheets/{worksheet.id}", data={"decision": "approved", "comment": "Good."}
+    )
+    assert approved.status_code == 302
+    page = client_as("facilitator").get(f"/programs/{world.program.id}/dashboard").get_data(as_text=True)
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    approvals = {
+        row.split("</th>")[0].rsplit(">", 1)[1]: row.split("<td>")[3].split("<")[0]
+        for row in body.split("<tr>")[1:]
+    }
+    assert approvals.get(month) == "1", approvals
+    assert sum(int(n) for n in approvals.values()) == 1
