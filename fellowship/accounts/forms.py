@@ -139,7 +139,18 @@ class AcceptInviteForm(FlaskForm):
 
 class ProfileForm(OrganizationChoices, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
-    organization_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
+    organization_id = SelectField(
+        _l("Organisation"),
+        coerce=int,
+        validate_choice=True,
+        description=_l("The organisations of the programs you take part in."),
+    )
+    new_organization = StringField(
+        _l("Not in the list? Your organisation's name"),
+        validators=[Optional(), Length(max=200)],
+        filters=[strip],
+        description=_l("Filled in, this name is saved as your organisation instead of the choice above."),
+    )
     locale = SelectField(_l("Language"), choices=_locale_choices, default="")
     timezone = SelectField(
         _l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name]

@@ -25,7 +25,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature
 from werkzeug.wrappers import Response
 
-from fellowship.accounts import emails, queries, services
+from fellowship.accounts import circles, emails, queries, services
 from fellowship.accounts.enums import ORGANIZATION_KIND_LABELS, InviteStatus, OrganizationKind
 from fellowship.accounts.forms import (
     AcceptInviteForm,
@@ -244,6 +244,10 @@ def _organization_choices() -> list[tuple[int, str]]:
     return [(o.id, o.name) for o in db.session.scalars(queries.organizations_ordered())]
 
 
+def _my_organization_choices(user: User) -> list[tuple[int, str]]:
+    return [(o.id, o.name) for o in db.session.scalars(circles.organisations_for(user))]
+
+
 @bp.route("/admin/users")
 @admin_required
 def users() -> str:
@@ -403,13 +407,16 @@ def profile() -> str | Response:
     form = ProfileForm(
         obj=user, data={"organization_id": user.organization_id or 0, "locale": user.locale or ""}
     )
-    form.set_organization_choices(_organization_choices())
+    form.set_organization_choices(_my_organization_choices(user))
     if form.validate_on_submit():
+        organization_id = form.organization_id.data or None
+        if form.new_organization.data:
+            organization_id = services.find_or_create_organization(form.new_organization.data).id
         services.update_user(
             user,
             {
                 "name": form.name.data,
-                "organization_id": form.organization_id.data or None,
+                "organization_id": organization_id,
                 "locale": form.locale.data or None,
                 "timezone": form.timezone.data,
                 "email_notifications": form.email_notifications.data,
@@ -449,7 +456,7 @@ def password_change() -> str | Response | tuple[str, int]:
         obj=user,
         data={"organization_id": user.organization_id or 0, "locale": user.locale or ""},
     )
-    profile_form.set_organization_choices(_organization_choices())
+    profile_form.set_organization_choices(_my_organization_choices(user))
     return render_template(
         "accounts/profile.html", form=profile_form, action_form=ActionForm(), password_form=form
     ), 400

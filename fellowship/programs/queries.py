@@ -144,3 +144,17 @@ def site_counts(now: dt.datetime) -> sa.Select[tuple[int, int, int]]:
 
 def membership(cohort_id: int, user_id: int) -> sa.Select[tuple[Membership]]:
     return sa.select(Membership).where(Membership.cohort_id == cohort_id, Membership.user_id == user_id)
+
+
+def program_companions(user_id: int) -> sa.Select[tuple[int]]:
+    """Everyone in a cohort of any program the person has a place in (any role, past or present)."""
+    programs = (
+        sa.select(Cohort.program_id)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(Membership.user_id == user_id)
+    )
+    return (
+        sa.select(Membership.user_id)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(Cohort.program_id.in_(programs))
+    )

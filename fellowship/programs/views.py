@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response
 
-from fellowship.accounts import emails
+from fellowship.accounts import circles, emails
 from fellowship.accounts import services as accounts
 from fellowship.accounts.enums import INVITE_STATUS_LABELS
 from fellowship.accounts.models import AccountInvite, User
@@ -460,3 +460,4 @@ def _admin_block(viewer: home.Viewer) -> dict[str, Any] | None:
 
 
 home.register(home.HomeBlock("site-admin", "programs/home_admin.html", 10, _admin_block))
+circles.register(queries.program_companions)

@@ -73,3 +73,43 @@ def test_download_my_data_has_profile_and_memberships_but_no_secrets(world: Worl
     with client.session_transaction() as session:
         assert session["sid"] not in text
     assert f.password_hash() not in text and "token" not in text
+
+
+def _offered(client: Any) -> list[str]:
+    page = client.get("/profile").get_data(as_text=True)
+    select = page.split('name="organization_id"', 1)[1].split("</select>", 1)[0]
+    return [option.split(">", 1)[1].split("<", 1)[0] for option in select.split("<option")[1:]]
+
+
+def test_profile_offers_the_organisations_of_ones_own_programs(world: World, client_as: Any) -> None:
+    """Not every organisation of every program: a fellow sees their program's, plus "no organisation"."""
+    fellow = client_as("fellow")
+    mine = sorted(world.users[role].organization.name for role in ("fellow", "observer", "facilitator"))
+    assert _offered(fellow) == ["No organisation", *mine]
+    outsider = world.users["other_fellow"].organization
+    refused = fellow.post(
+        "/profile",
+        data={"name": "Fiona", "organization_id": str(outsider.id), "locale": "", "timezone": "UTC"},
+    )
+    assert refused.status_code == 400
+    assert db.session.get(User, world.users["fellow"].id).organization_id == world.organization.id
+    assert outsider.name in _offered(client_as("admin"))  # administrators are offered every organisation
+    # Someone in no program keeps their own organisation to choose, and nobody else's.
+    assert _offered(client_as("juror")) == ["No organisation", world.users["juror"].organization.name]
+
+
+def test_profile_adds_a_new_organisation_or_finds_the_one_with_that_name(
+    world: World, client_as: Any
+) -> None:
+    fellow = client_as("fellow")
+    form = {"name": "Fiona", "organization_id": "0", "locale": "", "timezone": "UTC"}
+    assert fellow.post("/profile", data={**form, "new_organization": " Lakeside Bakers "}).status_code == 302
+    user = db.session.get(User, world.users["fellow"].id)
+    assert user.organization.name == "Lakeside Bakers"
+    assert "Lakeside Bakers" in _offered(client_as("facilitator"))  # now one of the program's
+    assert "Lakeside Bakers" not in _offered(client_as("other_fellow"))
+    fellow.post("/profile", data={**form, "new_organization": "northside co-op"})
+    assert db.session.get(User, user.id).organization_id == world.organization.id  # no duplicate made
+    too_long = fellow.post("/profile", data={**form, "new_organization": "x" * 201})
+    assert too_long.status_code == 400
+    assert db.session.get(User, user.id).organization_id == world.organization.id

@@ -72,7 +72,6 @@ def test_dashboard_queries_do_not_grow_with_the_program(
     assert counts[0] == counts[1]
 
 
-
 @pytest.fixture
 def module(world: World, tmp_path: Path) -> str:
     return assign_sample_module(world, tmp_path)

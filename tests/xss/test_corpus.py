@@ -141,13 +141,25 @@ def test_xss_roster_import_lines(world: World, client_as: Any) -> None:
 
 def test_xss_profile_name(world: World, client_as: Any) -> None:
     client = client_as("fellow")
-    for payload in PAYLOADS:
+    for number, payload in enumerate(PAYLOADS):
         response = client.post(
-            "/profile", data={"name": payload, "organization_id": "0", "locale": "", "timezone": "UTC"}
+            "/profile",
+            data={
+                "name": payload,
+                "organization_id": "0",
+                "new_organization": f"{payload} #{number}"[:200],
+                "locale": "",
+                "timezone": "UTC",
+            },
         )
         check_response(response, payload)
         for url in ("/profile", f"/cohorts/{world.cohort.id}", "/"):
             check(client, url, payload)
+    facilitator = client_as("facilitator")  # offered every organisation the fellow named, as options
+    page = facilitator.get("/profile").get_data(as_text=True)
+    for payload in PAYLOADS:
+        assert script_problems(page, payload) == [], payload
+    check(facilitator, f"/cohorts/{world.cohort.id}", PAYLOADS[0])
 
 
 def test_xss_invitation_acceptance_name(world: World, client_as: Any, app: Any) -> None:
