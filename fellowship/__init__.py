@@ -176,6 +176,7 @@ class Fellowship:
 
     def _root_blueprint(self) -> Blueprint:
         from fellowship import accounts, attendance, awards, curriculum, evaluations, events, impact, programs
+        from fellowship.core.i18n import carry_language
         from fellowship.core.security import add_headers
 
         root = Blueprint(
@@ -219,6 +220,7 @@ class Fellowship:
                 csrf.protect()
 
         root.after_request(add_headers)
+        root.url_defaults(carry_language)
         root.context_processor(_template_context)
         for code in ERROR_CODES:
             root.register_error_handler(code, _error_page)
@@ -288,6 +290,8 @@ def _template_context() -> dict[str, Any]:
         "format_date_range": i18n.format_date_range,
         "format_number": format_decimal,
         "format_percent": format_percent,
+        "marked": i18n.marked,
+        "lang_attrs": i18n.lang_attrs,
     }
     if has_request_context():
         here = request.full_path.rstrip("?")

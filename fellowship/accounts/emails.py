@@ -22,7 +22,10 @@ from fellowship.core.i18n import format_date
 from fellowship.core.logs import security_event
 
 
-def external_url(endpoint: str, **values: Any) -> str:
+def external_url(endpoint: str, lang: str | None = None, **values: Any) -> str:
+    """An absolute link for an email; ``lang`` (the recipient's language) opens a signed-out page in it."""
+    if lang:
+        values["lang"] = lang
     base = current_app.config.get("FELLOWSHIP_BASE_URL") or ""
     if base:
         return base.rstrip("/") + url_for(endpoint, **values)
@@ -59,7 +62,7 @@ def queue_invitation_email(invitation: AccountInvite, token: str, cohort_name: s
         inviter=current_user.name,
         cohort_name=cohort_name,
         expires=expires,
-        link=external_url("fellowship.accounts.invitation", token=token),
+        link=external_url("fellowship.accounts.invitation", token=token, lang=locale),
     )
 
 
@@ -68,7 +71,11 @@ def unsubscribe_serializer() -> URLSafeSerializer:
 
 
 def unsubscribe_link(user: User) -> str:
-    return external_url("fellowship.accounts.unsubscribe", token=unsubscribe_serializer().dumps(user.id))
+    return external_url(
+        "fellowship.accounts.unsubscribe",
+        token=unsubscribe_serializer().dumps(user.id),
+        lang=recipient_locale(user),
+    )
 
 
 def resend_invitation(invitation: AccountInvite, cohort_name: str | None) -> AccountInvite:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from flask import (
@@ -39,7 +40,7 @@ from fellowship.accounts.forms import (
     UserForm,
 )
 from fellowship.accounts.models import Organization, User
-from fellowship.core import attempts, clock, dev_mailbox, mail, personal_data
+from fellowship.core import attempts, clock, dev_mailbox, i18n, mail, personal_data
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.logs import security_event
 from fellowship.core.pagination import paginate
@@ -149,7 +150,9 @@ def password_forgot() -> str | Response:
                 _l("Reset your Fellowship password"),
                 "accounts/email/password_reset",
                 user=user,
-                link=emails.external_url("fellowship.accounts.password_reset", token=token),
+                link=emails.external_url(
+                    "fellowship.accounts.password_reset", token=token, lang=emails.recipient_locale(user)
+                ),
             )
             db.session.commit()
             security_event("password_reset_requested", user_id=user.id)
@@ -159,6 +162,11 @@ def password_forgot() -> str | Response:
         )
         return redirect(url_for(".sign_in"))
     return render_template("accounts/password_forgot.html", form=form), form_status(form)
+
+
+i18n.language_follows(
+    "fellowship.accounts.password_reset", "fellowship.accounts.invitation", "fellowship.accounts.unsubscribe"
+)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -234,7 +242,15 @@ def language() -> Response:
     if current_user.is_authenticated:
         current_user.locale = form.locale.data
         db.session.commit()
-    return redirect(safe_next(form.next.data) or url_for("fellowship.programs.dashboard"))
+    back = safe_next(form.next.data)
+    return redirect(_without_lang(back) if back else url_for("fellowship.programs.dashboard"))
+
+
+def _without_lang(address: str) -> str:
+    """The page to go back to, without a ``?lang=`` that would outrank the language just chosen."""
+    parts = urlsplit(address)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 # --- administrators: people -------------------------------------------------------------------------------

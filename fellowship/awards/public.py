@@ -24,7 +24,7 @@ from fellowship.awards.enums import PUBLIC_PHASES, CategoryKind, Phase, ProjectS
 from fellowship.awards.forms import VoteForm
 from fellowship.awards.models import AwardCategory, Contest, Project
 from fellowship.awards.views import _accepted, _storage, bp
-from fellowship.core import clock, mail, notifications, pagecache
+from fellowship.core import clock, i18n, mail, notifications, pagecache
 from fellowship.core.permissions import is_admin
 from fellowship.extensions import db, limiter
 
@@ -71,6 +71,9 @@ def _public_language() -> None:
 
 
 PUBLIC_ENDPOINTS = {"gallery", "project_page", "results", "receipts"}
+i18n.language_follows(
+    *(f"fellowship.awards.{name}" for name in (*PUBLIC_ENDPOINTS, "vote", "confirm", "ceremony"))
+)
 
 
 def _show_tally(contest: Contest) -> bool:
@@ -166,15 +169,16 @@ def vote(slug: str, project_id: int) -> Any:
                     form.email.data or "",
                     current_app.config["FELLOWSHIP_VOTE_TOKEN_HOURS"],
                 )
+                language = str(get_locale() or "en")  # the page's: the voter chose it
                 mail.compose(
                     VOTE_MAIL,
                     form.email.data or "",
-                    str(request.accept_languages.best_match(["en", "es", "pl", "ar", "he"]) or "en"),
+                    language,
                     _VoteSubject(project.title),
                     "awards/email/confirm",
                     contest=contest,
                     project=project,
-                    link=external_url(".confirm", slug=contest.slug, token=token),
+                    link=external_url(".confirm", slug=contest.slug, token=token, lang=language),
                     hours=current_app.config["FELLOWSHIP_VOTE_TOKEN_HOURS"],
                 )
             sent = True

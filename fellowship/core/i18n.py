@@ -1,7 +1,13 @@
 """Locale and timezone selection and the template filters that format dates in them.
 
-Order of precedence for the locale: the language chosen with the switcher (kept in the session), the
-signed-in user's saved preference, the browser's Accept-Language, English.
+Order of precedence for the locale: a language named in the address (``?lang=``), the language chosen
+with the switcher (kept in the session), the signed-in user's saved preference, the browser's
+Accept-Language, English. Public pages (no session) take ``?lang=`` or the browser only.
+
+The language follows the reader: pages anyone may open without signing in (contest pages, voting,
+certificate checks, guests' links) are registered with ``language_follows``, and every link to them
+carries the language of the page it is on, so a reader who chose Arabic on a project page votes in
+Arabic. Emails' links to such pages carry the recipient's language (``external_url(..., lang=...)``).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from babel import dates as babel_dates
 from flask import g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
 from fellowship.config import LOCALES, RTL_LOCALES
@@ -28,13 +35,29 @@ LANGUAGE_NAMES = {
 }
 
 
+_FOLLOWING: set[str] = set()
+
+
+def language_follows(*endpoints: str) -> None:
+    """Links to these endpoints carry the language of the page they are on (``?lang=``)."""
+    _FOLLOWING.update(endpoints)
+
+
+def carry_language(endpoint: str | None, values: dict[str, Any]) -> None:
+    """``url_defaults`` hook: add the page's language to a link to a page the language follows."""
+    if endpoint in _FOLLOWING and "lang" not in values and has_request_context():
+        values["lang"] = str(get_locale() or "en")
+
+
 def select_locale() -> str:
     if not has_request_context():
         return "en"  # commands (the demo, dispatch) choose each message's language themselves
+    asked = request.args.get("lang")
+    if asked in LOCALES:
+        return asked
     if g.get("public_page"):
         # Cacheable public pages depend on the address and Accept-Language only, never on a session.
-        asked = request.args.get("lang")
-        return asked if asked in LOCALES else request.accept_languages.best_match(LOCALES) or "en"
+        return request.accept_languages.best_match(LOCALES) or "en"
     chosen = session.get("locale")
     if chosen in LOCALES:
         return chosen
@@ -80,6 +103,41 @@ def timezone_choices() -> list[SelectChoice]:
 def text_direction(locale: str | None = None) -> str:
     code = locale or str(get_locale() or "en")
     return "rtl" if code.split("_")[0] in RTL_LOCALES else "ltr"
+
+
+class LocalText(str):
+    """A text that knows its language: the reader's, or a fallback (English when a module lacks theirs)."""
+
+    lang: str
+
+    def __new__(cls, value: str, lang: str) -> LocalText:
+        made = super().__new__(cls, value)
+        made.lang = lang
+        return made
+
+
+def _foreign(value: Any) -> str | None:
+    """The language of ``value`` when it is not the page's, else None."""
+    lang = getattr(value, "lang", None)
+    return lang if lang and lang != str(get_locale() or "en") else None
+
+
+def marked(value: Any) -> Markup:
+    """Text for a page, marked with its own language and direction when it is not the page's, so an
+    English fallback inside an Arabic page keeps its full stop and numbers where English readers expect
+    them (and screen readers pronounce it as English)."""
+    lang = _foreign(value)
+    if lang is None:
+        return escape(value)
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, text_direction(lang), value)
+
+
+def lang_attrs(value: Any) -> Markup:
+    """`` lang="…" dir="…"`` for an element holding ``value`` when its language is not the page's."""
+    lang = _foreign(value)
+    if lang is None:
+        return Markup("")
+    return Markup(' lang="{}" dir="{}"').format(lang, text_direction(lang))
 
 
 def format_date(value: dt.date | None, fmt: str = "medium") -> str:

@@ -61,7 +61,9 @@ def dispatch_links() -> int:
             zone = user.timezone
         else:
             locale, unsubscribe = "en", ""
-            link = external_url("fellowship.evaluations.guest_answer", token=guest_token(invitation))
+            link = external_url(
+                "fellowship.evaluations.guest_answer", token=guest_token(invitation), lang=locale
+            )
             zone = event.timezone
         with force_locale(locale):
             closes = format_until(survey.closes_at, zone)

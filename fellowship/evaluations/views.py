@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from fellowship.core import clock, home, panels
+from fellowship.core import clock, home, i18n, panels
 from fellowship.core.csv_export import csv_response
 from fellowship.core.forms import ActionForm
 from fellowship.core.permissions import is_admin, require
@@ -253,6 +253,9 @@ def answer(event_id: int) -> Any:
         if request.method == "POST":
             abort(403)
     return _answer(survey, invitation, {"guest": False})
+
+
+i18n.language_follows("fellowship.evaluations.guest_answer")
 
 
 @bp.route("/evaluation/<token>", methods=["GET", "POST"])

@@ -58,7 +58,7 @@ def send(
         else:
             locale, unsubscribe = str(get_locale() or "en"), ""
             token = tokens.get(invitation.id)
-            link = external_url("fellowship.events.guest_rsvp", token=token) if token else ""
+            link = external_url("fellowship.events.guest_rsvp", token=token, lang=locale) if token else ""
         headers = {"List-Unsubscribe": f"<{unsubscribe}>"} if unsubscribe else {}
         mail.compose(
             f"event_{kind}",

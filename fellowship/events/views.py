@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from fellowship.accounts.models import User
-from fellowship.core import clock, home, panels, personal_data
+from fellowship.core import clock, home, i18n, panels, personal_data
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.i18n import format_date_range
 from fellowship.core.markdown import render as render_markdown
@@ -270,6 +270,9 @@ def rsvp(event_id: int) -> Response:
         abort(400)
     _answer(invitation, form)
     return redirect(safe_next(form.next.data) or url_for(".event", event_id=event.id))
+
+
+i18n.language_follows("fellowship.events.guest_rsvp")
 
 
 @bp.route("/rsvp/<token>", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from fellowship.accounts import services as accounts
 from fellowship.accounts.enums import OrganizationKind
 from fellowship.accounts.models import Organization, User
-from fellowship.core import clock, home, panels, personal_data
+from fellowship.core import clock, home, i18n, panels, personal_data
 from fellowship.core.csv_export import csv_response
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.permissions import is_admin, require
@@ -492,6 +492,9 @@ def certificate(code: str) -> str:
     if found.user_id != current_user.id:
         cohort, _role = cohort_for(found.cohort_id, manage=True)
     return render_template("impact/certificate.html", certificate=found)
+
+
+i18n.language_follows("fellowship.impact.verify_certificate")
 
 
 @bp.route("/certificates/verify")

@@ -199,7 +199,8 @@ def test_the_program_page_links_each_person_to_the_reports_they_may_open(
 
 def test_the_certificate_check_is_linked_from_the_sign_in_page(client: Any, app: Any) -> None:
     page = client.get("/sign-in").get_data(as_text=True)
-    assert 'href="/certificates/verify">Check a certificate</a>' in page
+    # The link carries the page's language, as every link to a signed-out page does.
+    assert 'href="/certificates/verify?lang=en">Check a certificate</a>' in page
 
 
 def test_the_demo_funder_reaches_januarys_report_from_home(app: Any) -> None:
