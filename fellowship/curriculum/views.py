@@ -141,6 +141,7 @@ def module(cohort_id: int, slug: str) -> str:
         assignment=assignment,
         module=module,
         body=render_markdown(localised(module.body)),
+        reading=localised(module.body),
         can_manage=can_manage(role),
     )
 

@@ -26,6 +26,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
+from fellowship.core.i18n import marked
 from fellowship.curriculum.enums import FieldType
 from fellowship.curriculum.text import localised
 
@@ -96,7 +97,9 @@ def build(fields: list[dict[str, Any]], answers: dict[str, Any], formdata: Any =
         base_draft = HiddenField()
 
     for definition in fields:
-        label, help_text = localised(definition["label"]), localised(definition.get("help"))
+        # Marked with their own language when they fall back to English (core/i18n.py: marked).
+        label, help_text = marked(localised(definition["label"])), localised(definition.get("help"))
+        help_text = marked(help_text) if help_text else help_text
         if definition["type"] == FieldType.TABLE:
             row_class = type(
                 "TableRow",
