@@ -511,19 +511,12 @@ def verify_certificate() -> str:
 @bp.route("/programs/<int:program_id>/dashboard")
 @login_required
 def dashboard(program_id: int) -> str:
+    from fellowship.core import charts
     from fellowship.impact import dashboard as figures
 
     program = _program(program_id)
     board = figures.build(program, clock.today(program.timezone))
-    most_hours = max((m.ta_hours for m in board.months), default=0) or 1
-    most_approvals = max((m.approvals for m in board.months), default=0) or 1
-    return render_template(
-        "impact/dashboard.html",
-        program=program,
-        board=board,
-        most_hours=most_hours,
-        most_approvals=most_approvals,
-    )
+    return render_template("impact/dashboard.html", program=program, board=board, charts=charts)
 
 
 # --- the home page's blocks and the program page's panel ----------------------------------------------------

@@ -50,7 +50,13 @@ def test_summary_charts_and_tables_mirror_in_arabic(page: Any, server: str, worl
     page.goto(f"{server}/events/{event.id}/evaluation/summary")
     assert page.evaluate("document.documentElement.dir") == "rtl"
     chart = page.locator("svg.chart.diverging").first
-    assert "matrix(-1" in chart.evaluate("e => getComputedStyle(e).transform")
+    assert chart.evaluate("e => getComputedStyle(e).transform") == "none"  # mirrored by layout
+    lefts = [segment.bounding_box()["x"] for segment in chart.locator("rect.segment").all()]
+    assert len(lefts) > 1 and lefts == sorted(lefts, reverse=True)  # from the lowest answer on the right
+    box = chart.bounding_box()
+    for text in chart.locator("text").all():  # every label and share inside the chart, none cut off
+        inside = text.bounding_box()
+        assert box["x"] <= inside["x"] and inside["x"] + inside["width"] <= box["x"] + box["width"]
     first, last = (
         page.locator("table.distribution").first.locator("thead th").nth(i).bounding_box() for i in (0, 2)
     )

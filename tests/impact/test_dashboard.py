@@ -39,7 +39,11 @@ def test_dashboard_shows_monthly_trends_and_partners(world: World, client_as: An
     assert "1 fellow active" in page
     assert '<th scope="row" dir="ltr">2024-01</th><td>1</td><td>100%</td><td>0</td><td>2.5</td>' in page
     assert "Northside Co-op</th><td>1</td><td>100%</td><td>0</td><td>2.5</td>" in page
-    assert 'role="img" aria-label="Attendance rate per month' in page
+    assert (
+        '<svg class="chart bars" viewBox="0 0 320 34" role="img" aria-labelledby="chart-attendance-alt">\n'
+        '      <title id="chart-attendance-alt">'
+        "Attendance rate per month; the table below gives the numbers.</title>"
+    ) in page
     assert client_as("fellow").get(f"/programs/{world.program.id}/dashboard").status_code == 404
 
 
