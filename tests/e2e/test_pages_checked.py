@@ -54,10 +54,14 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "report": f"/reports/{period.id}",
             "gallery": f"/awards/{contest.slug}",
             "project": f"/awards/{contest.slug}/projects/{project.id}",
+            "vote": f"/awards/{contest.slug}/projects/{project.id}/vote",
+            "certificate check": "/certificates/verify",
         },
         "amara.okafor@example.org": {
             "fellow home": "/",
             "module": f"/cohorts/{cohort.id}/modules/business-model-canvas",
+            "worksheet": f"/cohorts/{cohort.id}/modules/business-model-canvas/worksheet",
+            "profile": "/profile",
         },
         "agnieszka.nowak@example.pl": {"participant home": "/"},
         "funder.observer@example.org": {
