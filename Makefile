@@ -12,7 +12,7 @@ LOCALES := en es pl ar he
 CATALOGS := fellowship/translations
 MO_FILES := $(foreach l,$(LOCALES),$(CATALOGS)/$(l)/LC_MESSAGES/messages.mo)
 
-.PHONY: run test lint translations compile-translations demo clean wheel bench
+.PHONY: run test lint translations compile-translations demo clean wheel bench screenshots
 
 run: $(BIN)/.installed compile-translations
 	$(FLASK) db upgrade
@@ -29,6 +29,12 @@ test: $(BIN)/.installed-test compile-translations
 # Benchmarks (not part of CI, which runs a smoke run): needs wrk (apt-get install wrk) and PostgreSQL.
 bench: $(BIN)/.installed-test compile-translations
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The guides' pictures in docs/images/ (a documentation tool, not part of `make test`): a throwaway demo on a
+# free port, Chromium (/usr/bin/chromium or FELLOWSHIP_CHROMIUM) clicking through each person's journey.
+# SCREENSHOTS_ARGS="--only juror --lang en" narrows it; "--serve" only starts the demo server.
+screenshots: $(BIN)/.installed-test compile-translations
+	$(BIN)/python -m tests.e2e.screenshots $(SCREENSHOTS_ARGS)
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
