@@ -75,6 +75,8 @@ def test_a_fellow_who_completes_gets_a_verifiable_certificate(
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", certificate.code)
     page = fellow.get(f"/certificates/{certificate.code}").get_data(as_text=True)
     assert "Fiona Fellow" in page and "Module 0" in page and certificate.code in page
+    # The printed address to check it is the plain one, whatever language the certificate is read in.
+    assert "check it at http://fellowship.test/certificates/verify</p>" in " ".join(page.split())
     assert client_as("facilitator").get(f"/certificates/{certificate.code}").status_code == 200
     assert client_as("observer").get(f"/certificates/{certificate.code}").status_code == 403
     assert client_as("other_fellow").get(f"/certificates/{certificate.code}").status_code == 404
