@@ -17,11 +17,11 @@ MO_FILES := $(foreach l,$(LOCALES),$(CATALOGS)/$(l)/LC_MESSAGES/messages.mo)
 run: $(BIN)/.installed compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) fellowship curriculum sync
-	$(FLASK) fellowship demo
+	FELLOWSHIP_BASE_URL=http://$(HOST):$(PORT) $(FLASK) fellowship demo
 	@echo
 	@echo "Fellowship is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo "Emails it sends land in the development mailbox: http://$(HOST):$(PORT)/dev/mailbox"
-	FELLOWSHIP_DEV_MAILBOX=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	FELLOWSHIP_DEV_MAILBOX=1 FELLOWSHIP_BASE_URL=http://$(HOST):$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed-test compile-translations
 	$(BIN)/pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
 from fellowship import config as settings
@@ -71,6 +72,7 @@ class Fellowship:
         for key, value in settings.load(app.instance_path).items():
             if app.config.get(key) is None:
                 app.config[key] = value
+        self._init_site_address(app)
         if not self.standalone:
             # Without this, Flask-WTF's CSRFProtect would check every POST of the host; we check ours below.
             app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
@@ -112,6 +114,25 @@ class Fellowship:
         group.add_command(curriculum)
         app.cli.add_command(group)
         app.extensions[EXTENSION_KEY] = self
+
+    def _init_site_address(self, app: Flask) -> None:
+        """Links in emails start with FELLOWSHIP_BASE_URL, never with the host a request names: anyone can
+        send any ``Host`` header, and a password-reset link built from it would lead its recipient to the
+        sender's site. Production requires the setting (config.load); development and testing fall back to
+        an address taken from the configuration (config.default_base_url).
+
+        The standalone application also answers only its own host names (Flask's TRUSTED_HOSTS; any other
+        ``Host`` gets a plain 400). Mounted in a host application, Fellowship leaves TRUSTED_HOSTS alone:
+        the host names a site answers are the host application's decision, as all of its pages share them.
+        """
+        config = app.config
+        base = (config.get("FELLOWSHIP_BASE_URL") or "").rstrip("/")
+        problem = settings.base_url_problem(base, config.get("FELLOWSHIP_MODE") or "development")
+        if problem is not None:
+            raise settings.ConfigError([problem])
+        config["FELLOWSHIP_BASE_URL"] = base or settings.default_base_url(config)
+        if self.standalone and config.get("TRUSTED_HOSTS") is None:
+            config["TRUSTED_HOSTS"] = settings.trusted_hosts(config)
 
     @staticmethod
     def _refuse_conflicts(app: Flask) -> None:
@@ -305,7 +326,10 @@ def _template_context() -> dict[str, Any]:
     return context
 
 
-def _error_page(error: Exception) -> tuple[str, int]:
+def _error_page(error: Exception) -> tuple[str, int] | Response:
+    if isinstance(error, SecurityError):
+        # A Host that is not the site's (TRUSTED_HOSTS): no URLs can be built for it, so no page either.
+        return current_app.response_class("Unknown host.\n", 400, mimetype="text/plain")
     code = error.code if isinstance(error, HTTPException) and error.code else 500
     if code == 500:
         db.session.rollback()
@@ -321,7 +345,20 @@ class _Flask(Flask):
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """The standalone application used by ``make run``, ``wsgi.py`` and the tests."""
+    """The standalone application used by ``make run``, ``wsgi.py`` and the tests.
+
+    Settings that cannot run the application (config.load) stop the process with one message that lists
+    them all, and no traceback: they are an operator's to fix, not a bug.
+    """
+    try:
+        return _standalone_app(test_config)
+    except settings.ConfigError as error:
+        sys.stderr.write(f"{error}\n")
+        # Exit status 4 is gunicorn's "App failed to load": its master stops instead of restarting workers.
+        raise SystemExit(4) from None
+
+
+def _standalone_app(test_config: dict[str, Any] | None) -> Flask:
     app = _Flask(
         "fellowship",
         instance_path=os.environ.get("FELLOWSHIP_INSTANCE_PATH") or None,

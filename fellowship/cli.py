@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
@@ -28,9 +30,17 @@ def create_admin(email: str, name: str, password: str) -> None:
 
 @group.command("demo")
 def demo() -> None:
-    """Load the demo programs, cohorts and people (does nothing if any program exists)."""
+    """Load the demo programs, cohorts and people (once, if no program exists; refused in production)."""
+    from flask import current_app
+
     from fellowship import demo as demo_data
 
+    if current_app.config.get("FELLOWSHIP_MODE") == "production":
+        raise click.ClickException(
+            "The demo is refused in production (FELLOWSHIP_ENV=production): its accounts, administrators "
+            "included, sign in with a password that is published in the documentation. Load it into a "
+            "development or testing instance instead."
+        )
     summary = demo_data.load()
     if summary is None:
         click.echo("Demo data already present; nothing changed.")
@@ -54,7 +64,8 @@ def deliver_mail(once: bool, batch: int, interval: float) -> None:
     settings = mail.SmtpSettings.from_config(current_app.config)
     if settings is None:
         raise click.ClickException(
-            "FELLOWSHIP_SMTP_HOST is not set: mail stays in the outbox, where administrators can read it."
+            "FELLOWSHIP_SMTP_HOST is not set: mail stays in the outbox, where administrators see it (without "
+            "the text of messages that hold a personal link: password resets, invitations, guests' links)."
         )
     while True:
         sent, failed = mail.deliver(settings, batch)
@@ -73,8 +84,7 @@ def dispatch() -> None:
 
     from fellowship.core import notifications
 
-    base = current_app.config.get("FELLOWSHIP_BASE_URL") or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base):
+    with current_app.test_request_context(base_url=current_app.config["FELLOWSHIP_BASE_URL"]):
         for name, dispatcher in notifications.dispatchers():
             count = dispatcher()
             db.session.commit()
@@ -84,26 +94,36 @@ def dispatch() -> None:
 @group.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def backup(path: str) -> None:
-    """Write every table to PATH as JSON (one consistent read)."""
+    """Write every table (one consistent read) and every uploaded file to PATH, readable by its owner only."""
+    from flask import current_app
+
     from fellowship.core import backup as backups
 
-    with open(path, "w", encoding="utf-8") as out:
-        counts = backups.dump(out)
+    with backups.private_file(path) as out:
+        counts = backups.dump(out, Path(current_app.config["FELLOWSHIP_STORAGE_DIR"]))
     db.session.rollback()
-    click.echo(f"Backed up {sum(counts.values())} rows from {len(counts)} tables to {path}.")
+    click.echo(
+        f"Backed up {sum(counts.tables.values())} rows from {len(counts.tables)} tables and "
+        f"{counts.files} uploaded files to {path} (readable by its owner only: it holds personal data)."
+    )
 
 
 @group.command("restore")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def restore(path: str) -> None:
-    """Load a backup into an empty database (after `flask db upgrade`)."""
+    """Load a backup into an empty database (after `flask db upgrade`), its files into the storage folder."""
+    from flask import current_app
+
     from fellowship.core import backup as backups
 
     with open(path, encoding="utf-8") as source:
         try:
-            counts = backups.load(source)
+            counts = backups.load(source, Path(current_app.config["FELLOWSHIP_STORAGE_DIR"]))
         except backups.RestoreError as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables.")
+    click.echo(
+        f"Restored {sum(counts.tables.values())} rows into {len(counts.tables)} tables and "
+        f"{counts.files} uploaded files."
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -10,7 +12,9 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, registry
+
+from fellowship.core.models import Day
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -22,7 +26,10 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    # Every ``Mapped[dt.date]`` column is a ``Day``: read back inside the accepted range (core/limits.py).
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION), type_annotation_map={dt.date: Day()}
+    )
 
 
 db = SQLAlchemy(model_class=Base)

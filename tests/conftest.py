@@ -42,6 +42,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
             "SQLALCHEMY_DATABASE_URI": database_url(instance),
+            # The site's name: requests name this host, and with FELLOWSHIP_BASE_URL unset emailed links
+            # start with http://fellowship.test (config.default_base_url). TRUSTED_HOSTS admits it, and
+            # outside production localhost, which other applications' test clients name.
             "SERVER_NAME": "fellowship.test",
             # Concurrency tests start up to 32 threads with a connection each (PostgreSQL only).
             **(

@@ -196,3 +196,15 @@ def test_demo_worksheet_activity_is_dated_inside_its_cohort(app: Any) -> None:
         dt.datetime(2024, 1, 10, tzinfo=dt.UTC) <= m < dt.datetime(2024, 12, 16, tzinfo=dt.UTC)
         for m in moments
     )
+
+
+def test_demo_is_refused_in_production(app: Any, monkeypatch: Any) -> None:
+    """Its accounts, administrators included, sign in with the password the documentation publishes."""
+    from fellowship.accounts.models import User
+
+    monkeypatch.setitem(app.config, "FELLOWSHIP_MODE", "production")
+    result = app.test_cli_runner().invoke(args=["fellowship", "demo"])
+    assert result.exit_code == 1
+    assert "The demo is refused in production (FELLOWSHIP_ENV=production)" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 0

@@ -119,3 +119,32 @@ def test_events_made_before_calendar_uids_keep_the_uid_calendars_hold(
             uid = conn.execute(sa.text("SELECT uid FROM events WHERE id = :id"), {"id": event}).scalar()
         assert uid == f"event-{event}@fellowship"
         db.engine.dispose()
+
+
+def test_messages_queued_before_the_secret_flag_are_taken_to_hold_one(
+    empty_database: str, tmp_path: Path
+) -> None:
+    """Every kind sent before it carried a password, invitation, guest, vote or unsubscribe link."""
+    migrated: Any = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": empty_database,
+            "TESTING": True,
+            "SECRET_KEY": "migration-test-secret-key-0123456789",
+        }
+    )
+    migrated.instance_path = str(tmp_path)
+    with migrated.app_context():
+        flask_migrate.upgrade(revision="b7c1e4a9d2f0")
+        with db.engine.begin() as conn:
+            message = _insert(conn, "outbox_messages", kind="password_reset", headers="{}", attachments="[]")
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            queued = conn.execute(
+                sa.text("SELECT holds_secret FROM outbox_messages WHERE id = :id"), {"id": message}
+            ).scalar()
+            fresh = _insert(conn, "outbox_messages", kind="report", headers="{}", attachments="[]")
+            default = conn.execute(
+                sa.text("SELECT holds_secret FROM outbox_messages WHERE id = :id"), {"id": fresh}
+            ).scalar()
+        assert (bool(queued), bool(default)) == (True, False)
+        db.engine.dispose()

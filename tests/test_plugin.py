@@ -15,6 +15,7 @@ from fellowship.extensions import db
 from tests import factories as f
 from tests.clients import Client
 from tests.conftest import World
+from tests.mailbox import messages
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +96,27 @@ def test_plugin_still_requires_csrf_on_its_own_forms(host: Flask, world: World) 
         "/academy/sign-in", data={"email": world.users["fellow"].email, "password": f.PASSWORD}, csrf=False
     )
     assert response.status_code == 400
+
+
+def test_plugin_leaves_host_names_to_the_host_but_mails_links_from_its_setting(
+    host: Flask, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which host names a site answers is the host application's decision (TRUSTED_HOSTS); Fellowship's
+    emailed links still start with FELLOWSHIP_BASE_URL, never with the host a request names."""
+    assert host.config["TRUSTED_HOSTS"] is None
+    assert host.config["FELLOWSHIP_BASE_URL"] == "http://127.0.0.1:5000"  # development's default
+    monkeypatch.setitem(host.config, "WTF_CSRF_ENABLED", False)  # the session cookie is localhost's
+    client = host.test_client()
+    assert client.get("/academy/sign-in", headers={"Host": "evil.example"}).status_code == 200
+    response = client.post(
+        "/academy/password/forgot",
+        data={"email": world.users["fellow"].email},
+        headers={"Host": "evil.example"},
+    )
+    assert response.status_code == 302
+    [message] = messages("password_reset")
+    [link] = [word for word in message.body_text.split() if "/password/reset/" in word]
+    assert link.startswith("http://127.0.0.1:5000/academy/password/reset/")
 
 
 def test_plugin_refuses_a_host_with_its_own_sqlalchemy() -> None:

@@ -1,7 +1,8 @@
 """Emails that leave from a request: invitations, password links, notices with an unsubscribe link.
 
-These helpers build absolute links (``FELLOWSHIP_BASE_URL`` when set, else the request's host) and queue
-the message in the recipient's language; they are used by the accounts and programs views.
+These helpers build absolute links from ``FELLOWSHIP_BASE_URL`` (never from the request's host, which the
+sender of a request chooses) and queue the message in the recipient's language; they are used by the
+accounts and programs views.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from fellowship.core.logs import security_event
 
 
 def external_url(endpoint: str, lang: str | None = None, **values: Any) -> str:
-    """An absolute link for an email; ``lang`` (the recipient's language) opens a signed-out page in it."""
+    """An absolute link for an email; ``lang`` (the recipient's language) opens a signed-out page in it.
+
+    The site's configured address (always set: see ``Fellowship._init_site_address``) plus the page's path.
+    """
     if lang:
         values["lang"] = lang
-    base = current_app.config.get("FELLOWSHIP_BASE_URL") or ""
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    return current_app.config["FELLOWSHIP_BASE_URL"] + url_for(endpoint, **values)
 
 
 def recipient_locale(user: User) -> str:
@@ -63,6 +64,7 @@ def queue_invitation_email(invitation: AccountInvite, token: str, cohort_name: s
         cohort_name=cohort_name,
         expires=expires,
         link=external_url("fellowship.accounts.invitation", token=token, lang=locale),
+        secret=True,  # the link sets the account's password
     )
 
 
@@ -98,6 +100,7 @@ def send_notification(user: User, kind: str, subject: Any, template: str, **cont
         subject,
         template,
         headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        secret=True,  # the unsubscribe link changes the person's settings without signing in
         user=user,
         unsubscribe=link,
         **context,

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from fellowship.accounts.enums import ORGANIZATION_KIND_LABELS, OrganizationKind
+from fellowship.accounts.models import Organization, User
 from fellowship.accounts.services import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -24,8 +25,9 @@ from fellowship.accounts.services import (
     check_password_rules,
 )
 from fellowship.config import LOCALES
-from fellowship.core.forms import strip, timezone_name, web_address
+from fellowship.core.forms import Form, strip, timezone_name, web_address
 from fellowship.core.i18n import LANGUAGE_NAMES, timezone_choices
+from fellowship.core.web import safe_next
 
 
 def password_rules(form: FlaskForm, field: Field) -> None:
@@ -36,28 +38,37 @@ def password_rules(form: FlaskForm, field: Field) -> None:
             raise ValidationError(str(error)) from error
 
 
-class SignInForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)], filters=[strip])
+password_rules.field_flags = {"maxlength": MAX_PASSWORD_LENGTH}  # type: ignore[attr-defined]
+
+
+class SignInForm(Form):
+    class Meta:
+        model = User
+
+    email = EmailField(_l("Email address"), validators=[DataRequired()], filters=[strip])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
-    next = HiddenField()
+    next = HiddenField(filters=[safe_next])  # a link to elsewhere is dropped, not refused
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(
         _l("Language"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LOCALES]
     )
-    next = HiddenField()
+    next = HiddenField(filters=[safe_next])  # a link to elsewhere is dropped, not refused
 
 
-class OrganizationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+class OrganizationForm(Form):
+    class Meta:
+        model = Organization
+
+    name = StringField(_l("Name"), validators=[DataRequired()], filters=[strip])
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice(kind.value, label) for kind, label in ORGANIZATION_KIND_LABELS.items()],
         default=OrganizationKind.OTHER.value,
     )
-    city = StringField(_l("City or area"), validators=[Optional(), Length(max=120)], filters=[strip])
-    website = URLField(_l("Website"), validators=[Optional(), Length(max=300), web_address], filters=[strip])
+    city = StringField(_l("City or area"), validators=[Optional()], filters=[strip])
+    website = URLField(_l("Website"), validators=[Optional(), web_address], filters=[strip])
 
 
 def _locale_choices() -> list[tuple[str, str]]:
@@ -77,12 +88,13 @@ class OrganizationChoices:
         ]
 
 
-class UserForm(OrganizationChoices, FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+class UserForm(OrganizationChoices, Form):
+    class Meta:
+        model = User
+
+    name = StringField(_l("Name"), validators=[DataRequired()], filters=[strip])
     email = EmailField(
-        _l("Email address"),
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
-        filters=[strip],
+        _l("Email address"), validators=[DataRequired(), Email(check_deliverability=False)], filters=[strip]
     )
     organization_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
     locale = SelectField(_l("Language"), choices=_locale_choices, default="")
@@ -117,28 +129,42 @@ def new_password_field(label: object) -> PasswordField:
 def confirm_field() -> PasswordField:
     return PasswordField(
         _l("Repeat the password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))],
+        validators=[
+            DataRequired(),
+            Length(max=MAX_PASSWORD_LENGTH),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
 
-class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)], filters=[strip])
+class ForgotPasswordForm(Form):
+    class Meta:
+        model = User
+
+    email = EmailField(_l("Email address"), validators=[DataRequired()], filters=[strip])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = new_password_field(_l("New password"))
     confirm = confirm_field()
 
 
-class AcceptInviteForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+class AcceptInviteForm(Form):
+    class Meta:
+        model = User
+
+    name = StringField(_l("Your name"), validators=[DataRequired()], filters=[strip])
     password = new_password_field(_l("Choose a password"))
     confirm = confirm_field()
 
 
-class ProfileForm(OrganizationChoices, FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+class ProfileForm(OrganizationChoices, Form):
+    class Meta:
+        model = User
+        columns = {"new_organization": Organization.name}
+
+    name = StringField(_l("Name"), validators=[DataRequired()], filters=[strip])
     organization_id = SelectField(
         _l("Organisation"),
         coerce=int,
@@ -147,7 +173,7 @@ class ProfileForm(OrganizationChoices, FlaskForm):
     )
     new_organization = StringField(
         _l("Not in the list? Your organisation's name"),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional()],
         filters=[strip],
         description=_l("Filled in, this name is saved as your organisation instead of the choice above."),
     )
@@ -158,9 +184,11 @@ class ProfileForm(OrganizationChoices, FlaskForm):
     email_notifications = BooleanField(_l("Send me email notifications (reminders and news of my cohorts)"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(
-        _l("Current password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
     )
     password = new_password_field(_l("New password"))
     confirm = confirm_field()

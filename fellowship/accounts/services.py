@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import generate_password_hash
 
@@ -16,6 +17,7 @@ from fellowship.accounts.enums import InviteStatus, OrganizationKind
 from fellowship.accounts.models import AccountInvite, Organization, PasswordReset, User, UserSession
 from fellowship.accounts.queries import normalise_email, organization_by_name, user_by_email
 from fellowship.core import audit, clock
+from fellowship.core.models import UTCDateTime
 from fellowship.extensions import db
 
 MIN_PASSWORD_LENGTH = 8
@@ -316,14 +318,41 @@ INVITE_PROBLEMS = {
 # --- password reset ----------------------------------------------------------------------------------------
 
 
-def request_password_reset(email: str) -> tuple[User, str] | None:
-    """A reset token for the active account with this email, or None; callers answer the same either way."""
+def request_password_reset(email: str) -> tuple[User | None, str]:
+    """Record a reset for the active account with this email; returns that account (None if there is none)
+    and the token for its link.
+
+    Both outcomes run the same statements, so the work done does not tell whether the address has an
+    account: the reset row is written by one INSERT … SELECT that picks the account by id, and with no
+    account picks (and inserts) nothing. Callers queue one message either way.
+    """
     user = db.session.scalar(user_by_email(email))
-    if user is None or not user.active:
-        return None
+    if user is not None and not user.active:
+        user = None
     token, digest = new_token()
-    db.session.add(PasswordReset(user_id=user.id, token_hash=digest, expires_at=clock.now() + RESET_LIFETIME))
+    now = clock.now()
+    account_id = sa.bindparam("account_id", user.id if user is not None else None, type_=sa.Integer())
+    db.session.execute(
+        sa.insert(PasswordReset).from_select(
+            ["user_id", "token_hash", "expires_at", "created_at"],
+            sa.select(
+                User.id,
+                sa.literal(digest, sa.String()),
+                sa.literal(now + RESET_LIFETIME, UTCDateTime()),
+                sa.literal(now, UTCDateTime()),
+            ).where(User.id == account_id),
+        )
+    )
     return user, token
+
+
+def deliverable_address(address: str) -> str | None:
+    """``address`` as mail can be sent to it, or None for text that is no email address (and so no
+    account's: accounts are created with valid addresses only)."""
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
 
 
 def reset_by_token(token: str) -> PasswordReset | None:

@@ -19,6 +19,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
@@ -140,22 +141,34 @@ def sign_out() -> Response:
 def password_forgot() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        found = services.request_password_reset(form.email.data or "")
-        if found is not None:
-            user, token = found
+        address = form.email.data or ""
+        user, token = services.request_password_reset(address)
+        # One message either way, of the same shape, and one commit: the same work whether or not the
+        # address has an account (see request_password_reset).
+        if user is not None:
             mail.compose(
                 "password_reset",
                 user.email,
                 emails.recipient_locale(user),
                 _l("Reset your Fellowship password"),
                 "accounts/email/password_reset",
+                secret=True,  # the link sets the account's password
                 user=user,
                 link=emails.external_url(
                     "fellowship.accounts.password_reset", token=token, lang=emails.recipient_locale(user)
                 ),
             )
-            db.session.commit()
-            security_event("password_reset_requested", user_id=user.id)
+        elif (recipient := services.deliverable_address(address)) is not None:  # else nobody to tell
+            mail.compose(
+                "password_reset_no_account",
+                recipient,
+                str(get_locale() or "en"),
+                _l("No Fellowship account uses this address"),
+                "accounts/email/password_no_account",
+                secret=False,
+            )
+        db.session.commit()
+        security_event("password_reset_requested", user_id=user.id if user is not None else None)
         # The same answer whether or not the address has an account.
         flash(
             _("If an account uses that address, we have emailed it a link to choose a new password."), "info"
@@ -560,6 +573,7 @@ def outbox_message(message_id: int) -> str:
         message=db.get_or_404(mail.OutboxMessage, message_id),
         shown_recipient=mail.shown_recipient,
         ephemeral_kinds=mail.EPHEMERAL_KINDS,
+        shown_to_admins=mail.shown_to_admins,
     )
 
 

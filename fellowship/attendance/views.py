@@ -17,7 +17,7 @@ from fellowship.attendance import queries, reports, services
 from fellowship.attendance.enums import STATUS_LABELS, Status
 from fellowship.attendance.forms import ApologiesForm, CheckinForm, CheckinWindowForm
 from fellowship.attendance.models import AttendanceRecord
-from fellowship.core import clock, home, panels
+from fellowship.core import clock, home, limits, panels
 from fellowship.core.csv_export import csv_response
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.i18n import format_datetime_in
@@ -31,10 +31,24 @@ from fellowship.programs.enums import Role
 
 bp = Blueprint("attendance", __name__, template_folder="templates")
 
+NOTE_LENGTH = limits.column_length(AttendanceRecord.note)
+
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
     return {"status_labels": STATUS_LABELS, "statuses": list(Status)}
+
+
+def _note_problems(form: Any) -> dict[str, Any]:
+    """The typed notes that cannot be saved as they are (too long, control characters), by cell: the grid
+    comes back with them, never a shortened note."""
+    problems = {}
+    for key in form:
+        if key.startswith("n-"):
+            problem = limits.text_problem(form[key].strip(), max_length=NOTE_LENGTH)
+            if problem is not None:
+                problems[key.removeprefix("n-")] = problem
+    return problems
 
 
 def _parse_cells(form: Any, event_days: list[dt.date]) -> list[services.CellChange]:
@@ -52,14 +66,38 @@ def _parse_cells(form: Any, event_days: list[dt.date]) -> list[services.CellChan
                     invitation_id=int(invitation_id),
                     day=day,
                     status=Status(form[key]) if form[key] else None,
-                    note=(form.get(f"n-{cell}") or "").strip()[:500],
+                    note=(form.get(f"n-{cell}") or "").strip(),
                     seen_status=Status(form[f"os-{cell}"]) if form.get(f"os-{cell}") else None,
-                    seen_note=(form.get(f"on-{cell}") or "").strip()[:500],
+                    seen_note=(form.get(f"on-{cell}") or "").strip(),
                 )
             )
         except (ValueError, KeyError) as error:
             raise services.AttendanceError(_("The attendance form was changed or is incomplete.")) from error
     return cells
+
+
+def _save_grid(event: Any) -> tuple[int, list[services.Cell]]:
+    """Save the posted grid: 302 when every change is in, else the status to answer with (and any
+    conflicts)."""
+    try:
+        result = services.save_grid(event, _parse_cells(request.form, event.days()), current_user.id)
+    except services.AttendanceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return 422, []
+    db.session.commit()
+    if result.conflicts:
+        flash(
+            ngettext(
+                "%(num)d cell was changed by someone else meanwhile; it shows their value.",
+                "%(num)d cells were changed by someone else meanwhile; they show their values.",
+                len(result.conflicts),
+            ),
+            "error",
+        )
+        return 409, result.conflicts
+    flash(ngettext("%(num)d change saved.", "%(num)d changes saved.", result.changed), "success")
+    return 302, []
 
 
 @bp.route("/events/<int:event_id>/attendance", methods=["GET", "POST"])
@@ -68,31 +106,21 @@ def grid(event_id: int) -> str | Response | tuple[str, int]:
     event, _role = event_for(event_id, manage=True)
     form = ActionForm()
     conflicts: list[services.Cell] = []
+    problems: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        try:
-            result = services.save_grid(event, _parse_cells(request.form, event.days()), current_user.id)
-        except services.AttendanceError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            status = 422
+        problems = _note_problems(request.form)
+        if problems:
+            flash(
+                _("Some notes cannot be saved as they are, so nothing was saved: see the marked cells."),
+                "error",
+            )
+            status = 400
         else:
-            db.session.commit()
-            conflicts = result.conflicts
-            if conflicts:
-                flash(
-                    ngettext(
-                        "%(num)d cell was changed by someone else meanwhile; it shows their value.",
-                        "%(num)d cells were changed by someone else meanwhile; they show their values.",
-                        len(conflicts),
-                    ),
-                    "error",
-                )
-                status = 409
-            else:
-                flash(ngettext("%(num)d change saved.", "%(num)d changes saved.", result.changed), "success")
+            status, conflicts = _save_grid(event)
+            if status == 302:
                 return redirect(url_for(".grid", event_id=event.id))
     return render_template(
         "attendance/grid.html",
@@ -100,6 +128,9 @@ def grid(event_id: int) -> str | Response | tuple[str, int]:
         grid=services.load_grid(event),
         form=form,
         conflicts=set(conflicts),
+        problems=problems,
+        posted=request.form if problems else None,
+        note_length=NOTE_LENGTH,
         window_form=CheckinWindowForm(formdata=None),
         now=clock.now(),
     ), status

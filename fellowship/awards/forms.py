@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -28,21 +27,25 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from fellowship.accounts.models import User
 from fellowship.awards.enums import Combine
-from fellowship.core.forms import strip
+from fellowship.awards.models import AwardCategory, ConflictOfInterest, Contest, Criterion, Project, Vote
+from fellowship.core.forms import Form, strip
 
 MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, lists and links.")
 
 
-class ContestForm(FlaskForm):
+class ContestForm(Form):
+    class Meta:
+        model = Contest
+
     program = SelectField(_l("Program"), coerce=int)
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    title = StringField(_l("Title"), validators=[DataRequired()], filters=[strip])
     slug = StringField(
         _l("Web address"),
         description=_l("Lower-case letters, digits and dashes; the public pages live at /awards/<address>."),
         validators=[
             DataRequired(),
-            Length(max=100),
             Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and dashes.")),
         ],
         filters=[strip],
@@ -81,42 +84,45 @@ class ContestForm(FlaskForm):
             raise ValidationError(_l("Judging must close after submissions close."))
 
 
-class CategoryRow(FlaskForm):
+class CategoryRow(Form):
     class Meta:
         csrf = False
+        model = AwardCategory
 
     id = HiddenField()
-    name = StringField(_l("Award"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    name = StringField(_l("Award"), validators=[DataRequired()], filters=[strip])
     winner = SelectField(_l("Winner (special award)"), coerce=str, validate_choice=False)
     citation = TextAreaField(_l("Citation"), validators=[Optional(), Length(max=2000)], filters=[strip])
 
 
-class CategoriesForm(FlaskForm):
+class CategoriesForm(Form):
     categories = FieldList(FormField(CategoryRow))
 
 
-class CriterionRow(FlaskForm):
+class CriterionRow(Form):
     class Meta:
         csrf = False
+        model = Criterion
 
     id = HiddenField()
-    name = StringField(_l("Criterion"), validators=[Optional(), Length(max=200)], filters=[strip])
-    description = StringField(_l("What it means"), validators=[Optional(), Length(max=1000)], filters=[strip])
+    name = StringField(_l("Criterion"), validators=[Optional()], filters=[strip])
+    description = StringField(_l("What it means"), validators=[Optional()], filters=[strip])
     weight = FloatField(_l("Weight"), default=1.0, validators=[Optional(), NumberRange(min=0.1, max=100)])
     max_points = IntegerField(
         _l("Maximum points"), default=10, validators=[Optional(), NumberRange(min=1, max=100)]
     )
 
 
-class CriteriaForm(FlaskForm):
+class CriteriaForm(Form):
     criteria = FieldList(FormField(CriterionRow), min_entries=1, max_entries=20)
 
 
-class ProjectForm(FlaskForm):
-    title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=200)], filters=[strip])
-    team = TextAreaField(
-        _l("Team members"), description=_l("One name per line."), validators=[Optional(), Length(max=1000)]
-    )
+class ProjectForm(Form):
+    class Meta:
+        model = Project
+
+    title = StringField(_l("Project title"), validators=[DataRequired()], filters=[strip])
+    team = TextAreaField(_l("Team members"), description=_l("One name per line."), validators=[Optional()])
     organization = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
     summary = TextAreaField(
         _l("Summary"), description=MARKDOWN_HELP, validators=[DataRequired(), Length(max=5000)]
@@ -127,7 +133,7 @@ class ProjectForm(FlaskForm):
     image = FileField(_l("Image"), description=_l("JPEG, PNG or WebP, at most 5 MB. Optional."))
 
 
-class ReviewProjectForm(FlaskForm):
+class ReviewProjectForm(Form):
     decision = RadioField(
         _l("Decision"),
         choices=[SelectChoice("accepted", _l("Accept")), SelectChoice("returned", _l("Return for changes"))],
@@ -136,21 +142,30 @@ class ReviewProjectForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)], filters=[strip])
 
 
-class JurorForm(FlaskForm):
+class JurorForm(Form):
+    class Meta:
+        columns = {"email": User.email}
+
     email = EmailField(
         _l("Juror's email"), validators=[DataRequired(), Email(check_deliverability=False)], filters=[strip]
     )
 
 
-class ConflictForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)], filters=[strip])
+class ConflictForm(Form):
+    class Meta:
+        model = ConflictOfInterest
+
+    reason = StringField(_l("Reason"), validators=[DataRequired()], filters=[strip])
 
 
-class VoidForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)], filters=[strip])
+class VoidForm(Form):
+    class Meta:
+        columns = {"reason": Vote.void_reason}
+
+    reason = StringField(_l("Reason"), validators=[DataRequired()], filters=[strip])
 
 
-class VoteForm(FlaskForm):
+class VoteForm(Form):
     email = EmailField(
         _l("Your email address"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],

@@ -24,7 +24,7 @@ from fellowship.awards.enums import PUBLIC_PHASES, CategoryKind, Phase, ProjectS
 from fellowship.awards.forms import VoteForm
 from fellowship.awards.models import AwardCategory, Contest, Project
 from fellowship.awards.views import _accepted, _storage, bp
-from fellowship.core import clock, i18n, mail, notifications, pagecache
+from fellowship.core import attempts, clock, i18n, mail, notifications, pagecache
 from fellowship.core.permissions import is_admin
 from fellowship.extensions import db, limiter
 
@@ -142,13 +142,18 @@ def _vote_email_key() -> str:
     )
 
 
+def _mailbox_has_room() -> bool:
+    """Count a vote request against its mailbox's own limit (FELLOWSHIP_RATELIMIT_VOTE_EMAIL, however the
+    address is spelled). Over it nothing is sent, but the page answers as under it: a 429 would tell anyone
+    that someone has been asking for votes at that address."""
+    return attempts.reserve("vote-mailbox", _vote_email_key(), "FELLOWSHIP_RATELIMIT_VOTE_EMAIL")
+
+
 @bp.route("/awards/<slug>/projects/<int:project_id>/vote", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["FELLOWSHIP_RATELIMIT_VOTE_IP"], methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["FELLOWSHIP_RATELIMIT_VOTE_EMAIL"], key_func=_vote_email_key, methods=["POST"]
-)
 def vote(slug: str, project_id: int) -> Any:
-    """Ask for a vote: the answer is the same whether or not this address has voted already."""
+    """Ask for a vote: the answer is the same whether or not this address has voted already, and whether or
+    not it has used up its requests."""
     contest = public_contest(slug)
     project = project_in(contest, project_id)
     if project.status is not ProjectStatus.ACCEPTED:
@@ -161,7 +166,7 @@ def vote(slug: str, project_id: int) -> Any:
         if not open_now:
             status = 409
         elif form.validate_on_submit():
-            if not form.website.data:  # the honeypot stayed empty: a person
+            if not form.website.data and _mailbox_has_room():  # the honeypot stayed empty: a person
                 token = voting.request_vote(
                     contest,
                     project,
@@ -180,6 +185,7 @@ def vote(slug: str, project_id: int) -> Any:
                     project=project,
                     link=external_url(".confirm", slug=contest.slug, token=token, lang=language),
                     hours=current_app.config["FELLOWSHIP_VOTE_TOKEN_HOURS"],
+                    secret=True,  # the link casts the vote
                 )
             sent = True
         else:

@@ -48,7 +48,7 @@ from fellowship.awards.models import (
     Score,
     Vote,
 )
-from fellowship.core import clock, home
+from fellowship.core import clock, home, limits
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.i18n import LANGUAGE_NAMES
 from fellowship.core.markdown import render as render_markdown
@@ -58,6 +58,9 @@ from fellowship.programs.enums import Role
 from fellowship.programs.models import Program
 
 bp = Blueprint("awards", __name__, template_folder="templates")
+
+REASON_LENGTH = 500  # why published results are withdrawn (kept in the audit trail)
+COMMENT_LENGTH = 2000  # a juror's comment on one criterion
 
 
 @bp.context_processor
@@ -180,9 +183,14 @@ def phase(contest_id: int) -> Response:
     contest = contest_or_404(contest_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    reason = (request.form.get("reason") or "").strip()
+    problem = limits.text_problem(reason, max_length=REASON_LENGTH)
+    if problem is not None:
+        flash(str(problem), "error")
+        return redirect(url_for(".manage", contest_id=contest.id))
     try:
         target = Phase(request.form.get("phase", ""))
-        services.set_phase(contest, target, current_user.id, (request.form.get("reason") or "")[:500])
+        services.set_phase(contest, target, current_user.id, reason)
     except ValueError as error:
         flash(str(error) if isinstance(error, services.ContestError) else _("Unknown phase."), "error")
         return redirect(url_for(".manage", contest_id=contest.id))
@@ -546,7 +554,10 @@ def score(contest_id: int, project_id: int) -> Any:
         values: dict[int, tuple[int | None, str]] = {}
         for criterion in criteria:
             raw = (request.form.get(f"points-{criterion.id}") or "").strip()
-            comment = (request.form.get(f"comment-{criterion.id}") or "").strip()[:2000]
+            comment = (request.form.get(f"comment-{criterion.id}") or "").strip()
+            problem = limits.text_problem(comment, multiline=True, max_length=COMMENT_LENGTH)
+            if problem is not None:
+                errors.append(f"{criterion.name}: {problem}")
             try:
                 points = int(raw) if raw else None
             except ValueError:
@@ -577,6 +588,7 @@ def score(contest_id: int, project_id: int) -> Any:
         scores=scores,
         posted=request.form if request.method == "POST" else None,
         errors=errors,
+        comment_length=COMMENT_LENGTH,
         locked=assignment.submitted_at is not None or contest.phase is not Phase.JUDGING,
         form=ActionForm(),
         conflict_form=ConflictForm(),

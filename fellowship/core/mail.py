@@ -6,7 +6,10 @@ path. ``deliver`` (the ``flask fellowship deliver-mail`` command) claims pending
 sends them over SMTP, and marks them sent. A worker that dies between sending and marking leaves the lease
 to expire, so a message may be sent twice at most, never lost.
 
-Without SMTP settings nothing leaves the machine: administrators read the messages on the Outbox page.
+Without SMTP settings nothing leaves the machine: administrators see the messages on the Outbox page, but
+not the text of a message that holds a secret (``holds_secret``: a password-reset, invitation, guest, vote
+or unsubscribe link that acts for its recipient without signing in). Whoever composes a message declares
+whether it holds one; only the development mailbox (core/dev_mailbox.py, never in production) shows it.
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ class OutboxMessage(db.Model):
     attachments: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
     """Each {"filename", "mimetype", "content"}: text attachments such as an iCalendar invitation."""
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    holds_secret: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    """The text carries a link that acts for the recipient (see the module's docstring): never shown to
+    administrators."""
     status: Mapped[MailStatus] = mapped_column(enum_type(MailStatus), default=MailStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=clock.now)
@@ -76,11 +82,14 @@ def compose(
     template: str,
     headers: dict[str, str] | None = None,
     attachments: list[dict[str, str]] | None = None,
+    *,
+    secret: bool,
     **context: Any,
 ) -> OutboxMessage:
     """Render ``template``.txt and .html in the recipient's language and queue the message.
 
-    ``subject`` may be a lazy string; it is translated in ``locale`` too.
+    ``subject`` may be a lazy string; it is translated in ``locale`` too. ``secret`` (no default: every
+    caller decides) says whether the message holds a link that acts for its recipient.
     """
     from flask import render_template
     from flask_babel import force_locale
@@ -88,7 +97,9 @@ def compose(
     with force_locale(locale):
         text = render_template(template + ".txt", **context)
         html = render_template(template + ".html", **context)
-        message = queue(kind, recipient, str(subject), text, html, locale=locale, headers=headers)
+        message = queue(
+            kind, recipient, str(subject), text, html, locale=locale, headers=headers, secret=secret
+        )
     message.attachments = attachments or []
     return message
 
@@ -100,6 +111,11 @@ or after ``forget_stale``'s age when they could not be sent, and masked on the o
 
 def register_ephemeral(kind: str) -> None:
     EPHEMERAL_KINDS.add(kind)
+
+
+def shown_to_admins(message: OutboxMessage) -> bool:
+    """Whether the outbox pages may show the message's text (and so its links)."""
+    return not message.holds_secret and message.kind not in EPHEMERAL_KINDS
 
 
 def forget(message: OutboxMessage) -> None:
@@ -140,6 +156,7 @@ def queue(
     body_html: str | None = None,
     locale: str = "en",
     headers: dict[str, str] | None = None,
+    secret: bool = False,
 ) -> OutboxMessage:
     """Add a message to the current transaction; it is delivered only if that transaction commits."""
     message = OutboxMessage(
@@ -150,6 +167,7 @@ def queue(
         body_html=body_html,
         locale=locale,
         headers=headers or {},
+        holds_secret=secret,
         next_attempt_at=clock.now(),
     )
     db.session.add(message)

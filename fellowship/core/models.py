@@ -8,11 +8,12 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fellowship.core import clock
+from fellowship.core import clock, limits
 
 
 class UTCDateTime(sa.TypeDecorator[dt.datetime]):
-    """Stores aware datetimes as UTC and always returns them aware (SQLite forgets the zone)."""
+    """Stores aware datetimes as UTC and always returns them aware (SQLite forgets the zone). A moment saved
+    beyond the accepted range (``core.limits``) is read back at its edge, so pages never overflow on it."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True
@@ -28,8 +29,19 @@ class UTCDateTime(sa.TypeDecorator[dt.datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+            return limits.clamp_stored(value.replace(tzinfo=dt.UTC))
+        return limits.clamp_stored(value.astimezone(dt.UTC))
+
+
+class Day(sa.TypeDecorator[dt.date]):
+    """A calendar day; one saved beyond the accepted range (``core.limits``) is read back at its edge, so
+    pages never overflow on it. Every ``Mapped[dt.date]`` column has this type (``extensions.Base``)."""
+
+    impl = sa.Date
+    cache_ok = True
+
+    def process_result_value(self, value: dt.date | None, dialect: sa.Dialect) -> dt.date | None:
+        return limits.clamp_stored(value)
 
 
 def enum_type(enum_cls: type[enum.StrEnum]) -> sa.Enum:

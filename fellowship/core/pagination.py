@@ -31,9 +31,10 @@ class Page:
 
 
 def paginate(stmt: sa.Select[Any], page: int, per_page: int = 50, rows: bool = False) -> Page:
-    """One page of ``stmt``: ORM objects, or whole result rows when ``rows`` is true."""
-    page = max(1, page)
+    """One page of ``stmt``: ORM objects, or whole result rows when ``rows`` is true. A page number past the
+    end (``?page=99999999999999999999`` would overflow the database's offset) shows the last page."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    page = max(1, min(page, -(-total // per_page)))
     limited = stmt.limit(per_page).offset((page - 1) * per_page)
     items = list(db.session.execute(limited).all()) if rows else list(db.session.scalars(limited))
     return Page(items=items, page=page, per_page=per_page, total=total)

@@ -3,17 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from fellowship.core.forms import strip
+from fellowship.core.forms import Form, strip
 from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.curriculum.text import localised
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     decision = RadioField(
         _l("Decision"),
         choices=[

@@ -29,7 +29,7 @@ from werkzeug.wrappers import Response
 
 from fellowship.accounts import emails
 from fellowship.accounts.models import User
-from fellowship.core import clock, home, panels
+from fellowship.core import clock, home, limits, panels
 from fellowship.core.forms import ActionForm
 from fellowship.core.i18n import select_timezone
 from fellowship.core.markdown import render as render_markdown
@@ -86,11 +86,15 @@ def assign(cohort_id: int) -> str | Response | tuple[str, int]:
                 abort(400)
             position = request.form.get(f"position-{slug}", "")
             due_text = request.form.get(f"due-{slug}", "")
+            check = _("Check the order and due date of “%(module)s”.", module=slug)
             try:
                 chosen.append((int(position) if position else 0, slug))
                 due[slug] = dt.date.fromisoformat(due_text) if due_text else None
             except ValueError:
-                errors.append(_("Check the order and due date of “%(module)s”.", module=slug))
+                errors.append(check)
+                continue
+            if limits.date_problem(due[slug]) is not None:
+                errors.append(f"{check} {limits.DATE_OUT_OF_RANGE}")
         if not errors:
             services.assign(cohort, [slug for _p, slug in sorted(chosen)], due)
             db.session.commit()
@@ -103,6 +107,7 @@ def assign(cohort_id: int) -> str | Response | tuple[str, int]:
         assigned=assigned,
         form=form,
         errors=errors,
+        limits=limits,
     )
     return page, 400 if errors else 200
 
@@ -252,12 +257,16 @@ def worksheet(cohort_id: int, slug: str) -> str | Response | tuple[str, int]:
     stale: Worksheet | None = None
     status = 200
     if request.method == "POST":
+        # The page's two buttons; a post without one (Enter in some browsers) saves a draft.
+        action = request.form.get("action", "save")
+        if action not in {"save", "submit"}:
+            abort(400)
         form = worksheet_forms.build(module.fields, {}, formdata=request.form)
         if not form.validate_on_submit():
             status = 400
         else:
             answers = worksheet_forms.answers_from(form, module.fields)
-            submit = request.form.get("action") == "submit"
+            submit = action == "submit"
             missing = worksheet_forms.missing_required(module.fields, answers) if submit else []
             for name in missing:
                 form[name].errors = [*form[name].errors, _("This field is needed before you submit.")]

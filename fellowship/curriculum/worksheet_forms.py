@@ -26,12 +26,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
+from fellowship.core.forms import Form
 from fellowship.core.i18n import marked
 from fellowship.curriculum.enums import FieldType
 from fellowship.curriculum.text import localised
 
 
-class _Row(FlaskForm):
+class _Row(Form):
     class Meta:
         csrf = False  # rows are part of the worksheet form, which carries the token
 
@@ -92,7 +93,7 @@ def _row_count(definition: dict[str, Any], answers: dict[str, Any]) -> int:
 def build(fields: list[dict[str, Any]], answers: dict[str, Any], formdata: Any = None) -> FlaskForm:
     """A form for these fields: filled from ``formdata`` when given (a POST), else from ``answers``."""
 
-    class WorksheetForm(FlaskForm):
+    class WorksheetForm(Form):
         base_revision = HiddenField()
         base_draft = HiddenField()
 

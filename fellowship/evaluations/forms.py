@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,24 +23,23 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from fellowship.core.forms import strip
+from fellowship.core.forms import Form, strip
 from fellowship.evaluations.enums import QUESTION_KIND_LABELS, SCALES, QuestionKind
-from fellowship.evaluations.models import Survey
+from fellowship.evaluations.models import Question, Survey
 
 
-class _Row(FlaskForm):
+class QuestionRow(Form):
     class Meta:
         csrf = False  # part of the template form, which carries the token
+        model = Question
 
-
-class QuestionRow(_Row):
     key = HiddenField()
     position = IntegerField(
         _l("Order"),
         description=_l("Questions are asked from the lowest number up."),
         validators=[Optional(), NumberRange(min=0, max=999)],
     )
-    prompt = StringField(_l("Question"), validators=[Optional(), Length(max=500)], filters=[strip])
+    prompt = StringField(_l("Question"), validators=[Optional()], filters=[strip])
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice(kind.value, label) for kind, label in QUESTION_KIND_LABELS.items()],
@@ -52,12 +50,8 @@ class QuestionRow(_Row):
         description=_l("For choice questions: one option per line."),
         validators=[Optional(), Length(max=3000)],
     )
-    low_label = StringField(
-        _l("Label of the low end"), validators=[Optional(), Length(max=100)], filters=[strip]
-    )
-    high_label = StringField(
-        _l("Label of the high end"), validators=[Optional(), Length(max=100)], filters=[strip]
-    )
+    low_label = StringField(_l("Label of the low end"), validators=[Optional()], filters=[strip])
+    high_label = StringField(_l("Label of the high end"), validators=[Optional()], filters=[strip])
     required = BooleanField(_l("Required"))
 
     def validate_options(self, field: Any) -> None:
@@ -74,8 +68,11 @@ BLANK_ROWS = 3
 MAX_QUESTIONS = 40
 
 
-class TemplateForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+class TemplateForm(Form):
+    class Meta:
+        model = Survey
+
+    title = StringField(_l("Title"), validators=[DataRequired()], filters=[strip])
     questions = FieldList(FormField(QuestionRow), min_entries=BLANK_ROWS, max_entries=MAX_QUESTIONS)
 
     def specs(self) -> list[dict[str, Any]]:
@@ -120,7 +117,7 @@ def template_form(specs: list[dict[str, Any]] | None = None, title: str = "") ->
     return TemplateForm(data={"title": title, "questions": rows[:MAX_QUESTIONS]})
 
 
-class AttachForm(FlaskForm):
+class AttachForm(Form):
     source = SelectField(_l("Questions from"), validators=[DataRequired()])
     anonymous = BooleanField(
         _l("Anonymous"),
@@ -147,10 +144,10 @@ class _MultiCheckbox(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def response_form(survey: Survey, formdata: Any = None) -> FlaskForm:
+def response_form(survey: Survey, formdata: Any = None) -> Form:
     """One field per question, named ``q<question id>``; values are option indexes or scale points."""
 
-    class ResponseForm(FlaskForm):
+    class ResponseForm(Form):
         pass
 
     for question in survey.questions:
@@ -187,7 +184,7 @@ def response_form(survey: Survey, formdata: Any = None) -> FlaskForm:
     return ResponseForm(formdata=formdata)
 
 
-def values_from(form: FlaskForm, survey: Survey) -> dict[int, Any]:
+def values_from(form: Form, survey: Survey) -> dict[int, Any]:
     values: dict[int, Any] = {}
     for question in survey.questions:
         data = form[f"q{question.id}"].data

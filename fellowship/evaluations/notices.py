@@ -74,6 +74,7 @@ def dispatch_links() -> int:
             _Subject(event.title),
             "evaluations/email/link",
             headers={"List-Unsubscribe": f"<{unsubscribe}>"} if unsubscribe else {},
+            secret=True,  # a member's unsubscribe link, or a guest's personal answer link
             name=invitation.name,
             event=event,
             link=link,

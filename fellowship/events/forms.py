@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -18,9 +17,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from fellowship.core.forms import strip, timezone_name, web_address
+from fellowship.core.forms import Form, strip, timezone_name, web_address
 from fellowship.core.i18n import timezone_choices
 from fellowship.events.enums import EVENT_KIND_LABELS, RSVP_LABELS, EventKind
+from fellowship.events.models import AgendaItem, Event
 
 AGENDA_TEMPLATE_LABELS = {
     "working_group_1": _l("Working group, meeting 1: a shared vision"),
@@ -30,13 +30,16 @@ AGENDA_TEMPLATE_LABELS = {
 }
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
+    class Meta:
+        model = Event
+
     kind = SelectField(
         _l("Kind of event"),
         choices=[SelectChoice(kind.value, label) for kind, label in EVENT_KIND_LABELS.items()],
         default=EventKind.WEBINAR.value,
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    title = StringField(_l("Title"), validators=[DataRequired()], filters=[strip])
     description = TextAreaField(
         _l("Description"),
         description=_l("Markdown: **bold**, *italic*, lists and links."),
@@ -55,16 +58,14 @@ class EventForm(FlaskForm):
         choices=timezone_choices,
         validators=[timezone_name],
     )
-    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)], filters=[strip])
-    online_link = URLField(
-        _l("Online meeting link"), validators=[Optional(), Length(max=500), web_address], filters=[strip]
-    )
+    venue = StringField(_l("Venue"), validators=[Optional()], filters=[strip])
+    online_link = URLField(_l("Online meeting link"), validators=[Optional(), web_address], filters=[strip])
     capacity = IntegerField(
         _l("Capacity"),
         description=_l("Leave empty for no limit. Beyond it, “yes” answers join a waitlist."),
         validators=[Optional(), NumberRange(min=1, max=100000)],
     )
-    speakers = StringField(_l("Speakers"), validators=[Optional(), Length(max=500)], filters=[strip])
+    speakers = StringField(_l("Speakers"), validators=[Optional()], filters=[strip])
     outside_dates = BooleanField(_l("Yes, schedule it outside the cohort's dates"))
 
     def validate_ends_at(self, field: DateTimeLocalField) -> None:
@@ -72,27 +73,28 @@ class EventForm(FlaskForm):
             raise ValidationError(_l("The event must end after it starts."))
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     class Meta:
         csrf = False  # part of AgendaForm, which carries the token
+        model = AgendaItem
 
     starts_at = DateTimeLocalField(_l("Time"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
-    title = StringField(_l("Item"), validators=[Optional(), Length(max=300)], filters=[strip])
+    title = StringField(_l("Item"), validators=[Optional()], filters=[strip])
     notes = StringField(_l("Notes"), validators=[Optional(), Length(max=2000)], filters=[strip])
 
 
-class AgendaForm(FlaskForm):
+class AgendaForm(Form):
     items = FieldList(FormField(AgendaItemForm), min_entries=0, max_entries=80)
 
 
-class AgendaTemplateForm(FlaskForm):
+class AgendaTemplateForm(Form):
     template = SelectField(
         _l("Agenda template"),
         choices=[SelectChoice(key, label) for key, label in AGENDA_TEMPLATE_LABELS.items()],
     )
 
 
-class GuestsForm(FlaskForm):
+class GuestsForm(Form):
     guests = TextAreaField(
         _l("Guests"),
         description=_l("One per line: an email address, “Name <email>” or “Name, email”."),
@@ -100,7 +102,7 @@ class GuestsForm(FlaskForm):
     )
 
 
-class RsvpForm(FlaskForm):
+class RsvpForm(Form):
     answer = RadioField(
         _l("Will you come?"),
         choices=[SelectChoice(r.value, label) for r, label in RSVP_LABELS.items()],

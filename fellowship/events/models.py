@@ -15,6 +15,10 @@ from fellowship.events.enums import EventKind, Rsvp
 from fellowship.extensions import db
 from fellowship.programs.models import Cohort
 
+MAX_EVENT_DAYS = 31
+"""The longest an event may last, in calendar days: a workshop lasts a few, a longer programme is a cohort
+with several events. Attendance is kept per day, so this also bounds the attendance grid."""
+
 
 def new_uid() -> str:
     return f"{uuid.uuid4()}@fellowship"
@@ -60,10 +64,12 @@ class Event(TimestampMixin, db.Model):
         return ZoneInfo(self.timezone)
 
     def days(self) -> list[dt.date]:
-        """Every calendar day the event touches, in its own timezone (a 2.5-day workshop has three)."""
+        """Every calendar day the event touches, in its own timezone (a 2.5-day workshop has three); at most
+        ``MAX_EVENT_DAYS`` of them, so an event saved before that rule existed cannot fill a page with
+        centuries of attendance cells."""
         first = self.starts_at.astimezone(self.zone).date()
         last = (self.ends_at - dt.timedelta(microseconds=1)).astimezone(self.zone).date()
-        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+        return [first + dt.timedelta(days=n) for n in range(min((last - first).days + 1, MAX_EVENT_DAYS))]
 
     def checkin_open(self, now: dt.datetime) -> bool:
         return bool(

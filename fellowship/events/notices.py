@@ -52,6 +52,7 @@ def send(
         user = invitation.user
         if user is not None and (not user.email_notifications or not user.active):
             continue
+        token = None
         if user is not None:
             locale, unsubscribe = recipient_locale(user), unsubscribe_link(user)
             link = external_url("fellowship.events.event", event_id=event.id)
@@ -68,6 +69,7 @@ def send(
             "events/email/event",
             headers=headers,
             attachments=[calendar.attachment(event, METHODS[kind], invitation)],
+            secret=bool(unsubscribe or token),  # a member's unsubscribe link, a guest's answer link
             name=invitation.name,
             event=event,
             notice=kind,

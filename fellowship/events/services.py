@@ -17,14 +17,15 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from fellowship.accounts.services import new_token, token_digest
-from fellowship.core import audit, clock, signals
+from fellowship.core import audit, clock, limits, signals
 from fellowship.events.enums import EventKind, Rsvp
-from fellowship.events.models import AgendaItem, Event, EventInvitation
+from fellowship.events.models import MAX_EVENT_DAYS, AgendaItem, Event, EventInvitation
 from fellowship.extensions import db
 from fellowship.programs.models import Cohort, Membership
 from fellowship.programs.queries import current_membership_clause
 
 MAX_GUESTS_PER_PASTE = 500
+GUEST_NAME_LENGTH = limits.column_length(EventInvitation.name) or 200
 
 
 class EventError(ValueError):
@@ -68,6 +69,15 @@ class EventFields:
     def check(self) -> None:
         if self.ends_at <= self.starts_at:
             raise EventError(_l("The event must end after it starts."))
+        first = to_local(self.starts_at, self.timezone).date()
+        last = to_local(self.ends_at - dt.timedelta(microseconds=1), self.timezone).date()
+        if (last - first).days >= MAX_EVENT_DAYS:
+            raise EventError(
+                _l(
+                    "An event lasts at most %(n)d days: split a longer one into several events.",
+                    n=MAX_EVENT_DAYS,
+                )
+            )
         if self.capacity is not None and self.capacity < 1:
             raise EventError(_l("The capacity must be at least 1, or empty for no limit."))
 
@@ -191,7 +201,13 @@ def parse_guests(text: str) -> tuple[list[tuple[str, str]], list[tuple[int, str]
             continue
         seen.add(email)
         name = (match["name"] or "").strip() or email.split("@")[0]
-        guests.append((name[:200], email))
+        problem = limits.text_problem(name, max_length=GUEST_NAME_LENGTH)
+        if problem is not None:
+            errors.append(
+                (number, str(_l("“%(line)s”: %(problem)s", line=line.strip()[:200], problem=problem)))
+            )
+            continue
+        guests.append((name, email))
     if len(guests) > MAX_GUESTS_PER_PASTE:
         errors.append((0, str(_l("Paste at most %(n)d guests at a time.", n=MAX_GUESTS_PER_PASTE))))
     return guests, errors

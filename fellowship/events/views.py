@@ -127,13 +127,17 @@ def event(event_id: int) -> str:
 @login_required
 def event_edit(event_id: int) -> str | Response:
     event, _role = event_for(event_id, manage=True)
-    form = EventForm(obj=event)
-    if not form.is_submitted():
-        # The object holds UTC times and the kind as an enum; the form shows wall-clock times in the event's
-        # zone (WTForms would take the object's values over ``data=``, so they are set after it).
-        form.starts_at.data = services.to_local(event.starts_at, event.timezone)
-        form.ends_at.data = services.to_local(event.ends_at, event.timezone)
-        form.kind.data = event.kind.value
+    # The saved values as the form holds them: wall-clock times in the event's zone (the object holds UTC)
+    # and the kind's value. A field missing from a POST keeps its saved value, never the UTC one.
+    plain = ("title", "description", "timezone", "venue", "online_link", "capacity", "speakers")
+    form = EventForm(
+        data={
+            **{name: getattr(event, name) for name in plain},
+            "kind": event.kind.value,
+            "starts_at": services.to_local(event.starts_at, event.timezone),
+            "ends_at": services.to_local(event.ends_at, event.timezone),
+        }
+    )
     if form.validate_on_submit() and _dates_confirmed(form, event.cohort):
         sequence = event.sequence
         try:

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -19,7 +18,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from fellowship.core.forms import strip
+from fellowship.accounts.models import Organization
+from fellowship.core.forms import Form, strip
 from fellowship.impact.enums import (
     AGES,
     ASSISTANCE_KIND_LABELS,
@@ -29,6 +29,7 @@ from fellowship.impact.enums import (
     RACES,
     STAGE_LABELS,
 )
+from fellowship.impact.models import AssistanceLog, Demographics, ReportingPeriod
 
 PREFER_NOT_LABEL = _l("Prefer not to say")
 
@@ -43,12 +44,14 @@ def community_areas() -> list[str]:
     ]
 
 
-class AssistanceForm(FlaskForm):
+class AssistanceForm(Form):
+    class Meta:
+        model = AssistanceLog
+        columns = {"new_organization": Organization.name}
+
     given_on = DateField(_l("Date"), validators=[DataRequired()])
     organization = SelectField(_l("Organisation"), coerce=int)
-    new_organization = StringField(
-        _l("Or a new organisation"), validators=[Optional(), Length(max=200)], filters=[strip]
-    )
+    new_organization = StringField(_l("Or a new organisation"), validators=[Optional()], filters=[strip])
     kind = SelectField(
         _l("Kind"), choices=[SelectChoice(k.value, v) for k, v in ASSISTANCE_KIND_LABELS.items()]
     )
@@ -59,8 +62,8 @@ class AssistanceForm(FlaskForm):
     people = IntegerField(
         _l("People reached"), default=1, validators=[Optional(), NumberRange(min=0, max=10000)]
     )
-    help_type = StringField(_l("Type of help"), validators=[Optional(), Length(max=200)], filters=[strip])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)], filters=[strip])
+    help_type = StringField(_l("Type of help"), validators=[Optional()], filters=[strip])
+    notes = TextAreaField(_l("Notes"), validators=[Optional()], filters=[strip])
 
 
 class _Checkboxes(SelectMultipleField):
@@ -68,15 +71,16 @@ class _Checkboxes(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class DemographicsForm(FlaskForm):
+class DemographicsForm(Form):
+    class Meta:
+        model = Demographics
+
     community_area = SelectField(_l("Community area where you live or work"), validate_choice=True)
     races = _Checkboxes(
         _l("Race/ethnicity (choose any)"),
         choices=[SelectChoice(k, v) for k, v in RACES.items()] + [SelectChoice(PREFER_NOT, PREFER_NOT_LABEL)],
     )
-    race_self = StringField(
-        _l("In your own words (optional)"), validators=[Optional(), Length(max=200)], filters=[strip]
-    )
+    race_self = StringField(_l("In your own words (optional)"), validators=[Optional()], filters=[strip])
     gender = RadioField(
         _l("Gender identity"),
         choices=[SelectChoice(k, v) for k, v in GENDERS.items()]
@@ -84,7 +88,7 @@ class DemographicsForm(FlaskForm):
         validators=[Optional()],
     )
     gender_self = StringField(
-        _l("Self-described gender (optional)"), validators=[Optional(), Length(max=200)], filters=[strip]
+        _l("Self-described gender (optional)"), validators=[Optional()], filters=[strip]
     )
     age_range = RadioField(
         _l("Age range"),
@@ -93,19 +97,19 @@ class DemographicsForm(FlaskForm):
     )
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
+    class Meta:
+        model = ReportingPeriod
+
     label = StringField(
-        _l("Name"),
-        description=_l("For example: January 2024"),
-        validators=[DataRequired(), Length(max=100)],
-        filters=[strip],
+        _l("Name"), description=_l("For example: January 2024"), validators=[DataRequired()], filters=[strip]
     )
     starts_on = DateField(_l("First day"), validators=[DataRequired()])
     ends_on = DateField(_l("Last day"), validators=[DataRequired()])
 
 
-def narratives_form() -> FlaskForm:
-    class NarrativesForm(FlaskForm):
+def narratives_form() -> Form:
+    class NarrativesForm(Form):
         pass
 
     for key, label in NARRATIVES.items():
@@ -117,7 +121,7 @@ def narratives_form() -> FlaskForm:
     return NarrativesForm()
 
 
-class ThresholdForm(FlaskForm):
+class ThresholdForm(Form):
     export_threshold = IntegerField(
         _l("Smallest count shown in the funder's export"),
         description=_l(

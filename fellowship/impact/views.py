@@ -13,7 +13,6 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from fellowship.accounts import services as accounts
-from fellowship.accounts.enums import OrganizationKind
 from fellowship.accounts.models import Organization, User
 from fellowship.core import clock, home, i18n, panels, personal_data
 from fellowship.core.csv_export import csv_response
@@ -67,10 +66,8 @@ def _organisation_choices() -> list[tuple[int, str]]:
 
 def _log_values(form: AssistanceForm) -> dict[str, Any]:
     organization_id = form.organization.data or None
-    if form.new_organization.data:
-        organization_id = accounts.create_organization(
-            form.new_organization.data, OrganizationKind.OTHER, ""
-        ).id
+    if form.new_organization.data:  # an organisation of that name already there is the one meant
+        organization_id = accounts.find_or_create_organization(form.new_organization.data).id
     return {
         "given_on": form.given_on.data,
         "organization_id": organization_id,
@@ -271,14 +268,22 @@ def _summaries(period: ReportingPeriod, figures: dict[str, Any]) -> list[dict[st
 @bp.route("/reports/<int:period_id>", methods=["GET", "POST"])
 @login_required
 def report(period_id: int) -> Any:
+    """The report's page; a POST saves its narratives. A narrative missing from the POST is not an empty
+    one: it keeps its saved text (a page opened before a new narrative was added still saves the others),
+    and a POST with none of them is refused (400) rather than reported as saved."""
     period, reader = _period(period_id, change=request.method == "POST")
     form = narratives_form()
+    saved = period.narratives or {}
     if request.method == "GET":
         for key in NARRATIVES:
-            form[key].data = (period.narratives or {}).get(key, "")
+            form[key].data = saved.get(key, "")
     elif form.validate_on_submit():
+        sent = {key for key in NARRATIVES if key in request.form}
+        if not sent:
+            abort(400)
+        values = {key: (form[key].data or "") if key in sent else saved.get(key, "") for key in NARRATIVES}
         try:
-            services.save_narratives(period, {key: form[key].data or "" for key in NARRATIVES})
+            services.save_narratives(period, values)
         except services.ImpactError as error:
             flash(str(error), "error")
             return redirect(url_for(".report", period_id=period.id))
@@ -397,7 +402,7 @@ def completion(cohort_id: int) -> Any:
     form = ActionForm()
     errors: list[str] = []
     if request.method == "POST":
-        if not form.validate_on_submit():
+        if not form.validate_on_submit() or request.form.get("action", "rule") not in {"rule", "issue"}:
             abort(400)
         if request.form.get("action") == "issue":
             issued = completion_rules.issue_all(cohort)
@@ -412,7 +417,9 @@ def completion(cohort_id: int) -> Any:
             )
             return redirect(url_for(".completion", cohort_id=cohort.id))
         known = {m.slug for _a, m in modules}
-        chosen = request.form.getlist("module")
+        chosen = request.form.getlist("module")  # unticked boxes are not sent: none ticked is no module
+        if "min_attendance_rate" not in request.form:
+            abort(400)  # the page always sends the rate, if only empty: a post without it is not the page's
         try:
             rate = int(request.form.get("min_attendance_rate") or 0)
         except ValueError:

@@ -1,21 +1,25 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from fellowship.core.forms import strip, timezone_name
+from fellowship.accounts.models import Organization, User
+from fellowship.core.forms import Form, strip, timezone_name
 from fellowship.core.i18n import timezone_choices
 from fellowship.programs.enums import PROGRAM_KIND_LABELS, ROLE_LABELS, ProgramKind, Role
+from fellowship.programs.models import Cohort, Program
 
 ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class ProgramForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+class ProgramForm(Form):
+    class Meta:
+        model = Program
+
+    name = StringField(_l("Name"), validators=[DataRequired()], filters=[strip])
     kind = SelectField(
         _l("Kind of program"),
         choices=[SelectChoice(kind.value, label) for kind, label in PROGRAM_KIND_LABELS.items()],
@@ -37,8 +41,11 @@ class ProgramForm(FlaskForm):
     )
 
 
-class CohortForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+class CohortForm(Form):
+    class Meta:
+        model = Cohort
+
+    name = StringField(_l("Name"), validators=[DataRequired()], filters=[strip])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
     timezone = SelectField(
@@ -55,19 +62,21 @@ class CohortForm(FlaskForm):
             raise ValidationError(_l("The end date must not be before the start date."))
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     """Add one person: an existing account is found by email, otherwise one is created."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    class Meta:
+        model = User
+        columns = {"organization": Organization.name}
+
+    name = StringField(_l("Name"), validators=[DataRequired()], filters=[strip])
     email = EmailField(
-        _l("Email address"),
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
-        filters=[strip],
+        _l("Email address"), validators=[DataRequired(), Email(check_deliverability=False)], filters=[strip]
     )
     organization = StringField(
         _l("Organisation"),
         description=_l("An existing organisation is matched by name; a new name creates one."),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional()],
         filters=[strip],
     )
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.FELLOW.value)
@@ -77,7 +86,7 @@ class MemberForm(FlaskForm):
     )
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(Form):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     joined_on = DateField(_l("Joined on"), validators=[DataRequired()])
     left_on = DateField(
@@ -91,7 +100,7 @@ class MembershipForm(FlaskForm):
             raise ValidationError(_l("The leaving date must not be before the joining date."))
 
 
-class RosterImportForm(FlaskForm):
+class RosterImportForm(Form):
     text = TextAreaField(
         _l("Paste the roster"),
         description=_l(

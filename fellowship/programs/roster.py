@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+from fellowship.core import limits
 from fellowship.programs.enums import Role
 
 MAX_LINES = 500
@@ -122,6 +123,9 @@ def parse(text: str) -> tuple[list[RosterLine], list[LineError]]:
         line = reader.line_num
         cells = [cell.strip() for cell in cells]
         if not any(cells):
+            continue
+        if any(limits.text_problem(cell) for cell in cells):
+            errors.append(LineError(line, str(limits.CONTROL_CHARACTERS)))
             continue
         if first:
             first = False

@@ -57,6 +57,47 @@ def test_forgot_password_answers_the_same_for_known_and_unknown_addresses(world:
     assert [m.recipient for m in messages("password_reset")] == [world.users["fellow"].email]
 
 
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_forgot_password_does_the_same_work_for_known_and_unknown_addresses(
+    world: World, app: Any, count_queries: Any
+) -> None:
+    """The same statements, writes included, in the same order: neither the answer nor the work done tells
+    whether an address has an account."""
+
+    def statements(email: str) -> list[str]:
+        client = app.test_client()
+        with count_queries() as counter:
+            response = client.post("/password/forgot", data={"email": email})
+        assert (response.status_code, response.headers["Location"]) == (302, "/sign-in")
+        return counter.statements
+
+    known = statements(world.users["fellow"].email)
+    unknown = statements("nobody@example.org")
+    assert known == unknown
+    writes = [s.split("(")[0].strip() for s in known if s.lstrip().upper().startswith(WRITES)]
+    assert writes == ["INSERT INTO password_resets", "INSERT INTO outbox_messages"]
+    assert [m.kind for m in messages()] == ["password_reset", "password_reset_no_account"]
+
+
+def test_reset_link_starts_with_the_site_address_whatever_host_the_request_names(
+    world: World, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without SERVER_NAME (as in most installations) Flask builds absolute links from the request's Host;
+    localhost is a name the test application answers, as a proxy's own name might be. The emailed link still
+    goes to the configured address."""
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)  # the session cookie is fellowship.test's
+    response = app.test_client().post(
+        "/password/forgot", data={"email": world.users["fellow"].email}, headers={"Host": "localhost"}
+    )
+    assert response.status_code == 302
+    [message] = messages("password_reset")
+    [link] = [word for word in message.body_text.split() if "/password/reset/" in word]
+    assert link.startswith("http://fellowship.test/password/reset/")
+
+
 def test_reset_link_sets_a_new_password_once(world: World, app: Any) -> None:
     ask_reset(app.test_client(), world.users["fellow"].email)
     path = link_path(messages("password_reset")[0], "/password/reset/")
@@ -81,10 +122,12 @@ def test_reset_link_expires_after_an_hour(world: World, app: Any, clock: Any) ->
     assert "not valid any more" in response.get_data(as_text=True)
 
 
-def test_reset_for_a_deactivated_account_sends_nothing(world: World, app: Any) -> None:
+def test_reset_for_a_deactivated_account_sends_no_link(world: World, app: Any) -> None:
     user = f.UserFactory(email="gone@example.org", active=False)
     ask_reset(app.test_client(), user.email)
-    assert messages() == []
+    [message] = messages()
+    assert (message.kind, message.recipient) == ("password_reset_no_account", "gone@example.org")
+    assert "/password/reset/" not in message.body_text
 
 
 def test_reset_ends_existing_sessions(world: World, app: Any, client_as: Any) -> None:

@@ -1,6 +1,23 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from fellowship.config import ConfigError, load
+from fellowship import PROJECT_DIR
+from fellowship.config import ConfigError, default_base_url, load, trusted_hosts
+
+PRODUCTION = {
+    "FELLOWSHIP_ENV": "production",
+    "SECRET_KEY": "x" * 40,
+    "DATABASE_URL": "postgresql://app@db/fellowship",
+    "FELLOWSHIP_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    "FELLOWSHIP_VOTER_KEY_SECRET": "v" * 40,
+    "FELLOWSHIP_BASE_URL": "https://fellowship.example.org",
+}
 
 
 def test_production_refuses_to_start_without_secret_key() -> None:
@@ -14,16 +31,7 @@ def test_production_refuses_a_short_secret_key() -> None:
 
 
 def test_production_with_secret_key_uses_secure_cookies() -> None:
-    config = load(
-        "/tmp/instance",
-        {
-            "FELLOWSHIP_ENV": "production",
-            "SECRET_KEY": "x" * 40,
-            "DATABASE_URL": "postgresql://app@db/fellowship",
-            "FELLOWSHIP_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
-            "FELLOWSHIP_VOTER_KEY_SECRET": "v" * 40,
-        },
-    )
+    config = load("/tmp/instance", PRODUCTION)
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db/fellowship"
 
@@ -56,3 +64,100 @@ def test_production_needs_its_own_voter_key_secret(voter_secret: str) -> None:
                 "FELLOWSHIP_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
             },
         )
+
+
+def test_production_lists_every_missing_setting_at_once() -> None:
+    with pytest.raises(ConfigError) as refused:
+        load("/tmp/instance", {"FELLOWSHIP_ENV": "production"})
+    assert [problem.split(" ", 1)[0] for problem in refused.value.problems] == [
+        "SECRET_KEY",
+        "FELLOWSHIP_RATELIMIT_STORAGE_URI",
+        "FELLOWSHIP_VOTER_KEY_SECRET",
+        "FELLOWSHIP_BASE_URL",
+    ]
+    assert str(refused.value).splitlines()[0] == "Fellowship cannot start: 4 settings need attention."
+
+
+def test_invalid_values_are_listed_with_the_missing_ones() -> None:
+    environ = {
+        **PRODUCTION,
+        "SECRET_KEY": "",
+        "FELLOWSHIP_SMTP_PORT": "five-eight-seven",
+        "FELLOWSHIP_INVITE_DAYS": "2 weeks",
+        "FELLOWSHIP_RATELIMIT_SIGN_IN": "lots",
+        "FELLOWSHIP_SMTP_SECURITY": "tls",
+        "FELLOWSHIP_TRUSTED_HOSTS": "fellowship.example.org, https://www.example.org/",
+    }
+    with pytest.raises(ConfigError) as refused:
+        load("/tmp/instance", environ)
+    assert [problem.split(" ", 1)[0] for problem in refused.value.problems] == [
+        "SECRET_KEY",
+        "FELLOWSHIP_TRUSTED_HOSTS",
+        "FELLOWSHIP_SMTP_SECURITY",
+        "FELLOWSHIP_INVITE_DAYS",
+        "FELLOWSHIP_RATELIMIT_SIGN_IN",
+        "FELLOWSHIP_SMTP_PORT",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "problem"),
+    [
+        ("", "FELLOWSHIP_BASE_URL must be set in production"),
+        ("http://fellowship.example.org", "must start with https:// in production"),
+        ("https://fellowship.example.org/academy", "scheme and host only"),
+        ("https://fellowship.example.org/?next=/", "scheme and host only"),
+        ("fellowship.example.org", "scheme and host only"),
+        ("https://user@fellowship.example.org", "scheme and host only"),
+        ("https://fellowship.example.org:port", "scheme and host only"),
+    ],
+)
+def test_production_needs_the_site_address(base_url: str, problem: str) -> None:
+    with pytest.raises(ConfigError, match=problem):
+        load("/tmp/instance", {**PRODUCTION, "FELLOWSHIP_BASE_URL": base_url})
+
+
+def test_development_takes_its_default_address_from_configuration_only() -> None:
+    assert load("/srv/instance", {})["FELLOWSHIP_BASE_URL"] == ""  # Fellowship.init_app fills it in
+    assert default_base_url({"SERVER_NAME": None}) == "http://127.0.0.1:5000"
+    assert default_base_url({"SERVER_NAME": "academy.test:8000", "PREFERRED_URL_SCHEME": "https"}) == (
+        "https://academy.test:8000"
+    )
+
+
+def test_trusted_hosts_are_the_base_address_and_the_extra_names() -> None:
+    production = load(
+        "/tmp/instance",
+        {**PRODUCTION, "FELLOWSHIP_TRUSTED_HOSTS": "www.example.org, .fellowship.example.org"},
+    )
+    assert trusted_hosts(production) == [
+        "fellowship.example.org",
+        "www.example.org",
+        ".fellowship.example.org",
+    ]
+    development = {"FELLOWSHIP_MODE": "development", "FELLOWSHIP_BASE_URL": "http://academy.test:8000"}
+    assert trusted_hosts(development) == ["academy.test", "localhost", "127.0.0.1"]
+
+
+def test_a_production_start_without_settings_names_them_all_without_a_traceback(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FELLOWSHIP_") and k != "SECRET_KEY"}
+    environ.update(FELLOWSHIP_ENV="production", FELLOWSHIP_INSTANCE_PATH=str(tmp_path))
+    flask = Path(sys.executable).with_name("flask")
+    done = subprocess.run(
+        [str(flask), "--app", "fellowship", "fellowship", "demo"],
+        cwd=PROJECT_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 4
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0] == "Fellowship cannot start: 4 settings need attention."
+    assert [line.split(" ", 2)[1] for line in lines[1:]] == [
+        "SECRET_KEY",
+        "FELLOWSHIP_RATELIMIT_STORAGE_URI",
+        "FELLOWSHIP_VOTER_KEY_SECRET",
+        "FELLOWSHIP_BASE_URL",
+    ]

@@ -32,6 +32,44 @@ def test_hsts_only_over_https(client: Any, app: Any) -> None:
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
+def test_a_host_that_is_not_the_sites_own_is_refused(world: World, app: Any) -> None:
+    client = app.test_client()
+    for path in ("/sign-in", "/password/forgot", "/no/such/page"):
+        response = client.get(path, headers={"Host": "evil.example"})
+        assert (response.status_code, response.get_data(as_text=True)) == (400, "Unknown host.\n")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/sign-in", headers={"Host": "fellowship.test"}).status_code == 200
+    assert client.get("/sign-in", headers={"Host": "localhost:5000"}).status_code == 200  # not production
+
+
+def test_trusted_hosts_come_from_the_base_address_and_the_setting(app: Any, tmp_path: Any) -> None:
+    production = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": "y" * 40,
+            "FELLOWSHIP_MODE": "production",
+            "FELLOWSHIP_BASE_URL": "https://fellowship.example.org",
+            "FELLOWSHIP_TRUSTED_HOSTS": ["www.fellowship.example.org"],
+        }
+    )
+    try:
+        assert production.config["TRUSTED_HOSTS"] == ["fellowship.example.org", "www.fellowship.example.org"]
+        client = production.test_client()
+        answers = {
+            host: client.get("/healthz", headers={"Host": host}).status_code
+            for host in ("fellowship.example.org", "www.fellowship.example.org", "localhost", "evil.example")
+        }
+        assert answers == {
+            "fellowship.example.org": 200,
+            "www.fellowship.example.org": 200,
+            "localhost": 400,
+            "evil.example": 400,
+        }
+    finally:
+        with production.app_context():
+            db.engine.dispose()
+
+
 def test_error_pages_carry_the_headers_too(client: Any, app: Any) -> None:
     assert client.get("/no/such/page").headers["X-Content-Type-Options"] == "nosniff"
 

@@ -49,12 +49,15 @@ def server(app: Any) -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
-def _any_host(app: Any) -> Iterator[None]:
-    """The browser talks to 127.0.0.1:<port>, not the test SERVER_NAME; other tests keep theirs."""
-    saved = app.config["SERVER_NAME"]
+def _any_host(app: Any, request: pytest.FixtureRequest) -> Iterator[None]:
+    """The browser talks to 127.0.0.1:<port>, not the test SERVER_NAME, and follows emailed links there;
+    other tests keep theirs."""
+    saved = app.config["SERVER_NAME"], app.config["FELLOWSHIP_BASE_URL"]
     app.config["SERVER_NAME"] = None
+    if "server" in request.fixturenames:
+        app.config["FELLOWSHIP_BASE_URL"] = request.getfixturevalue("server")
     yield
-    app.config["SERVER_NAME"] = saved
+    app.config["SERVER_NAME"], app.config["FELLOWSHIP_BASE_URL"] = saved
 
 
 @pytest.fixture(scope="session")
