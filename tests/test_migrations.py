@@ -45,6 +45,19 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def migration_app(database: str, instance: Path) -> Any:
+    """The application on a database of the test's own, for running migrations against."""
+    made: Any = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database,
+            "TESTING": True,
+            "SECRET_KEY": "migration-test-secret-key-0123456789",
+        }
+    )
+    made.instance_path = str(instance)
+    return made
+
+
 def test_migrations_have_a_single_head() -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -52,14 +65,7 @@ def test_migrations_have_a_single_head() -> None:
 
 
 def test_migrations_upgrade_match_models_and_downgrade(empty_database: str, tmp_path: Path) -> None:
-    migrated: Any = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": empty_database,
-            "TESTING": True,
-            "SECRET_KEY": "migration-test-secret-key-0123456789",
-        }
-    )
-    migrated.instance_path = str(tmp_path)
+    migrated = migration_app(empty_database, tmp_path)
     with migrated.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as conn:
@@ -92,14 +98,7 @@ def _insert(conn: sa.Connection, table: str, **values: Any) -> int:
 def test_events_made_before_calendar_uids_keep_the_uid_calendars_hold(
     empty_database: str, tmp_path: Path
 ) -> None:
-    migrated: Any = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": empty_database,
-            "TESTING": True,
-            "SECRET_KEY": "migration-test-secret-key-0123456789",
-        }
-    )
-    migrated.instance_path = str(tmp_path)
+    migrated = migration_app(empty_database, tmp_path)
     with migrated.app_context():
         flask_migrate.upgrade(revision="2e999fda6c4c")
         with db.engine.begin() as conn:
@@ -125,14 +124,7 @@ def test_messages_queued_before_the_secret_flag_are_taken_to_hold_one(
     empty_database: str, tmp_path: Path
 ) -> None:
     """Every kind sent before it carried a password, invitation, guest, vote or unsubscribe link."""
-    migrated: Any = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": empty_database,
-            "TESTING": True,
-            "SECRET_KEY": "migration-test-secret-key-0123456789",
-        }
-    )
-    migrated.instance_path = str(tmp_path)
+    migrated = migration_app(empty_database, tmp_path)
     with migrated.app_context():
         flask_migrate.upgrade(revision="b7c1e4a9d2f0")
         with db.engine.begin() as conn:

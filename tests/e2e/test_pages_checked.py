@@ -117,13 +117,25 @@ def test_main_pages_are_valid_html(
     for email, pages in demo.items():
         client = app.test_client()
         client.login_as(db.session.scalar(sa.select(User).where(User.email == email)))
-        for name, path in pages.items():
-            for lang in ("en", "ar"):
-                response = client.get(path + f"{'&' if '?' in path else '?'}lang={lang}")
-                assert response.status_code == 200, path
-                target = tmp_path / f"{name.replace(' ', '-')}-{lang}.html"
-                target.write_bytes(response.get_data())
-                files.append(str(target))
+        files += saved_pages(client, pages, tmp_path)
+    assert_valid_html(files)
+
+
+def saved_pages(client: Any, pages: dict[str, str], folder: Path) -> list[str]:
+    """Each page, in English and Arabic, saved as a file for the Nu checker; returns the files."""
+    files = []
+    for name, path in pages.items():
+        for lang in ("en", "ar"):
+            response = client.get(path + f"{'&' if '?' in path else '?'}lang={lang}")
+            assert response.status_code == 200, path
+            target = folder / f"{name.replace(' ', '-')}-{lang}.html"
+            target.write_bytes(response.get_data())
+            files.append(str(target))
+    return files
+
+
+def assert_valid_html(files: list[str]) -> None:
+    """One run of the Nu HTML Checker over every file: no error."""
     checked = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "text", *files],
         capture_output=True,
