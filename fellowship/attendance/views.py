@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import segno
@@ -240,8 +241,10 @@ def checkin_qr(event_id: int) -> Response:
     if not event.checkin_open(clock.now()):
         abort(404)
     link = url_for(".check_in", event_id=event.id, code=event.checkin_code, _external=True)
-    svg = segno.make(link, error="m").svg_inline(scale=6, title=_("Check-in link"))
-    response = current_app.response_class(svg, mimetype="image/svg+xml")
+    # A file of its own (served for an <img>) needs the SVG namespace, which segno's inline form leaves out.
+    svg = io.BytesIO()
+    segno.make(link, error="m").save(svg, kind="svg", xmldecl=False, scale=6, title=_("Check-in link"))
+    response = current_app.response_class(svg.getvalue(), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "no-store"
     return response
 

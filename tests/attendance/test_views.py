@@ -152,7 +152,10 @@ def test_self_check_in_present_then_late_then_unchanged(
     facilitator = client_as("facilitator")
     facilitator.post(f"/events/{event.id}/check-in/open", data={"minutes": "60", "grace": "10"})
     code = db.session.get(type(event), event.id).checkin_code
-    assert facilitator.get(f"/events/{event.id}/check-in/qr.svg").mimetype == "image/svg+xml"
+    qr = facilitator.get(f"/events/{event.id}/check-in/qr.svg")
+    assert qr.mimetype == "image/svg+xml"
+    # An <img> draws an SVG file only with its namespace.
+    assert qr.get_data(as_text=True).startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     fellow = client_as("fellow")
     assert fellow.post(f"/events/{event.id}/check-in", data={"code": code.lower()}).status_code == 302
     clock.set_time(event.starts_at + dt.timedelta(minutes=15))
