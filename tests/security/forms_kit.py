@@ -38,13 +38,11 @@ from fellowship.core import limits
 from fellowship.core.forms import Form
 from fellowship.extensions import db
 
-KINDS = ("text", "multiline", "password", "email", "url", "date", "datetime", "number", "choice", "multi")
-KINDS += ("checkbox", "hidden", "file")
-
 
 @dataclass
 class FieldSpec:
-    """One field a route reads: its kind, the values the page offers (options, prefilled value)."""
+    """One field a route reads: its kind (text, multiline, password, email, url, date, datetime, number,
+    choice, multi, checkbox, hidden or file) and the values the page offers (options, prefilled value)."""
 
     name: str
     kind: str
@@ -224,8 +222,8 @@ def recording_bound_fields() -> Iterator[dict[str, FieldSpec]]:
 
 # --- the database, read as stored ---------------------------------------------------------------------------
 
-# Tables a refused request may still write to by design: failed sign-ins are counted to slow guessing.
-BOOKKEEPING = frozenset({"sign_in_attempts", "user_sessions"})
+# Tables that change between examples whatever the route does: each example signs in afresh (a session).
+BOOKKEEPING = frozenset({"user_sessions"})
 
 
 def _raw(column: sa.Column[Any]) -> Any:
@@ -251,9 +249,6 @@ def stored_rows() -> dict[str, list[tuple[Any, ...]]]:
 
 def changed_tables(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> list[str]:
     return sorted(name for name in after if name not in BOOKKEEPING and before.get(name) != after[name])
-
-
-_FORBIDDEN = limits._MULTI_LINE  # what no stored text may hold, even over several lines
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -294,7 +289,7 @@ def rule_breaches(rows: dict[str, list[tuple[Any, ...]]]) -> list[str]:
                 length = limits.column_length(column)
                 if isinstance(value, str) and length is not None and len(value) > length:
                     breaches.append(f"{where}: {len(value)} characters in a column of {length}")
-                if any(_FORBIDDEN.search(text) for text in _strings(value)):
+                if any(limits.text_problem(text, multiline=True) for text in _strings(value)):
                     breaches.append(f"{where}: control characters")
                 if isinstance(value, dt.datetime):
                     aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -14,7 +14,8 @@ lists and nulls). Whatever arrives:
   text longer than its column, no day outside the accepted range; and no text is stored cut short.
 
 CI time is bounded: ``EXAMPLES`` derandomised examples per route, the same ones on every run. On two cores
-all routes take about 45 seconds on SQLite and 80 on PostgreSQL; raise ``EXAMPLES`` locally to look harder.
+all routes take about a minute on SQLite and a minute and a half on PostgreSQL; raise ``EXAMPLES``
+locally to look harder.
 """
 
 from __future__ import annotations
