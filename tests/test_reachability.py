@@ -13,6 +13,7 @@ worksheet and every project share their page's code), so the crawl stays bounded
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
@@ -110,8 +111,11 @@ def demo_data(app: Any) -> None:
     assert app.test_cli_runner().invoke(args=["fellowship", "demo"]).exit_code == 0
 
 
-def crawl(app: Any, client: Any, starts: tuple[str, ...]) -> tuple[set[str], list[str]]:
-    """Follow every link from ``starts``; returns the endpoints reached and the links that refused."""
+def crawl(
+    app: Any, client: Any, starts: tuple[str, ...], on_page: Callable[[str, Any], None] | None = None
+) -> tuple[set[str], list[str]]:
+    """Follow every link from ``starts``; returns the endpoints reached and the links that refused.
+    ``on_page`` sees every page and file that answered (its address and the response)."""
     host = app.config["SERVER_NAME"]
     adapter = app.url_map.bind(host)
     reached: set[str] = set()
@@ -137,6 +141,8 @@ def crawl(app: Any, client: Any, starts: tuple[str, ...]) -> tuple[set[str], lis
             refused.append(f"{url} (linked from {source}) matches no route")
             continue
         reached.add(endpoint)
+        if on_page is not None:
+            on_page(url, response)
         if not response.mimetype.startswith("text/html"):
             continue
         for href in links_on(response.get_data(as_text=True)):

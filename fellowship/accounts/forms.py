@@ -192,3 +192,32 @@ class ChangePasswordForm(Form):
     )
     password = new_password_field(_l("New password"))
     confirm = confirm_field()
+
+
+class ErasureRequestForm(Form):
+    """Asking for one's account to be erased: the current password shows it is really them."""
+
+    current = PasswordField(
+        _l("Current password"),
+        validators=[Optional(), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    understood = BooleanField(
+        _l("I understand that my name, address, worksheets and written answers will be removed for good."),
+        validators=[DataRequired(_l("Tick the box to confirm that you understand."))],
+    )
+
+
+class EraseForm(Form):
+    """An administrator erasing an account types its address, so a slip of the mouse erases nobody."""
+
+    class Meta:
+        model = User
+        columns = {"confirm": User.email}
+
+    confirm = StringField(
+        _l("Type the person's email address to confirm"),
+        validators=[DataRequired()],
+        filters=[strip],
+        render_kw={"autocomplete": "off"},
+    )

@@ -48,6 +48,11 @@ class User(UserMixin, TimestampMixin, db.Model):
         sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
     )
 
+    erasure_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """When the person asked for their account to be erased (an administrator carries it out)."""
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """Set by erasure: the row stays (the figures count it) as "Erased person #N", with nothing personal."""
+
     organization: Mapped[Organization | None] = relationship(lazy="joined", innerjoin=False)
 
     @property

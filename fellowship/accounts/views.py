@@ -27,9 +27,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature
 from werkzeug.wrappers import Response
 
-from fellowship.accounts import circles, emails, queries, services
+from fellowship.accounts import circles, emails, erasure, queries, services
 from fellowship.accounts.enums import ORGANIZATION_KIND_LABELS, InviteStatus, OrganizationKind
 from fellowship.accounts.forms import (
+    EraseForm,
+    ErasureRequestForm,
     AcceptInviteForm,
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -237,6 +239,8 @@ def user_invite(user_id: int) -> Response:
     user = db.get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if user.erased_at is not None:
+        return _erased(user)
     if not user.active:
         flash(_("Reactivate the account before inviting this person."), "error")
     else:
@@ -281,7 +285,10 @@ def _my_organization_choices(user: User) -> list[tuple[int, str]]:
 @admin_required
 def users() -> str:
     page = paginate(queries.users_ordered(), request.args.get("page", 1, type=int), per_page=100)
-    return render_template("accounts/users.html", page=page, action_form=ActionForm())
+    erasure_requests = db.session.scalars(erasure.requests().limit(100)).all()
+    return render_template(
+        "accounts/users.html", page=page, action_form=ActionForm(), erasure_requests=erasure_requests
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -313,6 +320,8 @@ def user_new() -> str | Response:
 @admin_required
 def user_edit(user_id: int) -> str | Response:
     user = db.get_or_404(User, user_id)
+    if user.erased_at is not None and request.method == "POST":
+        return _erased(user)
     form = UserForm(
         obj=user, data={"organization_id": user.organization_id or 0, "locale": user.locale or ""}
     )
@@ -337,7 +346,45 @@ def user_edit(user_id: int) -> str | Response:
             flash(_("Saved %(name)s.", name=user.name), "success")
             return redirect(url_for(".users"))
     status = form_status(form)
-    return render_template("accounts/user_form.html", form=form, user=user, action_form=ActionForm()), status
+    return render_template(
+        "accounts/user_form.html", form=form, user=user, action_form=ActionForm(), erase_form=EraseForm()
+    ), status
+
+
+def _erased(user: User) -> Response:
+    flash(_("This account has been erased; nothing about it can change."), "error")
+    return redirect(url_for(".user_edit", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/erase", methods=["POST"])
+@admin_required
+def user_erase(user_id: int) -> str | Response | tuple[str, int]:
+    user = db.get_or_404(User, user_id)
+    if user.erased_at is not None:
+        return _erased(user)
+    form = EraseForm()
+    if form.validate_on_submit():
+        if (form.confirm.data or "").lower() != user.email.lower():
+            form.confirm.errors.append(_("This is not the address of the account to erase."))
+        else:
+            try:
+                placeholder = erasure.erase(user, current_user.id)
+            except erasure.ErasureError as error:
+                form.confirm.errors.append(str(error))
+            else:
+                db.session.commit()
+                security_event("account_erased", user_id=user.id)
+                flash(_("The account is erased; it now reads %(label)s.", label=placeholder), "success")
+                return redirect(url_for(".users"))
+    edit_form = UserForm(
+        formdata=None,
+        obj=user,
+        data={"organization_id": user.organization_id or 0, "locale": user.locale or ""},
+    )
+    edit_form.set_organization_choices(_organization_choices())
+    return render_template(
+        "accounts/user_form.html", form=edit_form, user=user, action_form=ActionForm(), erase_form=form
+    ), 400
 
 
 @bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"])
@@ -356,6 +403,8 @@ def _set_active(user_id: int, active: bool) -> Response:
     user = db.get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if user.erased_at is not None:
+        return _erased(user)
     if user.id == current_user.id and not active:
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for(".user_edit", user_id=user.id))
@@ -461,6 +510,7 @@ def profile() -> str | Response:
         form=form,
         action_form=ActionForm(),
         password_form=ChangePasswordForm(formdata=None),
+        erasure_form=ErasureRequestForm(formdata=None),
     ), form_status(form)
 
 
@@ -487,7 +537,11 @@ def password_change() -> str | Response | tuple[str, int]:
     )
     profile_form.set_organization_choices(_my_organization_choices(user))
     return render_template(
-        "accounts/profile.html", form=profile_form, action_form=ActionForm(), password_form=form
+        "accounts/profile.html",
+        form=profile_form,
+        action_form=ActionForm(),
+        password_form=form,
+        erasure_form=ErasureRequestForm(formdata=None),
     ), 400
 
 
@@ -506,11 +560,58 @@ def sign_out_everywhere() -> Response:
     return redirect(url_for(".sign_in"))
 
 
+@bp.route("/profile/erasure", methods=["POST"])
+@login_required
+def erasure_request() -> str | Response | tuple[str, int]:
+    """The person asks for their account to be erased; an administrator carries it out."""
+    user = current_user._get_current_object()
+    form = ErasureRequestForm()
+    if form.validate_on_submit():
+        if user.password_hash and not user.check_password(form.current.data or ""):
+            form.current.errors.append(_("The current password is not right."))
+        else:
+            erasure.request(user)
+            db.session.commit()
+            security_event("erasure_requested", user_id=user.id)
+            flash(
+                _(
+                    "Your request is recorded. An administrator will erase your account; until then you "
+                    "can still download your data or withdraw the request."
+                ),
+                "success",
+            )
+            return redirect(url_for(".profile", _anchor="erasure"))
+    profile_form = ProfileForm(
+        formdata=None,
+        obj=user,
+        data={"organization_id": user.organization_id or 0, "locale": user.locale or ""},
+    )
+    profile_form.set_organization_choices(_my_organization_choices(user))
+    return render_template(
+        "accounts/profile.html",
+        form=profile_form,
+        action_form=ActionForm(),
+        password_form=ChangePasswordForm(formdata=None),
+        erasure_form=form,
+    ), 400
+
+
+@bp.route("/profile/erasure/withdraw", methods=["POST"])
+@login_required
+def erasure_withdraw() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    erasure.withdraw_request(current_user._get_current_object())
+    db.session.commit()
+    flash(_("Your request to erase your account is withdrawn."), "success")
+    return redirect(url_for(".profile", _anchor="erasure"))
+
+
 @bp.route("/profile/data")
 @login_required
 def personal_data_download() -> Response:
     user = current_user._get_current_object()
-    data = {"accounts": services.personal_data(user), **personal_data.collect(user)}
+    data = personal_data.collect(user)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="fellowship-my-data.json"'

@@ -408,3 +408,6 @@ def _mark(cell: reports.Mark | str) -> str:
             attended=cell.attended_days,
         )
     return str(STATUS_LABELS[cell.status]) if cell.status else ""
+
+
+from fellowship.attendance import personal  # noqa: E402,F401  (registers its personal data)

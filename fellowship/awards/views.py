@@ -671,3 +671,4 @@ def _contests_block(viewer: home.Viewer) -> dict[str, Any] | None:
 home.register(home.HomeBlock("awards-jury", "awards/home_jury.html", 40, _jury_block))
 home.register(home.HomeBlock("awards-entries", "awards/home_entries.html", 45, _entries_block))
 home.register(home.HomeBlock("awards-contests", "awards/home_contests.html", 80, _contests_block))
+from fellowship.awards import personal  # noqa: E402,F401  (registers its personal data)

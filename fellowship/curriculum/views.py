@@ -506,3 +506,6 @@ def worksheet_markdown(worksheet_id: int) -> Response:
     response = current_app.response_class(text, mimetype="text/markdown")  # Werkzeug adds the charset
     response.headers["Content-Disposition"] = f'attachment; filename="{sheet.slug}.md"'
     return response
+
+
+from fellowship.curriculum import personal  # noqa: E402,F401  (registers its personal data)

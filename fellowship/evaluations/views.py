@@ -439,3 +439,4 @@ panels.register_event_panel(panels.EventPanel("evaluation", "evaluations/event_p
 panels.register_cohort_panel(
     panels.CohortPanel("evaluations", "evaluations/cohort_panel.html", 5, _cohort_panel)
 )
+from fellowship.evaluations import personal  # noqa: E402,F401  (registers its personal data)

@@ -325,3 +325,27 @@ def replace_agenda(event: Event, items: list[tuple[dt.datetime | None, str, str]
     db.session.flush()
     for position, (starts_at, title, notes) in enumerate(items):
         event.agenda.append(AgendaItem(position=position, starts_at=starts_at, title=title, notes=notes))
+
+
+def erase_person(erasure: Any) -> None:
+    """The person's invitations keep their answers (counts of yes and no) but no copy of the name or
+    address, and their links stop working; speakers lists naming them are scrubbed."""
+    from fellowship.accounts.erasure import erased_address
+
+    addresses = {erasure.email, erasure.email.lower()}
+    db.session.execute(
+        sa.update(EventInvitation)
+        .where(
+            sa.or_(
+                EventInvitation.user_id == erasure.user.id,
+                sa.func.lower(EventInvitation.email).in_(addresses),
+            )
+        )
+        .values(name=erasure.label, email=erased_address(erasure.user.id), token_hash=None)
+    )
+    for secret in erasure.secrets():
+        for event in db.session.scalars(
+            sa.select(Event).where(Event.speakers.contains(secret, autoescape=True))
+        ):
+            event.speakers = erasure.scrub(event.speakers)
+    db.session.flush()

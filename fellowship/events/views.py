@@ -323,7 +323,7 @@ def _my_events(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-personal_data.register("events", _my_events)
+personal_data.register("events", _my_events, erase=services.erase_person, tables=("event_invitations",))
 
 
 # --- calendars ---------------------------------------------------------------------------------------------

@@ -130,9 +130,13 @@ def normalise_code(code: str) -> str:
 
 def verify(code: str, name: str) -> Certificate | None:
     """The certificate with this code, only when the name given matches its holder's (case and spacing
-    aside): the page then confirms what the person checking already has in hand, and nothing more."""
+    aside): the page then confirms what the person checking already has in hand, and nothing more. A
+    withdrawn certificate (its holder's account was erased) is returned whatever the name, so the page can
+    say that it was withdrawn: its holder's name is no longer kept to compare with."""
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.code == normalise_code(code)))
     if certificate is None:
         return None
+    if certificate.withdrawn_at is not None:
+        return certificate  # the page says it was withdrawn, and names nobody
     same = " ".join(certificate.holder.split()).casefold() == " ".join(name.split()).casefold()
     return certificate if same else None

@@ -117,3 +117,6 @@ class Certificate(db.Model):
     ends_on: Mapped[dt.date] = mapped_column()
     modules: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """Set when the holder's account is erased: the holder's name is blanked and the public check says
+    the certificate was withdrawn."""

@@ -115,3 +115,44 @@ def export_figures(period: ReportingPeriod) -> tuple[dict[str, Any], bool]:
     if period.status is ReportStatus.SUBMITTED and period.snapshot and "export" in period.snapshot:
         return period.snapshot["export"], True
     return report.figures(period, period.export_threshold), True
+
+
+# --- erasure (core.personal_data) ---------------------------------------------------------------------------
+
+
+def erase_demographics(erasure: Any) -> None:
+    """The person's demographic answers go. Submitted reports keep their snapshots (counts, no names);
+    drafts count the people whose answers are still kept."""
+    db.session.execute(sa.delete(Demographics).where(Demographics.user_id == erasure.user.id))
+
+
+def withdraw_certificates(erasure: Any) -> None:
+    """A certificate names its holder and is checked by name, so erasure withdraws it: the name goes and
+    the public check says it was withdrawn (``completion.verify``)."""
+    from fellowship.impact.models import Certificate
+
+    db.session.execute(
+        sa.update(Certificate)
+        .where(Certificate.user_id == erasure.user.id, Certificate.withdrawn_at.is_(None))
+        .values(holder="", withdrawn_at=erasure.now)
+    )
+
+
+def scrub_assistance(erasure: Any) -> None:
+    """Technical-assistance entries keep their hours (the reports count them) with the person's name
+    taken out of their texts; so do draft reports' narratives. Submitted reports are left as submitted:
+    their snapshots hold figures, not names."""
+    for secret in erasure.secrets():
+        mentions = sa.or_(
+            AssistanceLog.notes.contains(secret, autoescape=True),
+            AssistanceLog.help_type.contains(secret, autoescape=True),
+        )
+        for log in db.session.scalars(sa.select(AssistanceLog).where(mentions)):
+            log.notes = erasure.scrub(log.notes)
+            log.help_type = erasure.scrub(log.help_type)
+    for period in db.session.scalars(
+        sa.select(ReportingPeriod).where(ReportingPeriod.status == ReportStatus.DRAFT)
+    ):
+        if erasure.mentioned_in(period.narratives):
+            period.narratives = erasure.scrub_json(period.narratives)
+    db.session.flush()

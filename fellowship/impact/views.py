@@ -387,7 +387,55 @@ def _my_demographics(user: Any) -> dict[str, Any] | None:
     }
 
 
-personal_data.register("demographics", _my_demographics)
+def _my_certificates(user: Any) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        sa.select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at)
+    )
+    return [
+        {
+            "code": c.code,
+            "holder": c.holder,
+            "program": c.program,
+            "cohort": c.cohort,
+            "modules": c.modules,
+            "issued_at": c.issued_at.isoformat(),
+            "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+        }
+        for c in rows
+    ]
+
+
+def _my_assistance(user: Any) -> list[dict[str, Any]]:
+    """Technical assistance the person logged as facilitator (the people helped are organisations)."""
+    rows = db.session.scalars(
+        sa.select(AssistanceLog)
+        .where(AssistanceLog.facilitator_id == user.id)
+        .order_by(AssistanceLog.given_on, AssistanceLog.id)
+    )
+    return [
+        {
+            "given_on": log.given_on.isoformat(),
+            "kind": log.kind.value,
+            "hours": log.hours,
+            "help_type": log.help_type,
+            "notes": log.notes,
+        }
+        for log in rows
+    ]
+
+
+personal_data.register(
+    "demographics", _my_demographics, erase=services.erase_demographics, tables=("demographics",)
+)
+personal_data.register(
+    "certificates", _my_certificates, erase=services.withdraw_certificates, tables=("certificates",)
+)
+personal_data.register(
+    "assistance",
+    _my_assistance,
+    erase=services.scrub_assistance,
+    tables=("assistance_logs", "reporting_periods"),
+)
 
 
 # --- completion certificates --------------------------------------------------------------------------------
@@ -436,7 +484,9 @@ def completion(cohort_id: int) -> Any:
     issued = {
         user_id: code
         for user_id, code in db.session.execute(
-            sa.select(Certificate.user_id, Certificate.code).where(Certificate.cohort_id == cohort.id)
+            sa.select(Certificate.user_id, Certificate.code).where(
+                Certificate.cohort_id == cohort.id, Certificate.withdrawn_at.is_(None)
+            )
         )
     }
     return render_template(
@@ -494,7 +544,7 @@ def my_certificate(cohort_id: int) -> Any:
 def certificate(code: str) -> str:
     """The printable certificate: for its holder and the cohort's facilitators and admins."""
     found = db.session.scalar(sa.select(Certificate).where(Certificate.code == code))
-    if found is None:
+    if found is None or found.withdrawn_at is not None:
         abort(404)
     if found.user_id != current_user.id:
         cohort, _role = cohort_for(found.cohort_id, manage=True)

@@ -430,7 +430,12 @@ def _memberships_of(user: User) -> list[dict[str, object]]:
     ]
 
 
-personal_data.register("memberships", _memberships_of)
+def _keep_memberships(erasure: personal_data.Erasure) -> None:
+    """Memberships hold no text about the person: they stay, so rosters, attendance rates and the
+    program's counts stay right; they now belong to the placeholder."""
+
+
+personal_data.register("memberships", _memberships_of, erase=_keep_memberships, tables=("memberships",))
 
 
 # --- the administrators' home block -------------------------------------------------------------------------

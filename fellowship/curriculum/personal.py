@@ -1,0 +1,45 @@
+"""Curriculum's part of "download my data" and of erasure (``core.personal_data``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from fellowship.core import personal_data
+from fellowship.curriculum.models import Review, Worksheet, WorksheetRevision
+from fellowship.extensions import db
+
+
+def export(user: Any) -> list[dict[str, Any]]:
+    sheets = db.session.scalars(
+        sa.select(Worksheet).where(Worksheet.user_id == user.id).order_by(Worksheet.cohort_id, Worksheet.slug)
+    )
+    return [
+        {
+            "module": sheet.slug,
+            "status": sheet.status.value,
+            "answers": sheet.answers,
+            "submitted_at": sheet.submitted_at.isoformat() if sheet.submitted_at else None,
+        }
+        for sheet in sheets
+    ]
+
+
+def erase(erasure: personal_data.Erasure) -> None:
+    """The worksheets' text goes: the answers, every saved revision and the reviewers' comments on them.
+    Each worksheet row stays with its status, so module completion figures stay right. Reviews the person
+    wrote as a facilitator stay (they are about someone else's work) under the placeholder."""
+    mine = sa.select(Worksheet.id).where(Worksheet.user_id == erasure.user.id).scalar_subquery()
+    db.session.execute(
+        sa.update(Review).where(Review.worksheet_id.in_(mine)).values(comment="", field_comments={})
+    )
+    db.session.execute(
+        sa.update(WorksheetRevision).where(WorksheetRevision.worksheet_id.in_(mine)).values(answers={})
+    )
+    db.session.execute(sa.update(Worksheet).where(Worksheet.user_id == erasure.user.id).values(answers={}))
+
+
+personal_data.register(
+    "worksheets", export, erase=erase, tables=("worksheets", "worksheet_revisions", "reviews")
+)
