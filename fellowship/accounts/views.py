@@ -30,10 +30,10 @@ from werkzeug.wrappers import Response
 from fellowship.accounts import circles, emails, erasure, queries, services
 from fellowship.accounts.enums import ORGANIZATION_KIND_LABELS, InviteStatus, OrganizationKind
 from fellowship.accounts.forms import (
-    EraseForm,
-    ErasureRequestForm,
     AcceptInviteForm,
     ChangePasswordForm,
+    EraseForm,
+    ErasureRequestForm,
     ForgotPasswordForm,
     LanguageForm,
     OrganizationForm,

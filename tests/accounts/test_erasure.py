@@ -24,7 +24,7 @@ from fellowship.impact.models import Certificate, Demographics, ReportingPeriod
 from tests.factories import PASSWORD
 from tests.test_reachability import crawl
 
-# --- asking and erasing, through the pages -------------------------------------------------------------------
+# --- asking and erasing, through the pages ------------------------------------------------------------------
 
 
 def ask(client: Any, **data: Any) -> Any:
@@ -120,7 +120,7 @@ def test_only_admins_erase(client_as: Any, world: Any) -> None:
     assert world.users["fellow"].erased_at is None
 
 
-# --- every domain answers for its tables ---------------------------------------------------------------------
+# --- every domain answers for its tables --------------------------------------------------------------------
 
 # Tables with a name column that names a thing, not a person.
 THINGS = {"organizations", "programs", "cohorts", "criteria", "award_categories"}
@@ -142,7 +142,7 @@ def test_every_table_about_a_person_is_claimed_by_a_holding(app: Any) -> None:
     assert sorted(claimed - set(db.metadata.tables)) == []  # no holding names a table that is gone
 
 
-# --- on the demo: nothing shows the person, every figure stays ---------------------------------------------
+# --- on the demo: nothing shows the person, every figure stays --------------------------------------------
 
 SUBJECT = "amara.okafor@example.org"
 

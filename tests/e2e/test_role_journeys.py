@@ -219,3 +219,30 @@ def test_the_admin_takes_the_prize_from_judging_to_published_results(
     page.click(f"main a[href^='/awards/{prize.slug}/results']")  # the link carries ?lang=
     expect(page.locator("main h1")).to_be_visible()
     shot(page, "admin-results", lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_fellow_asks_to_be_erased_and_the_admin_erases_them(
+    browser: Any, server: str, demo: None, lang: str
+) -> None:
+    fellow = sign_in(browser, server, "chen.wei@example.org", lang)
+    fellow.click("a.signed-in-as")
+    fellow.fill("#erasure ~ form input[name=current]", PASSWORD)
+    fellow.check("#erasure ~ form input[name=understood]")
+    fellow.click("#erasure ~ form button[type=submit]")
+    expect(fellow.locator(".flash-success")).to_be_visible()
+    shot(fellow, "fellow-asks-erasure", lang)
+
+    admin = sign_in(browser, server, "admin@example.org", lang)
+    admin.click("header a[href^='/admin/users']")
+    admin.click("#erasure-requests ~ ul a")
+    admin.fill("form[action$='/erase'] input[name=confirm]", "chen.wei@example.org")
+    shot(admin, "admin-erases", lang)
+    admin.click("form[action$='/erase'] button[type=submit]")
+    expect(admin.locator(".flash-success")).to_be_visible()
+    fresh()
+    person = db.session.scalar(sa.select(User).where(User.email.like("erased-%")))
+    assert person is not None and person.name == f"Erased person #{person.id}"
+    assert db.session.scalar(sa.select(User).where(User.email == "chen.wei@example.org")) is None
+    fellow.reload()  # their session ended with the erasure
+    expect(fellow.locator("#email")).to_be_visible()
