@@ -130,15 +130,20 @@ def pending_invitations_by_cohort(now: dt.datetime) -> sa.Select[tuple[int, str,
     )
 
 
-def site_counts(now: dt.datetime) -> sa.Select[tuple[int, int, int]]:
+def site_counts(now: dt.datetime) -> sa.Select[tuple[int, int, int, int]]:
     """One row for the administrators' home block: undeliverable mail (given up on), pending account
-    invitations, and those of them tied to no cohort (sent from a person's page)."""
+    invitations, those of them tied to no cohort (sent from a person's page), and requests to erase an
+    account that wait for an administrator."""
     failed = sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.status == MailStatus.FAILED)
     pending = sa.select(sa.func.count(AccountInvite.id)).where(pending_invite(now))
+    erasures = sa.select(sa.func.count(User.id)).where(
+        User.erasure_requested_at.is_not(None), User.erased_at.is_(None)
+    )
     return sa.select(
         failed.scalar_subquery(),
         pending.scalar_subquery(),
         pending.where(AccountInvite.cohort_id.is_(None)).scalar_subquery(),
+        erasures.scalar_subquery(),
     )
 
 

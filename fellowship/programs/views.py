@@ -449,7 +449,9 @@ def _admin_block(viewer: home.Viewer) -> dict[str, Any] | None:
     if not viewer.is_admin:
         return None
     programs = db.session.execute(queries.programs_with_cohort_counts().limit(HOME_PROGRAMS)).all()
-    undeliverable, pending, pending_without_cohort = db.session.execute(queries.site_counts(viewer.now)).one()
+    undeliverable, pending, pending_without_cohort, erasures = db.session.execute(
+        queries.site_counts(viewer.now)
+    ).one()
     invitations = db.session.execute(
         queries.pending_invitations_by_cohort(viewer.now).limit(HOME_INVITATION_COHORTS)
     ).all()
@@ -459,6 +461,7 @@ def _admin_block(viewer: home.Viewer) -> dict[str, Any] | None:
         "undeliverable": undeliverable,
         "pending_invitations": pending,
         "pending_without_cohort": pending_without_cohort,
+        "erasure_requests": erasures,
         "invitation_cohorts": [(cohort_id, name, count) for cohort_id, name, count, _total in invitations],
         "invitation_cohort_total": invitations[0][3] if invitations else 0,
     }

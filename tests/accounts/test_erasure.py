@@ -44,6 +44,9 @@ def test_a_fellow_asks_and_an_admin_erases(client_as: Any, world: Any) -> None:
     assert fellow.get("/profile/data").status_code == 200  # download my data keeps working
 
     admin = client_as("admin")
+    home = admin.get("/").get_data(as_text=True)
+    assert "1 person asked for their account to be erased" in home
+    assert 'href="/admin/users#erasure-requests"' in home
     people = admin.get("/admin/users").get_data(as_text=True)
     assert "Asked to be erased" in people and user.name in people
 

@@ -234,7 +234,7 @@ def test_a_fellow_asks_to_be_erased_and_the_admin_erases_them(
     shot(fellow, "fellow-asks-erasure", lang)
 
     admin = sign_in(browser, server, "admin@example.org", lang)
-    admin.click("header a[href^='/admin/users']")
+    admin.click("#home-erasure a")
     admin.click("#erasure-requests ~ ul a")
     admin.fill("form[action$='/erase'] input[name=confirm]", "chen.wei@example.org")
     shot(admin, "admin-erases", lang)
