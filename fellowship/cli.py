@@ -79,16 +79,39 @@ def deliver_mail(once: bool, batch: int, interval: float) -> None:
 
 @group.command("dispatch")
 def dispatch() -> None:
-    """Queue the notifications that are due (event reminders, ...); safe to run from cron every minute."""
+    """Queue the notifications that are due (event reminders, ...) and release sealed anonymous answers;
+    safe to run from cron every minute."""
     from flask import current_app
 
     from fellowship.core import notifications
 
-    with current_app.test_request_context(base_url=current_app.config["FELLOWSHIP_BASE_URL"]):
+    # A request context for the links in mail; POST so that SQLite begins its transactions as a writer
+    # (core/sqlite.py): the dispatchers read, then write.
+    base_url = current_app.config["FELLOWSHIP_BASE_URL"]
+    with current_app.test_request_context(base_url=base_url, method="POST"):
         for name, dispatcher in notifications.dispatchers():
             count = dispatcher()
             db.session.commit()
             click.echo(f"{name}: {count}")
+
+
+@group.command("reshuffle-anonymous")
+def reshuffle_anonymous() -> None:
+    """Store every anonymous survey's answers and receipts again in a random order (one transaction each):
+    once, after upgrading, for answers stored before they were sealed and released in shuffled batches."""
+    import sqlalchemy as sa
+
+    from fellowship.evaluations import services
+    from fellowship.evaluations.models import Survey
+
+    surveys = db.session.scalars(sa.select(Survey.id).where(Survey.anonymous).order_by(Survey.id)).all()
+    total = 0
+    for survey_id in surveys:
+        survey = db.session.get(Survey, survey_id)
+        if survey is not None:
+            total += services.reshuffle(survey)
+        db.session.commit()
+    click.echo(f"Reshuffled {total} anonymous responses of {len(surveys)} surveys.")
 
 
 @group.command("backup")

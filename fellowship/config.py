@@ -199,6 +199,9 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
     config: dict[str, object] = {
         "FELLOWSHIP_MODE": mode,
         "SECRET_KEY": secret or DEV_SECRET,
+        # Earlier secrets, newest first, after a rotation: signed sessions and sealed anonymous answers made
+        # with them stay readable (Flask 3.1's setting; separated by spaces or commas).
+        "SECRET_KEY_FALLBACKS": env.get("SECRET_KEY_FALLBACKS", "").replace(",", " ").split(),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": "en",

@@ -534,7 +534,8 @@ CANVAS_TEXTS = {
 
 def _evaluations(cohort: Cohort) -> None:
     """The launch webinar (named, split by organisation) and the canvas webinar (anonymous) each have the
-    default evaluation with answers from their attendees, as their summaries for the funder."""
+    default evaluation with answers from their attendees, as their summaries for the funder. The anonymous
+    answers are released at once (the evaluation has closed), so the summary shows them."""
     from fellowship.evaluations import defaults
     from fellowship.evaluations import queries as evaluation_queries
     from fellowship.evaluations import services as evaluations
@@ -575,6 +576,10 @@ def _evaluations(cohort: Cohort) -> None:
                 if n < len(answers):
                     values[keys[key]] = answers[n]
             evaluations.record(survey, invitation, values, event.ends_at + dt.timedelta(hours=n + 1))
+        if anonymous:  # closed by now: the answers are released as one shuffled batch, as dispatch would
+            evaluations.release(
+                survey, clock.now(), int(current_app.config["FELLOWSHIP_EVALUATION_MIN_GROUP"])
+            )
 
 
 def _academy_evaluation(cohort: Cohort) -> None:

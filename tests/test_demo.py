@@ -115,6 +115,14 @@ def test_demo_webinars_have_evaluations_with_answers(app: Any) -> None:
     launch = db.session.scalar(sa.select(Event.id).where(Event.title.startswith("Launch webinar")))
     page = client.get(f"/events/{launch}/evaluation/summary").get_data(as_text=True)
     assert "11 responses from 11 attendees" in page and "Net promoter score" in page  # fellows, not staff
+    from fellowship.evaluations.models import AnonymousResponse, SealedResponse
+
+    # The anonymous one has closed: its answers were released as the demo loaded, none left sealed.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AnonymousResponse)) == 12
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SealedResponse)) == 0
+    canvas = db.session.scalar(sa.select(Event.id).where(Event.title == "Webinar: business model canvases"))
+    page = client.get(f"/events/{canvas}/evaluation/summary").get_data(as_text=True)
+    assert "12 responses" in page and "Mean " in page and "waiting to be added" not in page
 
 
 def test_the_demo_academy_evaluation_waits_for_its_first_participant(app: Any) -> None:

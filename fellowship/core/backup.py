@@ -1,10 +1,11 @@
 """A portable backup of every table and every uploaded file as JSON, and its restore into an empty database.
 
 The file lists tables in dependency order with their rows; values are JSON (dates and times as ISO 8601,
-UUIDs as text), then the files of the storage folder (FELLOWSHIP_STORAGE_DIR: project images) by their
-path in it, base64-encoded. It holds personal data, so it is written readable by its owner only (0600,
-whatever the umask). Restoring refuses a database that already holds data, inserts parents before children,
-moves PostgreSQL's id sequences past the restored ids so new rows do not collide, and writes the files back.
+UUIDs as text, bytes such as sealed anonymous answers in base64), then the files of the storage folder
+(FELLOWSHIP_STORAGE_DIR: project images) by their path in it, base64-encoded. It holds personal data, so
+it is written readable by its owner only (0600, whatever the umask). Restoring refuses a database that
+already holds data, inserts parents before children, moves PostgreSQL's id sequences past the restored ids
+so new rows do not collide, and writes the files back.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, decimal.Decimal):
         return float(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
     if hasattr(value, "value") and isinstance(value.value, str):  # enum members
         return value.value
     return value
@@ -118,6 +121,8 @@ def _value(column: sa.Column[Any], value: Any) -> Any:
         return dt.date.fromisoformat(value)
     if isinstance(kind, sa.Uuid):
         return uuid.UUID(value)
+    if isinstance(kind, sa.LargeBinary):
+        return base64.b64decode(value, validate=True)
     return value
 
 

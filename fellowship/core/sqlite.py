@@ -5,6 +5,10 @@ failing. Write transactions start with ``BEGIN IMMEDIATE``: a deferred transacti
 cannot wait for the lock (SQLite answers "database is locked" at once to avoid a deadlock), which is what
 two gunicorn workers writing at the same moment would hit. Requests with a safe method (GET, HEAD, OPTIONS)
 never write, so they begin deferred and do not queue behind writers.
+
+``secure_delete`` makes SQLite overwrite a deleted row's bytes with zeros instead of leaving them in the
+file's free space: a sealed anonymous answer, or a receipt rewritten in a new order, leaves no readable
+trace of its earlier place once deleted (pages still in the write-ahead log go when it is checkpointed).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ def configure(engine: sa.Engine, busy_timeout_ms: int) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA secure_delete = ON")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")

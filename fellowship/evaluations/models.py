@@ -4,6 +4,12 @@ Named and anonymous responses live in different tables. Anonymous rows have rand
 column that could tie them to a person or a moment: no user, invitation, organisation, address or time.
 "One response per person" is kept for both by a Receipt (survey, invitation) with no time and no link to
 the response it stands for.
+
+An anonymous answer is first stored sealed (``SealedResponse``: encrypted, see ``sealing``) in the
+transaction of its receipt; `flask fellowship dispatch` releases sealed answers in shuffled batches of at
+least the minimum group into ``AnonymousResponse`` and ``AnonymousAnswer`` rows, and rewrites the survey's
+receipts in the same transaction (``services.release``). So neither the order rows are stored in nor the
+transaction that wrote them ties a readable answer to the receipt of the person who gave it.
 """
 
 from __future__ import annotations
@@ -102,6 +108,16 @@ class Answer(db.Model):
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_questions.id", ondelete="CASCADE"))
     value_int: Mapped[int | None] = mapped_column()
     value_text: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class SealedResponse(db.Model):
+    """An anonymous answer not yet released: its cells, encrypted. No time, no invitation, no order."""
+
+    __tablename__ = "sealed_responses"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
 class AnonymousResponse(db.Model):

@@ -1,19 +1,24 @@
-"""Evaluation links, emailed once to each attendee after the event ends (`flask fellowship dispatch`).
+"""What `flask fellowship dispatch` does for evaluations: links emailed once to each attendee after the
+event ends, and the release of sealed anonymous answers in shuffled batches.
 
 Members get the link to the signed-in page, in their language, with an unsubscribe link (and the prompt
 on their cohort page); external guests get a personal link that needs no account.
+
+Anonymous answers stay sealed until a dispatch releases them (``services.release``): until cron runs the
+command, a summary counts them among the responses but shows them as waiting.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from fellowship.accounts.emails import external_url, recipient_locale, unsubscribe_link
 from fellowship.core import clock, mail, notifications
 from fellowship.core.i18n import format_until
-from fellowship.evaluations import queries
+from fellowship.evaluations import queries, services
 from fellowship.evaluations.models import Receipt, Survey
 from fellowship.evaluations.tokens import guest_token
 from fellowship.events.models import Event, EventInvitation
@@ -86,4 +91,14 @@ def dispatch_links() -> int:
     return sent
 
 
+def release_anonymous_answers() -> int:
+    """Release what may be released of every survey with sealed answers; the number of answers released.
+    All surveys go in the one transaction the command commits after this dispatcher."""
+    now = clock.now()
+    minimum = int(current_app.config["FELLOWSHIP_EVALUATION_MIN_GROUP"])
+    surveys = db.session.scalars(queries.sealed_surveys()).all()
+    return sum(services.release(survey, now, minimum) for survey in surveys)
+
+
 notifications.register("evaluation links", dispatch_links)
+notifications.register("anonymous answers", release_anonymous_answers)

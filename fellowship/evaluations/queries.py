@@ -8,7 +8,14 @@ import sqlalchemy as sa
 
 from fellowship.attendance.enums import ATTENDED
 from fellowship.attendance.models import AttendanceRecord
-from fellowship.evaluations.models import AnonymousAnswer, Answer, Question, Receipt, Survey
+from fellowship.evaluations.models import (
+    AnonymousAnswer,
+    Answer,
+    Question,
+    Receipt,
+    SealedResponse,
+    Survey,
+)
 from fellowship.events.models import Event, EventInvitation
 from fellowship.events.queries import participant_clause
 
@@ -40,6 +47,17 @@ def attendee_count(event_id: int) -> sa.Select[tuple[int]]:
 
 def receipt_count(survey_id: int) -> sa.Select[tuple[int]]:
     return sa.select(sa.func.count()).select_from(Receipt).where(Receipt.survey_id == survey_id)
+
+
+def sealed_count(survey_id: int) -> sa.Select[tuple[int]]:
+    """Anonymous answers given but not released yet (``services.release``)."""
+    return sa.select(sa.func.count()).select_from(SealedResponse).where(SealedResponse.survey_id == survey_id)
+
+
+def sealed_surveys() -> sa.Select[tuple[Survey]]:
+    """Surveys with answers waiting to be released, in id order (the order their rows are locked in)."""
+    waiting = sa.exists().where(SealedResponse.survey_id == Survey.id)
+    return sa.select(Survey).where(waiting).order_by(Survey.id)
 
 
 def templates() -> sa.Select[tuple[Survey]]:

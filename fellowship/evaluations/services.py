@@ -1,13 +1,28 @@
-"""Evaluation rules: templates, attaching a copy to an event, answering once, and the figures.
+"""Evaluation rules: templates, attaching a copy to an event, answering once, releasing anonymous answers,
+and the figures.
 
 Functions flush, never commit. Figures are computed from counts the database groups (GROUP BY), never by
 loading every answer.
+
+Anonymous answers are stored twice over time. When a person answers, their receipt and their answer, sealed
+(encrypted, ``sealing``), are written in one transaction: whoever reads the database can tie the two (the
+rows share PostgreSQL's transaction id ``xmin`` and sit side by side in SQLite's rowid order), but the
+answer they reach is ciphertext. ``release`` (run by `flask fellowship dispatch`) later opens a batch of
+sealed answers, shuffles it, stores it readable with fresh random keys and deletes the sealed rows, and in
+the same transaction deletes and re-inserts every receipt of the survey in a shuffled order. After that,
+all of the survey's receipts carry the release's transaction id and a random place, like the batch's
+answers, so neither the transaction nor the storage order says whose answer is whose. A batch is never
+smaller than the minimum group: while the survey is open, ``minimum`` answers are always kept back, so the
+last batch (after closing) has at least that many too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import secrets
 import statistics
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +30,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from fellowship.core import clock
-from fellowship.evaluations import queries
+from fellowship.evaluations import queries, sealing
 from fellowship.evaluations.enums import CHOICE_KINDS, SCALES, QuestionKind
 from fellowship.evaluations.models import (
     AnonymousAnswer,
@@ -24,10 +39,13 @@ from fellowship.evaluations.models import (
     Question,
     Receipt,
     Response,
+    SealedResponse,
     Survey,
 )
 from fellowship.events.models import Event, EventInvitation
 from fellowship.extensions import db
+
+logger = logging.getLogger("fellowship.evaluations")
 
 
 class EvaluationError(ValueError):
@@ -184,27 +202,22 @@ def submit(survey: Survey, invitation: EventInvitation, values: dict[int, Any]) 
 
 
 def record(survey: Survey, invitation: EventInvitation, values: dict[int, Any], now: Any) -> None:
-    """Store checked values: the receipt first, then the response (named or anonymous) and its answers.
+    """Store checked values: the receipt first, then the response. A named response and its answers are
+    stored as they are; an anonymous one is sealed, to be released in a batch later (``release``).
     Only ``submit`` and the demo's historical answers call this."""
     db.session.add(Receipt(survey_id=survey.id, invitation_id=invitation.id))
     db.session.flush()  # the unique point: a concurrent second response stops here
     if survey.anonymous:
-        anonymous = AnonymousResponse(survey_id=survey.id)
-        db.session.add(anonymous)
+        db.session.add(SealedResponse(survey_id=survey.id, sealed=sealing.seal(_cells(survey, values))))
         db.session.flush()
-        rows: list[Any] = [
-            AnonymousAnswer(response_id=anonymous.id, question_id=q, value_int=n, value_text=t)
-            for q, n, t in _cells(survey, values)
-        ]
-    else:
-        response = Response(survey_id=survey.id, invitation_id=invitation.id, submitted_at=now)
-        db.session.add(response)
-        db.session.flush()
-        rows = [
-            Answer(response_id=response.id, question_id=q, value_int=n, value_text=t)
-            for q, n, t in _cells(survey, values)
-        ]
-    db.session.add_all(rows)
+        return
+    response = Response(survey_id=survey.id, invitation_id=invitation.id, submitted_at=now)
+    db.session.add(response)
+    db.session.flush()
+    db.session.add_all(
+        Answer(response_id=response.id, question_id=q, value_int=n, value_text=t)
+        for q, n, t in _cells(survey, values)
+    )
     db.session.flush()
 
 
@@ -221,6 +234,133 @@ def _cells(survey: Survey, values: dict[int, Any]) -> list[tuple[int, int | None
         else:
             cells.append((question.id, int(value), None))
     return cells
+
+
+# --- releasing anonymous answers ----------------------------------------------------------------------------
+
+
+def releasable(sealed: int, is_open: bool, minimum: int) -> int:
+    """How many of ``sealed`` readable answers to release now. While the survey is open: all but
+    ``minimum`` once there are twice that many, so this batch and the one after closing each have at least
+    ``minimum``. Once closed: all of them, if they are at least ``minimum`` (fewer stay sealed: a summary
+    would not show them anyway)."""
+    minimum = max(1, minimum)
+    if is_open:
+        return sealed - minimum if sealed >= 2 * minimum else 0
+    return sealed if sealed >= minimum else 0
+
+
+def release(survey: Survey, now: dt.datetime, minimum: int) -> int:
+    """Open a shuffled batch of the survey's sealed answers, store it readable, and rewrite the survey's
+    receipts in a shuffled order, in the caller's transaction; the number released. Flushes, never commits.
+
+    The survey row is locked first (``FOR UPDATE`` on PostgreSQL), so two dispatches never release the
+    same sealed rows, and an answer given meanwhile (its receipt's foreign key takes a share lock on that
+    row) waits a moment for the release to commit. Receipts are taken with ``DELETE ... RETURNING``: a
+    receipt committed meanwhile is either returned (and put back) or not touched, never lost. Sealed rows
+    no key opens are left as they are, with a warning in the log.
+    """
+    db.session.flush()
+    db.session.execute(sa.select(Survey.id).where(Survey.id == survey.id).with_for_update())
+    rows = db.session.execute(
+        sa.select(SealedResponse.id, SealedResponse.sealed).where(SealedResponse.survey_id == survey.id)
+    ).all()
+    if not rows:
+        return 0
+    readable: list[tuple[uuid.UUID, list[sealing.Cell]]] = []
+    for sealed_id, token in rows:
+        try:
+            readable.append((sealed_id, sealing.unseal(token)))
+        except sealing.Unreadable:
+            continue
+    unreadable = len(rows) - len(readable)
+    if unreadable:
+        logger.warning(
+            "sealed anonymous answers no key opens",
+            extra={"event": "sealed_answers_unreadable", "survey_id": survey.id, "count": unreadable},
+        )
+    count = releasable(len(readable), survey.is_open(now), minimum)
+    if not count:
+        return 0
+    secrets.SystemRandom().shuffle(readable)
+    batch = readable[:count]
+    _store(survey.id, [cells for _sealed_id, cells in batch])
+    db.session.execute(
+        sa.delete(SealedResponse).where(SealedResponse.id.in_([sealed_id for sealed_id, _ in batch]))
+    )
+    _rewrite_receipts(survey.id)
+    db.session.flush()
+    return count
+
+
+def _store(survey_id: int, responses: list[list[sealing.Cell]]) -> None:
+    """Insert readable anonymous responses in the order given (the callers shuffle), with fresh keys."""
+    rows: list[dict[str, Any]] = []
+    answers: list[dict[str, Any]] = []
+    for cells in responses:
+        response_id = uuid.uuid4()
+        rows.append({"id": response_id, "survey_id": survey_id})
+        answers.extend(
+            {
+                "id": uuid.uuid4(),
+                "response_id": response_id,
+                "question_id": q,
+                "value_int": n,
+                "value_text": t,
+            }
+            for q, n, t in cells
+        )
+    if rows:
+        db.session.execute(sa.insert(AnonymousResponse.__table__), rows)
+    if answers:
+        db.session.execute(sa.insert(AnonymousAnswer.__table__), answers)
+
+
+def _rewrite_receipts(survey_id: int) -> None:
+    """Delete the survey's receipts and insert them again in a random order, in the caller's transaction:
+    afterwards they all carry its transaction id and a new, random place. ``RETURNING`` gives exactly the
+    rows deleted, so a receipt another transaction commits meanwhile is either put back or left alone."""
+    receipts = list(
+        db.session.execute(
+            sa.delete(Receipt).where(Receipt.survey_id == survey_id).returning(Receipt.invitation_id)
+        ).scalars()
+    )
+    secrets.SystemRandom().shuffle(receipts)
+    if receipts:
+        db.session.execute(
+            sa.insert(Receipt.__table__),
+            [{"survey_id": survey_id, "invitation_id": invitation_id} for invitation_id in receipts],
+        )
+
+
+def reshuffle(survey: Survey) -> int:
+    """Store the survey's readable anonymous responses again in a random order with fresh keys, and its
+    receipts too, in the caller's transaction; the number of responses. For answers stored before they were
+    sealed and released in batches (`flask fellowship reshuffle-anonymous`), whose rows still lie in the
+    order they arrived in. Flushes, never commits."""
+    db.session.flush()
+    db.session.execute(sa.select(Survey.id).where(Survey.id == survey.id).with_for_update())
+    responses = sa.select(AnonymousResponse.id).where(AnonymousResponse.survey_id == survey.id)
+    grouped: dict[uuid.UUID, list[sealing.Cell]] = {
+        response_id: [] for response_id in db.session.scalars(responses)
+    }
+    for response_id, q, n, t in db.session.execute(
+        sa.select(
+            AnonymousAnswer.response_id,
+            AnonymousAnswer.question_id,
+            AnonymousAnswer.value_int,
+            AnonymousAnswer.value_text,
+        ).where(AnonymousAnswer.response_id.in_(responses))
+    ):
+        grouped[response_id].append((q, n, t))
+    cells = list(grouped.values())
+    secrets.SystemRandom().shuffle(cells)
+    db.session.execute(sa.delete(AnonymousAnswer).where(AnonymousAnswer.response_id.in_(responses)))
+    db.session.execute(sa.delete(AnonymousResponse).where(AnonymousResponse.survey_id == survey.id))
+    _store(survey.id, cells)
+    _rewrite_receipts(survey.id)
+    db.session.flush()
+    return len(cells)
 
 
 # --- figures ------------------------------------------------------------------------------------------------
@@ -298,6 +438,8 @@ class Summary:
     hidden: bool
     """Too few anonymous responses: per-option counts, figures and free text are withheld."""
     more_texts: bool = False
+    sealed: int = 0
+    """Anonymous answers counted in ``responses`` but not released yet, so not in the figures."""
 
     @property
     def rate(self) -> float | None:
@@ -308,9 +450,12 @@ TEXT_LIMIT = 2000
 
 
 def summary(survey: Survey, minimum_group: int) -> Summary:
-    """The event's figures in four queries whatever the number of responses."""
+    """The event's figures in four queries whatever the number of responses (five for an anonymous survey:
+    it also counts the answers still sealed). Responses are counted from the receipts, so they include
+    the sealed answers the figures do not have yet."""
     assert survey.event_id is not None
     responses = db.session.scalar(queries.receipt_count(survey.id)) or 0
+    sealed = (db.session.scalar(queries.sealed_count(survey.id)) or 0) if survey.anonymous else 0
     attendees = db.session.scalar(queries.attendee_count(survey.event_id)) or 0
     figures = {q.id: QuestionFigures(q) for q in survey.questions}
     hidden = survey.anonymous and responses < minimum_group
@@ -322,7 +467,7 @@ def summary(survey: Survey, minimum_group: int) -> Summary:
         more = len(rows) > TEXT_LIMIT
         for question_id, text in rows[:TEXT_LIMIT]:
             figures[question_id].texts.append(text)
-    return Summary(survey, responses, attendees, list(figures.values()), hidden, more)
+    return Summary(survey, responses, attendees, list(figures.values()), hidden, more, sealed)
 
 
 # --- splits and comparisons ---------------------------------------------------------------------------------
@@ -399,7 +544,8 @@ def export_rows(survey: Survey, minimum_group: int) -> list[list[Any]]:
     """The responses as CSV rows, one per response, one column per question.
 
     Named: the person's name and organisation and the time first. Anonymous: no name, no time, rows in
-    the order of their random keys; below the minimum group size only the header is given, like the page.
+    the order of their random keys, released answers only (sealed ones are not readable yet); below the
+    minimum group size only the header is given, like the page.
     """
     questions = survey.questions
     header = [q.prompt for q in questions]

@@ -36,6 +36,12 @@ def test_production_with_secret_key_uses_secure_cookies() -> None:
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db/fellowship"
 
 
+def test_earlier_secret_keys_are_read_as_fallbacks() -> None:
+    config = load("/tmp/instance", {**PRODUCTION, "SECRET_KEY_FALLBACKS": "older-one, oldest-one"})
+    assert config["SECRET_KEY_FALLBACKS"] == ["older-one", "oldest-one"]
+    assert load("/tmp/instance", PRODUCTION)["SECRET_KEY_FALLBACKS"] == []
+
+
 def test_development_defaults_to_sqlite_in_instance_folder() -> None:
     config = load("/srv/instance", {})
     assert config["SQLALCHEMY_DATABASE_URI"] == "sqlite:////srv/instance/fellowship.sqlite3"

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from fellowship.evaluations import services
-from fellowship.evaluations.models import AnonymousResponse, Receipt, Response, Survey
+from fellowship.evaluations.models import Receipt, Response, SealedResponse, Survey
 from fellowship.events.models import EventInvitation
 from fellowship.extensions import db
 from tests.concurrency import run_at_once
@@ -37,5 +37,5 @@ def test_double_submission_from_two_connections_keeps_exactly_one(
     )
     assert outcomes == ["refused", "saved"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Receipt)) == 1
-    table = AnonymousResponse if anonymous else Response
+    table = SealedResponse if anonymous else Response
     assert db.session.scalar(sa.select(sa.func.count()).select_from(table)) == 1

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from fellowship.evaluations import defaults, services
 from fellowship.evaluations.enums import QuestionKind
-from fellowship.evaluations.models import AnonymousAnswer, Answer, Receipt, Response
+from fellowship.evaluations.models import AnonymousAnswer, Answer, Receipt, Response, SealedResponse
 from fellowship.extensions import db
 from tests.evaluations.conftest import Webinar
 
@@ -53,12 +53,18 @@ def test_an_anonymous_response_leaves_no_trace_of_the_person(webinar: Webinar) -
         {keys["overall"]: 3, keys["content"]: 3, keys["facilitation"]: 3, keys["recommend"]: 6},
     )
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 0
-    assert db.session.scalar(sa.select(sa.func.count(AnonymousAnswer.id))) == 4
+    assert db.session.scalar(sa.select(sa.func.count(AnonymousAnswer.id))) == 0  # sealed until released
+    assert db.session.scalar(sa.select(sa.func.count(SealedResponse.id))) == 1
     assert db.session.execute(sa.select(Receipt.survey_id, Receipt.invitation_id)).all() == [
         (survey.id, webinar.invitations["guest"].id)
     ]
     with pytest.raises(services.AlreadyAnswered):
         services.submit(survey, webinar.invitations["guest"], {})
+    assert services.release(survey, survey.closes_at, 1) == 1
+    assert db.session.scalar(sa.select(sa.func.count(AnonymousAnswer.id))) == 4
+    assert db.session.execute(sa.select(Receipt.survey_id, Receipt.invitation_id)).all() == [
+        (survey.id, webinar.invitations["guest"].id)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -118,9 +124,11 @@ def test_summary_hides_small_anonymous_groups(webinar: Webinar) -> None:
     services.submit(survey, webinar.invitations["fellow"], {**base, keys["worked"]: "Good pace"})
     services.submit(survey, webinar.invitations["guest"], base)
     hidden = services.summary(survey, minimum_group=3)
-    assert hidden.hidden and hidden.responses == 2 and hidden.attendees == 3
+    assert hidden.hidden and hidden.responses == 2 and hidden.attendees == 3 and hidden.sealed == 2
     assert all(not q.counts and not q.texts for q in hidden.questions)
+    assert services.release(survey, survey.closes_at, 2) == 2  # closed, and the group is big enough
     shown = services.summary(survey, minimum_group=2)
+    assert shown.sealed == 0
     overall = next(q for q in shown.questions if q.question.key == "overall")
     assert (shown.hidden, overall.counts, overall.mean) == (False, {4: 2}, 4.0)
     assert next(q for q in shown.questions if q.question.key == "worked").texts == ["Good pace"]

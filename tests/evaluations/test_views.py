@@ -14,6 +14,7 @@ from fellowship.evaluations.models import (
     Answer,
     Receipt,
     Response,
+    SealedResponse,
     Survey,
 )
 from fellowship.events.models import EventInvitation
@@ -83,7 +84,8 @@ def test_a_guest_answers_through_the_personal_link(client: Any, webinar: Webinar
     assert client.post(url, data=form_for(survey)).status_code == 200
     second = client.post(url, data=form_for(survey))
     assert second.status_code == 409 and "already answered" in second.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(AnonymousResponse.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(SealedResponse.id))) == 1  # sealed until released
+    assert db.session.scalar(sa.select(sa.func.count(AnonymousResponse.id))) == 0
     assert client.get("/evaluation/not-a-token").status_code == 404
 
 
@@ -319,17 +321,18 @@ def test_trend_and_comparison_pages(world: World, client_as: Any, webinar: Webin
 
 
 def test_anonymous_answers_cannot_be_tied_to_a_person(
-    world: World, client_as: Any, webinar: Webinar, app: Any
+    world: World, client_as: Any, webinar: Webinar, app: Any, clock: Any
 ) -> None:
     inspector = sa.inspect(db.engine)
     columns = {
         t: {c["name"] for c in inspector.get_columns(t)}
-        for t in ("anonymous_responses", "anonymous_answers", "survey_receipts")
+        for t in ("anonymous_responses", "anonymous_answers", "survey_receipts", "sealed_responses")
     }
     assert columns == {
         "anonymous_responses": {"id", "survey_id"},
         "anonymous_answers": {"id", "response_id", "question_id", "value_int", "value_text"},
         "survey_receipts": {"survey_id", "invitation_id"},
+        "sealed_responses": {"id", "survey_id", "sealed"},
     }
     survey = webinar.evaluate(anonymous=True)
     url = f"/events/{webinar.event.id}/evaluation"
@@ -338,8 +341,15 @@ def test_anonymous_answers_cannot_be_tied_to_a_person(
     client_as("anonymous").post(
         f"/evaluation/{webinar.guest_token}", data=form_for(survey, worked="Guest secret")
     )
+    sealed = db.session.scalars(sa.select(SealedResponse.id)).all()
+    assert len(sealed) == 3 and all(isinstance(k, uuid.UUID) and k.version == 4 for k in sealed)
+    waiting = client_as("facilitator").get(f"{url}/summary").get_data(as_text=True)
+    assert "3 answers are waiting to be added" in waiting and "Secret of fellow" not in waiting
+    clock.set_time(STARTS + dt.timedelta(days=15))  # closed: the three are released as one batch
+    assert "anonymous answers: 3" in app.test_cli_runner().invoke(args=["fellowship", "dispatch"]).output
     keys = db.session.scalars(sa.select(AnonymousResponse.id)).all()
     assert len(keys) == 3 and all(isinstance(k, uuid.UUID) and k.version == 4 for k in keys)
+    assert not set(keys) & set(sealed)  # fresh keys: the sealed row's key leads nowhere
     names = [world.users["fellow"].name, "Sam Second", "Gail Guest"]
 
     def content(page: str) -> str:  # the page without its header, which names the signed-in viewer
