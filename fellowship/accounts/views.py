@@ -322,10 +322,7 @@ def user_edit(user_id: int) -> str | Response:
     user = db.get_or_404(User, user_id)
     if user.erased_at is not None and request.method == "POST":
         return _erased(user)
-    form = UserForm(
-        obj=user, data={"organization_id": user.organization_id or 0, "locale": user.locale or ""}
-    )
-    form.set_organization_choices(_organization_choices())
+    form = _user_form(user)
     if form.validate_on_submit():
         values = {
             "name": form.name.data,
@@ -349,6 +346,16 @@ def user_edit(user_id: int) -> str | Response:
     return render_template(
         "accounts/user_form.html", form=form, user=user, action_form=ActionForm(), erase_form=EraseForm()
     ), status
+
+
+def _user_form(user: User, **kwargs: Any) -> UserForm:
+    form = UserForm(
+        obj=user,
+        data={"organization_id": user.organization_id or 0, "locale": user.locale or ""},
+        **kwargs,
+    )
+    form.set_organization_choices(_organization_choices())
+    return form
 
 
 def _erased(user: User) -> Response:
@@ -376,14 +383,12 @@ def user_erase(user_id: int) -> str | Response | tuple[str, int]:
                 security_event("account_erased", user_id=user.id)
                 flash(_("The account is erased; it now reads %(label)s.", label=placeholder), "success")
                 return redirect(url_for(".users"))
-    edit_form = UserForm(
-        formdata=None,
-        obj=user,
-        data={"organization_id": user.organization_id or 0, "locale": user.locale or ""},
-    )
-    edit_form.set_organization_choices(_organization_choices())
     return render_template(
-        "accounts/user_form.html", form=edit_form, user=user, action_form=ActionForm(), erase_form=form
+        "accounts/user_form.html",
+        form=_user_form(user, formdata=None),
+        user=user,
+        action_form=ActionForm(),
+        erase_form=form,
     ), 400
 
 
@@ -505,13 +510,30 @@ def profile() -> str | Response:
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for(".profile"))
+    return _profile_page(user, form=form), form_status(form)
+
+
+def _profile_page(
+    user: User,
+    form: ProfileForm | None = None,
+    password_form: ChangePasswordForm | None = None,
+    erasure_form: ErasureRequestForm | None = None,
+) -> str:
+    """The profile page with its three forms; the one that was posted comes back with its errors."""
+    if form is None:
+        form = ProfileForm(
+            formdata=None,
+            obj=user,
+            data={"organization_id": user.organization_id or 0, "locale": user.locale or ""},
+        )
+        form.set_organization_choices(_my_organization_choices(user))
     return render_template(
         "accounts/profile.html",
         form=form,
         action_form=ActionForm(),
-        password_form=ChangePasswordForm(formdata=None),
-        erasure_form=ErasureRequestForm(formdata=None),
-    ), form_status(form)
+        password_form=password_form or ChangePasswordForm(formdata=None),
+        erasure_form=erasure_form or ErasureRequestForm(formdata=None),
+    )
 
 
 @bp.route("/profile/password", methods=["POST"])
@@ -530,19 +552,7 @@ def password_change() -> str | Response | tuple[str, int]:
             security_event("password_changed", user_id=user.id)
             flash(_("Your new password is saved. Other devices have been signed out."), "success")
             return redirect(url_for(".profile"))
-    profile_form = ProfileForm(
-        formdata=None,
-        obj=user,
-        data={"organization_id": user.organization_id or 0, "locale": user.locale or ""},
-    )
-    profile_form.set_organization_choices(_my_organization_choices(user))
-    return render_template(
-        "accounts/profile.html",
-        form=profile_form,
-        action_form=ActionForm(),
-        password_form=form,
-        erasure_form=ErasureRequestForm(formdata=None),
-    ), 400
+    return _profile_page(user, password_form=form), 400
 
 
 @bp.route("/profile/sign-out-everywhere", methods=["POST"])
@@ -581,19 +591,7 @@ def erasure_request() -> str | Response | tuple[str, int]:
                 "success",
             )
             return redirect(url_for(".profile", _anchor="erasure"))
-    profile_form = ProfileForm(
-        formdata=None,
-        obj=user,
-        data={"organization_id": user.organization_id or 0, "locale": user.locale or ""},
-    )
-    profile_form.set_organization_choices(_my_organization_choices(user))
-    return render_template(
-        "accounts/profile.html",
-        form=profile_form,
-        action_form=ActionForm(),
-        password_form=ChangePasswordForm(formdata=None),
-        erasure_form=form,
-    ), 400
+    return _profile_page(user, erasure_form=form), 400
 
 
 @bp.route("/profile/erasure/withdraw", methods=["POST"])
