@@ -215,6 +215,9 @@ class Fellowship:
         root.register_blueprint(evaluations.bp)
         root.register_blueprint(awards.bp)
         root.register_blueprint(impact.bp)
+        # The network has no blueprint yet: importing its personal-data holding loads its models (for
+        # db.create_all and Alembic) as registering a blueprint does for the other domains.
+        import fellowship.network.personal  # noqa: F401
 
         root.before_request(_keep_objects_after_commit)
         root.before_request(_expire_idle_session)

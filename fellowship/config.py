@@ -250,6 +250,8 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
         "FELLOWSHIP_COMMUNITY_AREAS_FILE": env.get(ENV_PREFIX + "COMMUNITY_AREAS_FILE", ""),
         "FELLOWSHIP_EVALUATION_MIN_GROUP": number(ENV_PREFIX + "EVALUATION_MIN_GROUP", 3),
         "FELLOWSHIP_EVALUATION_DAYS": number(ENV_PREFIX + "EVALUATION_DAYS", 14),
+        # Months before a network entry's owner is asked to confirm it (network/freshness.py).
+        "FELLOWSHIP_NETWORK_CONFIRM_MONTHS": number(ENV_PREFIX + "NETWORK_CONFIRM_MONTHS", 6),
         # Rendered public contest pages kept per worker (0 turns the cache off); see core/pagecache.py.
         "FELLOWSHIP_PAGE_CACHE_BYTES": number(ENV_PREFIX + "PAGE_CACHE_BYTES", 8 * 1024 * 1024),
         "FELLOWSHIP_PAGE_CACHE_SECONDS": number(ENV_PREFIX + "PAGE_CACHE_SECONDS", 60),

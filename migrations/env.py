@@ -71,6 +71,14 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Leave out what the metadata cannot describe: the network's text index differs by database (an FTS5
+    table on SQLite, a trigram index on PostgreSQL; see fellowship/network/models.py)."""
+    from fellowship.network.models import is_search_structure
+
+    return not (type_ in ("table", "index") and is_search_structure(name))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -91,6 +99,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

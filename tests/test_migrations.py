@@ -22,6 +22,8 @@ from alembic.script import ScriptDirectory
 
 from fellowship import PROJECT_DIR, create_app
 from fellowship.extensions import db
+from fellowship.network.models import Entry, is_search_structure
+from fellowship.network.search import search
 from tests.conftest import POSTGRES_URL
 
 MIGRATIONS = PROJECT_DIR / "migrations"
@@ -43,6 +45,10 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     yield url.set(database=name).render_as_string(hide_password=False)
     with psycopg.connect(**admin) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    return not (type_ in ("table", "index") and is_search_structure(name))
 
 
 def migration_app(database: str, instance: Path) -> Any:
@@ -69,7 +75,11 @@ def test_migrations_upgrade_match_models_and_downgrade(empty_database: str, tmp_
     with migrated.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            # The network's text index (FTS5 on SQLite, a trigram index on PostgreSQL) is outside the
+            # metadata on purpose; env.py's include_name leaves it out of autogenerate the same way.
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": include_name}
+            )
             assert compare_metadata(context, db.metadata) == []
         flask_migrate.downgrade(revision="base")
         assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
@@ -139,4 +149,51 @@ def test_messages_queued_before_the_secret_flag_are_taken_to_hold_one(
                 sa.text("SELECT holds_secret FROM outbox_messages WHERE id = :id"), {"id": fresh}
             ).scalar()
         assert (bool(queued), bool(default)) == (True, False)
+        db.engine.dispose()
+
+
+def test_the_network_text_index_follows_its_entries(empty_database: str, tmp_path: Path) -> None:
+    """The migration's FTS5 triggers (SQLite) or trigram index (PostgreSQL) serve the search."""
+    migrated = migration_app(empty_database, tmp_path)
+    with migrated.app_context():
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            organization = _insert(conn, "organizations", name="Riverside Co-op")
+            now = dt.datetime.now(dt.UTC)
+            entries = [
+                _insert(
+                    conn,
+                    "network_entries",
+                    organization_id=organization,
+                    kind="offer",
+                    category="business",
+                    published=True,
+                    confirmed_at=now,
+                    created_at=now,
+                    search_text=text,
+                    skills="[]",
+                    languages="",
+                    skill_keys="",
+                    place_key="",
+                )
+                for text in ("ksiegowosc dla spoldzielni", "contabilidad", "stale text")
+            ]
+            conn.execute(
+                sa.text("UPDATE network_entries SET search_text = 'bookkeeping' WHERE id = :id"),
+                {"id": entries[2]},
+            )
+            conn.execute(sa.text("DELETE FROM network_entries WHERE id = :id"), {"id": entries[1]})
+
+        def found(text: str) -> list[int]:
+            return list(db.session.scalars(search(text).with_only_columns(Entry.id)))
+
+        assert (found("ksiegowosc"), found("contabilidad"), found("stale"), found("bookkeeping")) == (
+            [entries[0]],
+            [],
+            [],
+            [entries[2]],
+        )
+        db.session.remove()
+        flask_migrate.downgrade(revision="base")
+        assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
         db.engine.dispose()
