@@ -335,6 +335,13 @@ def main() -> int:
             ),
             "progress matrix": (f"/cohorts/{data['cohort']}/progress", "staff", 0.3, "page"),
             "impact report (a year)": (f"/reports/{data['period']}", "staff", 0.3, "page"),
+            "network search": (
+                f"/network?q={data.get('search_word', 'bookkeeping')}",
+                "staff",
+                0.3,
+                "page",
+            ),
+            "network directory": ("/network/directory", "", 0.7, "page"),
         }
         for name, (path, who, target, base) in gets.items():
             if args.only and not any(part in name for part in args.only):

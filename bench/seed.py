@@ -32,6 +32,10 @@ from fellowship.events.models import Event, EventInvitation
 from fellowship.extensions import db
 from fellowship.impact.enums import AssistanceKind, Stage
 from fellowship.impact.models import AssistanceLog, ReportingPeriod
+from fellowship.network import services as network
+from fellowship.network.enums import Category, EntryKind
+from fellowship.network.models import Entry, NetworkProfile
+from fellowship.network.search import fold
 from fellowship.programs.enums import ProgramKind, Role
 from fellowship.programs.models import Cohort, Membership, Program
 
@@ -49,10 +53,22 @@ class Scale:
     projects: int
     votes: int
     tokens: int  # unused vote confirmations, for the confirmation benchmark
+    entries: int  # the co-op network's needs and offers
 
 
-FULL = Scale(cohorts=50, fellows=40, events=30, responses=5000, projects=500, votes=200_000, tokens=60_000)
-SMOKE = Scale(cohorts=2, fellows=10, events=3, responses=50, projects=12, votes=200, tokens=600)
+FULL = Scale(
+    cohorts=50,
+    fellows=40,
+    events=30,
+    responses=5000,
+    projects=500,
+    votes=200_000,
+    tokens=60_000,
+    entries=5000,
+)
+SMOKE = Scale(cohorts=2, fellows=10, events=3, responses=50, projects=12, votes=200, tokens=600, entries=50)
+SEARCH_WORD = "bookkeeping"
+"""The word the network search benchmark looks for: in about one entry in eight (title or skills)."""
 
 
 def _bulk(model: Any, rows: list[dict[str, Any]], size: int = 5000) -> None:
@@ -357,6 +373,7 @@ def seed(scale: Scale) -> dict[str, Any]:
             for k in range(3)
         ],
     )
+    _network(scale, now)
     period = ReportingPeriod(
         program_id=program.id,
         label="The year",
@@ -386,4 +403,61 @@ def seed(scale: Scale) -> dict[str, Any]:
         "summary_event": summary_event,
         "period": period.id,
         "tokens": tokens,
+        "search_word": SEARCH_WORD,
     }
+
+
+NETWORK_TOPICS = [
+    # (category, title, skills, languages): titles in the site's languages, so folding and trigrams are
+    # exercised as in use; one in eight is about bookkeeping (SEARCH_WORD).
+    (Category.BUSINESS, "Bookkeeping for worker co-ops", ["bookkeeping", "accounting"], ["en"]),
+    (Category.BUSINESS, "Contabilidad y teneduría de libros", ["bookkeeping"], ["es"]),
+    (Category.TECH, "Strona internetowa dla spółdzielni", ["web", "design"], ["pl"]),
+    (Category.SPACE, "Meeting room on Mondays", [], ["en"]),
+    (Category.BUSINESS, "Aide pour nos statuts", ["governance", "legal"], ["fr", "en"]),
+    (Category.IN_KIND, "طباعة المنشورات للتعاونيات", [], ["ar"]),
+    (Category.MENTORING, "שיחת ייעוץ על הסבה לקואופרטיב", ["conversion"], ["he"]),
+    (Category.TOOLS, "Shared accounting software licences", ["software", "finance"], ["en"]),
+]
+PLACES = ["Chicago", "Logan Square, Chicago", "Warszawa", "Łódź", "Ciudad de México", "Tel Aviv"]
+
+
+def _network(scale: Scale, now: dt.datetime) -> None:
+    """``scale.entries`` needs and offers of the cohorts' organisations (search text folded as
+    ``services.save_entry`` folds it; SQLite's triggers fill the FTS table, PostgreSQL's GIN index is the
+    migration's), most confirmed within the last months, one in ten stale; a quarter of the organisations
+    in the public directory."""
+    org_ids = list(db.session.scalars(sa.select(Organization.id).order_by(Organization.id)))
+    rows = []
+    for n in range(scale.entries):
+        category, title, skills, languages = NETWORK_TOPICS[n % len(NETWORK_TOPICS)]
+        place = PLACES[(n // len(NETWORK_TOPICS)) % len(PLACES)]
+        title = f"{title} {n}"
+        description = f"Entry {n}: what we offer or need, how to reach us, and when."
+        rows.append(
+            {
+                "kind": EntryKind.OFFER if n % 3 else EntryKind.NEED,
+                "category": category,
+                "title": title,
+                "description": description,
+                "skills": skills,
+                "place": place,
+                "languages": languages,
+                "organization_id": org_ids[n % len(org_ids)],
+                "published": True,
+                "confirmed_at": now - dt.timedelta(days=(n * 7) % 150 + (400 if n % 10 == 9 else 0)),
+                "hidden_reason": "",
+                "search_text": network.search_text(title, skills, place, description),
+                "skill_keys": [fold(skill) for skill in skills],
+                "place_key": fold(place),
+                "created_at": now,
+            }
+        )
+    _bulk(Entry, rows, size=1000)
+    _bulk(
+        NetworkProfile,
+        [
+            {"organization_id": org, "in_public_directory": True, "place": "Chicago", "languages": ["en"]}
+            for org in org_ids[::4]
+        ],
+    )

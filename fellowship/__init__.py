@@ -196,7 +196,17 @@ class Fellowship:
             return redirect(url_for("fellowship.accounts.sign_in", next=request.full_path.rstrip("?")))
 
     def _root_blueprint(self) -> Blueprint:
-        from fellowship import accounts, attendance, awards, curriculum, evaluations, events, impact, programs
+        from fellowship import (
+            accounts,
+            attendance,
+            awards,
+            curriculum,
+            evaluations,
+            events,
+            impact,
+            network,
+            programs,
+        )
         from fellowship.core.i18n import carry_language
         from fellowship.core.security import add_headers
 
@@ -215,9 +225,7 @@ class Fellowship:
         root.register_blueprint(evaluations.bp)
         root.register_blueprint(awards.bp)
         root.register_blueprint(impact.bp)
-        # The network has no blueprint yet: importing its personal-data holding loads its models (for
-        # db.create_all and Alembic) as registering a blueprint does for the other domains.
-        import fellowship.network.personal  # noqa: F401
+        root.register_blueprint(network.bp)
 
         root.before_request(_keep_objects_after_commit)
         root.before_request(_expire_idle_session)
@@ -302,6 +310,7 @@ def _template_context() -> dict[str, Any]:
     from fellowship.core import dev_mailbox, i18n
     from fellowship.core.i18n import LANGUAGE_NAMES
     from fellowship.core.permissions import is_admin
+    from fellowship.network.access import may_use as may_use_network
 
     locale = str(get_locale() or "en")
     context: dict[str, Any] = {
@@ -324,6 +333,7 @@ def _template_context() -> dict[str, Any]:
             # the POST it sends is validated by LanguageForm in accounts.views.
             context["language_switcher"] = {"next": here, "names": LANGUAGE_NAMES}
         context["user_is_admin"] = is_admin(current_user)
+        context["network_member"] = not g.get("public_page") and may_use_network(current_user)
         # Pages that many visitors share (the page cache keeps them) must not depend on who asks.
         context["dev_mailbox_open"] = not g.get("public_page") and dev_mailbox.open_here()
     return context

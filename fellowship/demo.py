@@ -29,6 +29,7 @@ from fellowship.events import services as events
 from fellowship.events.enums import EventKind
 from fellowship.events.models import Event
 from fellowship.extensions import db
+from fellowship.network import demo as network_demo
 from fellowship.programs import services as programs
 from fellowship.programs.enums import ProgramKind, Role
 from fellowship.programs.models import Cohort, Membership, Program
@@ -132,6 +133,7 @@ def load() -> str | None:
     _academy_evaluation(academy)
     _contests(academy, fellowship, admin)
     _impact(fellowship)
+    network_demo.load()
     return "\n".join(
         [
             "Demo data loaded:",

@@ -65,6 +65,7 @@ REACHED_OTHERWISE: dict[str, str] = {
     "fellowship.awards.receipts": "public once a contest's results are published; the demo's are not yet",
     "fellowship.awards.ceremony": "public once a contest's results are published; the demo's are not yet",
     "fellowship.awards.project_image": "an image on the gallery and project pages, not a link",
+    "fellowship.network.confirm": 'the link in the network\'s "is this still true?" e-mail',
 }
 
 # Pages for people who are signed out; a signed-in person is sent on from them.
@@ -73,9 +74,6 @@ SIGNED_OUT_ONLY = frozenset({"fellowship.accounts.sign_in", "fellowship.accounts
 # Routes a role may use that the demo gives that person no occasion to: each needs a state the demo does
 # not show for them (the journeys create it in the browser tests).
 NOT_IN_THE_DEMO: dict[tuple[str, str], str] = {
-    ("fellowship.accounts.outbox_message", "admin"): (
-        "a fresh demo has sent no e-mail yet; the Outbox links each message once there is one"
-    ),
 }
 
 

@@ -35,6 +35,9 @@ from fellowship.extensions import db
 from fellowship.impact import services as impact_services
 from fellowship.impact.enums import AssistanceKind, Stage
 from fellowship.impact.models import Certificate
+from fellowship.network import services as network_services
+from fellowship.network.enums import Category, EntryKind
+from fellowship.network.models import Entry
 from fellowship.programs.models import Cohort, Program
 from tests.conftest import ROLES, World
 
@@ -51,6 +54,8 @@ STAFF = frozenset({"facilitator", "admin"})
 HIDDEN = {r: 404 for r in ("juror", "other_fellow", "fellow", "observer", "other_facilitator")}
 JURORS = frozenset({"juror"})
 LIBRARY = frozenset({"facilitator", "other_facilitator", "admin"})
+NETWORK = frozenset(SIGNED_IN - {"juror"})
+ENTRY_EDITORS = frozenset({"fellow", "admin"})
 GET_POST = frozenset({"GET", "POST"})
 POST_ONLY = frozenset({"POST"})
 
@@ -290,6 +295,18 @@ ROUTES: dict[str, Route] = {
         frozenset({"fellow", "facilitator", "admin"}), scoped=True, params=("code=certificate_code",)
     ),
     "fellowship.impact.verify_certificate": Route(PUBLIC),
+    # The network: members of any cohort and admins (a juror in no cohort gets 403); the inventory's entry is
+    # the fellow's organisation's, which its members and admins edit and confirm.
+    "fellowship.network.find": Route(NETWORK),
+    "fellowship.network.entry": Route(NETWORK, params=("entry_id",)),
+    "fellowship.network.entry_new": Route(NETWORK, methods=GET_POST),
+    "fellowship.network.entry_edit": Route(ENTRY_EDITORS, params=("entry_id",), methods=GET_POST),
+    "fellowship.network.confirm": Route(ENTRY_EDITORS, params=("entry_id",), methods=GET_POST),
+    "fellowship.network.mine": Route(NETWORK),
+    "fellowship.network.organisation": Route(NETWORK, methods=POST_ONLY),  # each belongs to an organisation
+    "fellowship.network.hide": Route(ADMIN, params=("entry_id",), methods=POST_ONLY),
+    "fellowship.network.unhide": Route(ADMIN, params=("entry_id",), methods=POST_ONLY),
+    "fellowship.network.directory": Route(PUBLIC),
     "fellowship.programs.roster_import": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
@@ -362,8 +379,16 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
     period = impact_services.open_period(
         world.program, "January 2024", dt.date(2024, 1, 1), dt.date(2024, 1, 31), None
     )
+    network_entry = network_services.save_entry(
+        Entry(organization_id=world.organization.id),
+        None,
+        kind=EntryKind.OFFER,
+        category=Category.BUSINESS,
+        title="Bookkeeping for new co-ops",
+    )
     db.session.commit()
     return {
+        "entry_id": network_entry.id,
         "contest_id": contest.id,
         "contest_slug": contest.slug,
         "project_id": project.id,

@@ -29,6 +29,12 @@ class Organization(TimestampMixin, db.Model):
         return f"<Organization {self.name!r}>"
 
 
+SESSION_GROUP = "session"
+"""Deferred column properties in this group load with the signed-in user (``services.session_user``) and
+nowhere else: a domain above accounts adds one to ``User`` for a fact every page needs (whether the person
+belongs to any cohort, for the header's links) without a query per page and without accounts knowing it."""
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
 

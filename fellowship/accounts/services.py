@@ -11,10 +11,18 @@ from pathlib import Path
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import undefer_group
 from werkzeug.security import generate_password_hash
 
 from fellowship.accounts.enums import InviteStatus, OrganizationKind
-from fellowship.accounts.models import AccountInvite, Organization, PasswordReset, User, UserSession
+from fellowship.accounts.models import (
+    SESSION_GROUP,
+    AccountInvite,
+    Organization,
+    PasswordReset,
+    User,
+    UserSession,
+)
 from fellowship.accounts.queries import normalise_email, organization_by_name, user_by_email
 from fellowship.core import audit, clock
 from fellowship.core.models import UTCDateTime
@@ -211,9 +219,11 @@ def end_all_sessions(user: User) -> None:
 @functools.cache
 def _session_user_statement() -> sa.Select[tuple[User]]:
     """Built once: every signed-in request runs it, and building and keying a five-condition join took a
-    third of its cost. The values are bound at execution."""
+    third of its cost. The values are bound at execution. Facts that domains above accounts derive about the
+    person for every page (deferred column properties in ``SESSION_GROUP``) come in the same statement."""
     return (
         sa.select(User)
+        .options(undefer_group(SESSION_GROUP))
         .join(UserSession, UserSession.user_id == User.id)
         .where(
             User.id == sa.bindparam("user_id"),

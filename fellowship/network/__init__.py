@@ -1,8 +1,15 @@
 """The co-op network: organisations and people listing what they offer and what they need, found by
 category, skill, place and language in any of the site's languages, and kept fresh by asking owners to
-confirm their entries.
+confirm their entries. Signed-in members of every program use it (``access``); organisations that choose to
+are listed in a public directory of offers.
 
-This first part holds the models, the search and the rules; the blueprint (its views, forms and templates)
-comes next. Until then ``Fellowship`` imports ``network.personal`` itself, which loads the models (for
-``db.create_all`` and Alembic) and registers the personal-data holding.
+The blueprint (views, forms, templates) is in ``views``; importing it also registers the network's
+personal-data holding (``personal``).
 """
+
+from fellowship.network.views import bp
+
+__all__ = ["bp"]
+
+# Registers the network's dispatchers of `flask fellowship dispatch` (reminders, archive).
+from fellowship.network import notices  # noqa: E402, F401

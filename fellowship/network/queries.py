@@ -11,12 +11,13 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
+from fellowship.accounts.models import Organization
 from fellowship.core import clock
 from fellowship.network import freshness
 from fellowship.network.enums import EntryKind
-from fellowship.network.models import Entry, has_word
+from fellowship.network.models import Entry, NetworkProfile, has_word
 
 MAX_MATCHES = 20
 
@@ -87,11 +88,54 @@ def matches_for(
 
 
 def reminders_due(now: dt.datetime | None = None, months: int | None = None) -> sa.Select[tuple[Entry]]:
-    """Published, unarchived entries whose owner should be asked "is this still true?" (the dispatch job
-    that emails them comes with the views)."""
+    """Published entries, neither hidden nor archived, whose owner should be asked "is this still true?"
+    (``notices.dispatch_reminders`` emails them)."""
     due = freshness.reminder_due(now or clock.now(), months or freshness.confirm_months())
     return (
         sa.select(Entry)
-        .where(Entry.published.is_(True), Entry.archived_at.is_(None), Entry.confirmed_at < due)
+        .where(
+            Entry.published.is_(True),
+            Entry.hidden_at.is_(None),
+            Entry.archived_at.is_(None),
+            Entry.confirmed_at < due,
+        )
         .order_by(Entry.id)
+    )
+
+
+def offers_freshness(
+    now: dt.datetime | None = None, months: int | None = None, directory: bool = False
+) -> sa.Select[tuple[int, int]]:
+    """One row: how many offers are listed (published, not hidden, not archived) and how many of them were
+    confirmed in the last ``months`` months; with ``directory``, only those the public directory shows."""
+    since = freshness.reminder_due(now or clock.now(), months or freshness.confirm_months())
+    statement = sa.select(
+        sa.func.count(Entry.id),
+        sa.func.coalesce(sa.func.sum(sa.case((Entry.confirmed_at >= since, 1), else_=0)), 0),
+    ).where(
+        Entry.kind == EntryKind.OFFER,
+        Entry.published.is_(True),
+        Entry.hidden_at.is_(None),
+        Entry.archived_at.is_(None),
+    )
+    if directory:
+        statement = statement.where(Entry.organization_id.in_(_in_directory()))
+    return statement
+
+
+def _in_directory() -> sa.Select[tuple[int]]:
+    return sa.select(NetworkProfile.organization_id).where(NetworkProfile.in_public_directory.is_(True))
+
+
+def directory_offers(now: dt.datetime | None = None, months: int | None = None) -> sa.Select[tuple[Entry]]:
+    """The public directory: visible offers of the organisations that chose to be listed, by organisation.
+    Never a person's entry."""
+    return (
+        sa.select(Entry)
+        .join(Entry.organization)
+        .options(contains_eager(Entry.organization))
+        .where(
+            visible(now, months), Entry.kind == EntryKind.OFFER, Entry.organization_id.in_(_in_directory())
+        )
+        .order_by(sa.func.lower(Organization.name), Organization.id, Entry.category, Entry.title, Entry.id)
     )

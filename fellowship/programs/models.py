@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from fellowship.accounts.models import User
+from fellowship.accounts.models import SESSION_GROUP, User
 from fellowship.core.models import TimestampMixin, enum_type
 from fellowship.extensions import db
 from fellowship.programs.enums import ProgramKind, Role
@@ -75,3 +75,13 @@ class Membership(TimestampMixin, db.Model):
 
     def is_current(self, today: dt.date) -> bool:
         return self.left_on is None or self.left_on > today
+
+
+User.in_a_cohort = column_property(  # type: ignore[attr-defined]
+    sa.exists().where(Membership.user_id == User.id).correlate_except(Membership),
+    deferred=True,
+    group=SESSION_GROUP,
+)
+"""Whether the person belongs, or belonged, to any cohort of any program: loaded with the signed-in user
+(``accounts.models.SESSION_GROUP``), so the header decides its links without a query of its own. Anywhere
+else, reading it costs a query."""

@@ -246,3 +246,18 @@ def test_a_fellow_asks_to_be_erased_and_the_admin_erases_them(
     assert db.session.scalar(sa.select(User).where(User.email == "chen.wei@example.org")) is None
     fellow.reload()  # their session ended with the erasure
     expect(fellow.locator("#email")).to_be_visible()
+
+
+def test_a_fellow_finds_bookkeeping_help_in_spanish(browser: Any, server: str, demo: None) -> None:
+    """Issue 20's journey: from the home page, in Spanish, the network's search for "contabilidad" finds the
+    bookkeepers' collective's offer, and its page says when it was last confirmed."""
+    fellow = sign_in(browser, server, "amara.okafor@example.org", "es")
+    fellow.click("header a[href='/network']")
+    fellow.fill("form[role=search] input[name=q]", "contabilidad")
+    fellow.click("form[role=search] button[type=submit]")
+    first = fellow.locator("ul.cards li.card").first
+    expect(first).to_contain_text("Bronzeville Bookkeepers Collective")
+    first.locator("a").first.click()
+    expect(fellow.locator("main")).to_contain_text("Contabilidad")
+    expect(fellow.locator("main")).to_contain_text("Última confirmación")
+    shot(fellow, "fellow-network-search", "es")

@@ -1,0 +1,329 @@
+"""The network's part of the demo (DOMAIN.md §7): the fellowship's and the academy's organisations list
+needs and offers, two fellows opt in, and one entry has gone stale after its "is this still true?" email.
+
+Called by ``fellowship.demo.load`` once the programs, people and organisations exist (the print and
+cleaning co-ops come with the impact part). Entries are saved through ``services.save_entry``, each by a
+member of its organisation where it has one, so the search text and the audit trail (who vouched for an
+entry, whom its reminder goes to) are as in real use.
+
+- The Bronzeville Bookkeepers Collective, a fellowship organisation that gives co-ops technical
+  assistance in bookkeeping, works in English and Spanish: it offers bookkeeping in both, so a Spanish
+  search for "contabilidad" finds it, and it is the first match of the Uptown care co-op's bookkeeping need
+  (same city, same skill).
+- The Garfield Park kitchen co-op offers its meeting room on Mondays; in Warsaw, Vistula Logistics offers
+  a conference room that Mazovia Energy's network needs.
+- Benicio Ruiz offers mentoring in Spanish; Amara Okafor (the fellow whose sign-in ``make run`` prints)
+  needs a call about converting a business, which his offer matches.
+- Calumet Urban Growers' tool library was last confirmed seven months before the load: its reminder went a
+  month before the load, unanswered, so the entry has left search (it is archived six months later).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context
+
+from fellowship.accounts.models import Organization, User
+from fellowship.core import clock, mail
+from fellowship.core.notifications import Notification
+from fellowship.extensions import db
+from fellowship.network import freshness, notices, services
+from fellowship.network.enums import Category, EntryKind
+from fellowship.network.models import Entry, NetworkProfile
+
+CHICAGO = "Chicago"
+WARSAW = "Warszawa"
+COLLECTIVE = "Bronzeville Bookkeepers Collective"
+STALE_OWNER = "Calumet Urban Growers"
+
+ENTRIES: list[tuple[str, EntryKind, Category, dict[str, Any]]] = [
+    (
+        COLLECTIVE,
+        EntryKind.OFFER,
+        Category.BUSINESS,
+        {
+            "title": "Bookkeeping and payroll set-up for co-ops",
+            "description": "We keep the books of a dozen worker co-ops. We set up your chart of accounts, "
+            "payroll and patronage records, and train two of your members to keep them.",
+            "skills": ["bookkeeping", "accounting", "payroll"],
+            "languages": ["en", "es"],
+        },
+    ),
+    (
+        COLLECTIVE,
+        EntryKind.OFFER,
+        Category.BUSINESS,
+        {
+            "title": "Contabilidad y teneduría de libros para cooperativas",
+            "description": "Llevamos la contabilidad de cooperativas de trabajo y formamos a sus socias y "
+            "socios para llevarla: plan de cuentas, nóminas, reparto de excedentes.\n\n"
+            "Bookkeeping for worker co-ops, in Spanish or English.",
+            "skills": ["bookkeeping", "accounting"],
+            "languages": ["es", "en"],
+        },
+    ),
+    (
+        "Uptown Care Workers Cooperative",
+        EntryKind.NEED,
+        Category.BUSINESS,
+        {
+            "title": "Someone to keep our books",
+            "description": "We are 14 home-care workers and our books are a shoebox of receipts. We need "
+            "monthly bookkeeping and someone to show us how to read the figures.",
+            "skills": ["bookkeeping"],
+            "languages": ["en"],
+        },
+    ),
+    (
+        "Garfield Park Community Kitchen Co-op",
+        EntryKind.OFFER,
+        Category.SPACE,
+        {
+            "title": "Our meeting room on Mondays",
+            "description": "Room for 20 people, a projector and coffee, free for co-ops on Mondays (the "
+            "kitchen is closed). Step-free entrance.",
+            "languages": ["en"],
+        },
+    ),
+    (
+        "Pilsen Print Co-op",
+        EntryKind.NEED,
+        Category.TECH,
+        {
+            "title": "A website rebuild",
+            "description": "Our site is ten years old and cannot take orders. We can pay, or trade printing.",
+            "skills": ["web", "design"],
+            "languages": ["en", "es"],
+        },
+    ),
+    (
+        "Pilsen Print Co-op",
+        EntryKind.OFFER,
+        Category.IN_KIND,
+        {
+            "title": "Risograph printing for your flyers",
+            "description": "Up to 500 two-colour flyers a month for co-ops and community groups.",
+            "languages": ["en", "es"],
+        },
+    ),
+    (
+        "Sunrise Cleaning Co-op",
+        EntryKind.NEED,
+        Category.BUSINESS,
+        {
+            "title": "Help with our bylaws",
+            "description": "We are writing our bylaws and want someone to check the membership and "
+            "decision-making sections.",
+            "skills": ["governance", "legal"],
+            "languages": ["en"],
+        },
+    ),
+    (
+        "Midway Cooperative Law Clinic",
+        EntryKind.OFFER,
+        Category.BUSINESS,
+        {
+            "title": "Free review of co-op bylaws",
+            "description": "Law students supervised by our attorneys review bylaws and membership "
+            "agreements.",
+            "skills": ["legal", "governance"],
+            "languages": ["en"],
+        },
+    ),
+    (
+        "Institute for Workplace Democracy (demo)",
+        EntryKind.OFFER,
+        Category.BUSINESS,
+        {
+            "title": "Governance training for new co-ops",
+            "description": "A half-day workshop on meetings, decision making and member roles.",
+            "skills": ["governance", "facilitation"],
+            "languages": ["en"],
+        },
+    ),
+    (
+        "Lakefront Credit Union Partners",
+        EntryKind.OFFER,
+        Category.BUSINESS,
+        {
+            "title": "Start-up loans for worker co-ops",
+            "skills": ["finance"],
+            "place": "Loop, Chicago",
+            "languages": ["en"],
+        },
+    ),
+    (
+        STALE_OWNER,
+        EntryKind.OFFER,
+        Category.TOOLS,
+        {
+            "title": "Garden tools to lend",
+            "description": "Wheelbarrows, spades and a rototiller, for co-ops' and neighbours' gardens.",
+            "languages": ["en"],
+        },
+    ),
+    (
+        "Vistula Logistics",
+        EntryKind.OFFER,
+        Category.SPACE,
+        {
+            "title": "Sala konferencyjna w piątki",
+            "description": "Sala na 40 osób z rzutnikiem, w piątki po 16:00, dla sieci pracowniczych.",
+            "place": WARSAW,
+            "languages": ["pl"],
+        },
+    ),
+    (
+        "Mazovia Energy",
+        EntryKind.NEED,
+        Category.SPACE,
+        {
+            "title": "Sala na warsztaty dla 30 osób",
+            "description": "Nasza sieć pracownicza szuka sali na warsztat o współprojektowaniu.",
+            "place": WARSAW,
+            "languages": ["pl"],
+        },
+    ),
+    (
+        "Baltic Software House",
+        EntryKind.OFFER,
+        Category.TECH,
+        {
+            "title": "Pomoc przy stronie internetowej",
+            "description": "Nasi programiści pomogą sieci lub spółdzielni postawić prostą stronę.",
+            "skills": ["web", "software"],
+            "place": WARSAW,
+            "languages": ["pl", "en"],
+        },
+    ),
+]
+IN_PUBLIC_DIRECTORY = (
+    COLLECTIVE,
+    "Garfield Park Community Kitchen Co-op",
+    "Midway Cooperative Law Clinic",
+    "Institute for Workplace Democracy (demo)",
+    "Vistula Logistics",
+)
+PEOPLE: list[tuple[str, EntryKind, dict[str, Any]]] = [
+    (
+        "Benicio Ruiz",
+        EntryKind.OFFER,
+        {
+            "title": "Mentoría en español: de negocio a cooperativa",
+            "description": "Acompañé la conversión de dos negocios en cooperativas de trabajo. Una llamada "
+            "de una hora, en español o inglés.",
+            "skills": ["conversion", "governance"],
+            "place": CHICAGO,
+            "languages": ["es", "en"],
+        },
+    ),
+    (
+        "Amara Okafor",
+        EntryKind.NEED,
+        {
+            "title": "A call with someone who converted a business to a co-op",
+            "description": "A bakery owner near us wants to sell to her workers; I would like to hear "
+            "how others went about it.",
+            "skills": ["conversion"],
+            "place": CHICAGO,
+            "languages": ["en"],
+        },
+    ),
+]
+
+
+def _organization(name: str) -> Organization:
+    return db.session.execute(sa.select(Organization).where(Organization.name == name)).scalar_one()
+
+
+def _member(organization: Organization) -> int | None:
+    """Who saves the organisation's entries: its first member; none for the print and cleaning co-ops,
+    which have no account (their entries are recorded without an actor, as if imported)."""
+    return db.session.scalar(
+        sa.select(User.id).where(User.organization_id == organization.id).order_by(User.id).limit(1)
+    )
+
+
+def _person(name: str) -> User:
+    return db.session.execute(sa.select(User).where(User.name == name)).scalar_one()
+
+
+def load() -> None:
+    now = clock.now()
+    for name in IN_PUBLIC_DIRECTORY:
+        organization = _organization(name)
+        db.session.add(
+            NetworkProfile(
+                organization_id=organization.id,
+                in_public_directory=True,
+                place=WARSAW if organization.city == WARSAW else CHICAGO,
+                languages=["pl"]
+                if organization.city == WARSAW
+                else ["en", "es"]
+                if name == COLLECTIVE
+                else ["en"],
+            )
+        )
+    stale = None
+    for owner, kind, category, values in ENTRIES:
+        organization = _organization(owner)
+        entry = services.save_entry(
+            Entry(organization_id=organization.id),
+            _member(organization),
+            kind=kind,
+            category=category,
+            **{"place": CHICAGO, **values},
+        )
+        if owner == STALE_OWNER:
+            stale = entry
+    for name, kind, values in PEOPLE:
+        person = _person(name)
+        services.save_entry(
+            Entry(user_id=person.id),
+            person.id,
+            kind=kind,
+            category=Category.MENTORING,
+            published=True,
+            **values,
+        )
+    assert stale is not None
+    _stale(stale, now)
+
+
+def _stale(entry: Entry, now: dt.datetime) -> None:
+    """Last confirmed seven months ago, reminded a month ago (when it fell due), no answer since."""
+    months = freshness.confirm_months()
+    entry.confirmed_at = freshness.months_before(now, months + freshness.GRACE_MONTHS)
+    reminded_at = freshness.months_before(now, freshness.GRACE_MONTHS)
+    db.session.flush()
+    outbox_before = db.session.scalar(sa.select(sa.func.max(mail.OutboxMessage.id))) or 0
+    context = (
+        contextlib.nullcontext()
+        if has_request_context()
+        else current_app.test_request_context(base_url=current_app.config["FELLOWSHIP_BASE_URL"])
+    )
+    with context:
+        sent = notices.remind_entry(entry, reminded_at, months)
+    assert sent, "the stale entry's owner should have been reminded"
+    # Sent when it fell due, a month ago: the notification and the email are dated then, the email sent.
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.subject_type == notices.SUBJECT_TYPE, Notification.subject_id == entry.id)
+        .values(created_at=reminded_at)
+    )
+    db.session.execute(
+        sa.update(mail.OutboxMessage)
+        .where(mail.OutboxMessage.id > outbox_before, mail.OutboxMessage.kind == notices.MAIL_KIND)
+        .values(
+            created_at=reminded_at,
+            next_attempt_at=reminded_at,
+            status=mail.MailStatus.SENT,
+            attempts=1,
+            sent_at=reminded_at,
+        )
+    )
+    db.session.flush()

@@ -1,0 +1,134 @@
+"""The network's forms. Skills are checkboxes of ``enums.SKILL_LABELS`` (stored by key, so they match across
+languages) plus the person's own words, comma-separated; languages are checkboxes of the site's five plus
+other codes, comma-separated."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from fellowship.core.forms import Form, strip
+from fellowship.core.i18n import LANGUAGE_NAMES
+from fellowship.network.enums import CATEGORY_LABELS, ENTRY_KIND_LABELS, SKILL_LABELS
+from fellowship.network.models import Entry, NetworkProfile
+
+OWN_WORDS_LENGTH = 500
+OWN_CODES_LENGTH = 100
+
+
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _kinds() -> list[SelectChoice]:
+    return [SelectChoice(kind.value, label) for kind, label in ENTRY_KIND_LABELS.items()]
+
+
+def _categories() -> list[SelectChoice]:
+    return [SelectChoice(category.value, label) for category, label in CATEGORY_LABELS.items()]
+
+
+def _languages() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
+
+
+def split_words(text: str | None) -> list[str]:
+    """ "a, b ,c" -> ["a", "b", "c"]; empty parts dropped."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+class SearchForm(Form):
+    """Read from the address (GET): no CSRF token, and nothing it holds changes anything."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Words"), validators=[Optional(), Length(max=200)], filters=[strip])
+    kind = SelectField(_l("Offers or needs"), choices=[SelectChoice("", _l("Both")), *_kinds()], default="")
+    category = SelectField(
+        _l("Category"), choices=[SelectChoice("", _l("Any category")), *_categories()], default=""
+    )
+    skill = StringField(_l("Skill"), validators=[Optional(), Length(max=40)], filters=[strip])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=120)], filters=[strip])
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice("", _l("Any language")), *_languages()], default=""
+    )
+
+
+class EntryForm(Form):
+    class Meta:
+        model = Entry
+
+    owner = RadioField(
+        _l("Whose entry"),
+        choices=[SelectChoice("person", _l("Mine")), SelectChoice("organization", _l("My organisation's"))],
+        default="person",
+    )
+    kind = RadioField(_l("This is"), choices=_kinds(), default="offer")
+    category = SelectField(_l("Category"), choices=_categories())
+    title = StringField(_l("Title"), validators=[DataRequired()], filters=[strip])
+    description = TextAreaField(
+        _l("Description"),
+        description=_l("Markdown: *emphasis*, lists and links. No contact details: members reach you here."),
+        validators=[Optional()],
+        filters=[strip],
+    )
+    skills = _Checkboxes(
+        _l("Skills"), choices=[SelectChoice(key, label) for key, label in SKILL_LABELS.items()]
+    )
+    own_skills = StringField(
+        _l("Other skills"),
+        description=_l("Your own words, separated by commas."),
+        validators=[Optional(), Length(max=OWN_WORDS_LENGTH)],
+        filters=[strip],
+    )
+    place = StringField(
+        _l("City or area"), description=_l("Where you can meet in person."), validators=[Optional()]
+    )
+    languages = _Checkboxes(_l("Languages spoken"), choices=_languages())
+    own_languages = StringField(
+        _l("Other languages"),
+        description=_l("Language codes separated by commas, for example: pt, uk"),
+        validators=[Optional(), Length(max=OWN_CODES_LENGTH)],
+        filters=[strip],
+    )
+    published = BooleanField(
+        _l("Publish: signed-in members of every program may find it"),
+        description=_l("Until you publish it, nobody but you sees this entry."),
+    )
+
+
+class OrganizationForm(Form):
+    class Meta:
+        model = NetworkProfile
+
+    in_public_directory = BooleanField(
+        _l("List our offers in the public directory"),
+        description=_l(
+            "Anyone may see our name, what we offer and our place; never people or contact details."
+        ),
+    )
+    place = StringField(_l("City or area"), validators=[Optional()], filters=[strip])
+    languages = _Checkboxes(_l("Languages spoken"), choices=_languages())
+    own_languages = StringField(
+        _l("Other languages"),
+        description=_l("Language codes separated by commas, for example: pt, uk"),
+        validators=[Optional(), Length(max=OWN_CODES_LENGTH)],
+        filters=[strip],
+    )
+
+
+class HideForm(Form):
+    class Meta:
+        model = Entry
+
+    hidden_reason = TextAreaField(
+        _l("Reason"),
+        description=_l("The owner sees it."),
+        validators=[DataRequired(message=_l("Say why the entry is hidden."))],
+        filters=[strip],
+    )

@@ -1,0 +1,180 @@
+"""What `flask fellowship dispatch` does for the network: "is this still true?" emails, and the archive.
+
+``FELLOWSHIP_NETWORK_CONFIRM_MONTHS`` (*m*, 6 by default) after an entry was last confirmed, its owner is
+emailed once, in their language, a link to the entry's confirmation page (``fellowship.network.confirm``),
+where a button confirms it: opening the link changes nothing, so a mail scanner that follows links
+confirms nothing. Unless it is confirmed (or edited) within a further month it leaves search, and it is
+archived later (``freshness``); the "network archive" dispatcher does that.
+
+**One reminder per period.** The notification's kind is ``still_true:<date of the last confirmation>``:
+unique per (entry, recipient, period), so a second run never sends it twice, while a confirmation starts a
+new period that can be reminded again. A period is never shorter than a month (``confirm_months``), so two
+periods of one entry never share a date. Entries already reminded in their current period (a notification
+made since their last confirmation) are not read again, and each run handles at most ``BATCH`` entries, the
+oldest first; the next run takes the rest.
+
+**Who is asked.** A person's entry: that person. An organisation's entry: the member who last saved or
+confirmed it (the audit trail), if they are still an active member of the organisation; otherwise every
+active member of the organisation, since any of them may confirm it. Only people who may open the
+confirmation page are asked (``access.may_use``: members of a cohort, past or present, and administrators);
+people who are inactive, erased, or who turned notification emails off are not emailed. When nobody can
+be asked, the period is marked with a notification to nobody (recipient ``""``), so the entry is not read
+again on every run until it lapses.
+
+**Which entries.** Published ones only (``queries.reminders_due``): a person's unpublished entry is seen by
+nobody but them, so its staleness harms nobody; publishing it saves it, which confirms it. Nor hidden
+ones (an administrator took them out; confirming would not bring them back) nor archived ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from fellowship.accounts.emails import external_url, recipient_locale, unsubscribe_link
+from fellowship.accounts.models import User
+from fellowship.core import audit, clock, mail, notifications
+from fellowship.core.i18n import format_date
+from fellowship.extensions import db
+from fellowship.network import access, freshness, queries, services
+from fellowship.network.enums import ENTRY_KIND_LABELS
+from fellowship.network.models import Entry
+
+SUBJECT_TYPE = Entry.__tablename__
+KIND_PREFIX = "still_true"
+MAIL_KIND = "network_still_true"
+BATCH = 200
+SUBJECT = _l("Is this still true? %(title)s")
+OWNER_ACTIONS = ("created", "edited", "confirmed")
+"""Audit actions by which a person vouched for an entry (saving it confirms it)."""
+
+
+def period_kind(entry: Entry) -> str:
+    """The notification kind of the entry's current period: it changes with every confirmation."""
+    return f"{KIND_PREFIX}:{entry.confirmed_at.date().isoformat()}"
+
+
+class _Subject:
+    """The subject, translated when the message is composed, in the recipient's language."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+
+    def __str__(self) -> str:
+        return str(SUBJECT).replace("%(title)s", self.title)
+
+
+def _reachable(user: User | None) -> bool:
+    """Active, not erased, and allowed to open the confirmation page (``access.may_use``)."""
+    return user is not None and user.active and user.erased_at is None and access.may_use(user)
+
+
+def recipients(entry: Entry) -> list[User]:
+    """Who is asked to confirm ``entry`` (see the module's notes), before their email setting is applied."""
+    if entry.user_id is not None:
+        return [entry.user] if _reachable(entry.user) else []
+    last = db.session.scalar(
+        sa.select(User)
+        .join(audit.AuditEntry, audit.AuditEntry.actor_id == User.id)
+        .where(
+            audit.AuditEntry.subject_type == SUBJECT_TYPE,
+            audit.AuditEntry.subject_id == entry.id,
+            audit.AuditEntry.action.in_(OWNER_ACTIONS),
+        )
+        .order_by(audit.AuditEntry.at.desc(), audit.AuditEntry.id.desc())
+        .limit(1)
+    )
+    if _reachable(last) and last is not None and last.organization_id == entry.organization_id:
+        return [last]
+    members = db.session.scalars(
+        sa.select(User)
+        .where(User.organization_id == entry.organization_id, User.active.is_(True), User.erased_at.is_(None))
+        .order_by(User.id)
+    )
+    return [user for user in members if _reachable(user)]
+
+
+def due(now: dt.datetime, months: int) -> sa.Select[tuple[Entry]]:
+    """Entries due for a reminder and not yet reminded in their current period, oldest first, one batch."""
+    reminded = sa.exists().where(
+        notifications.Notification.subject_type == SUBJECT_TYPE,
+        notifications.Notification.subject_id == Entry.id,
+        notifications.Notification.kind.startswith(f"{KIND_PREFIX}:"),
+        notifications.Notification.created_at >= Entry.confirmed_at,
+    )
+    return (
+        queries.reminders_due(now, months)
+        .where(~reminded)
+        .order_by(None)
+        .order_by(Entry.confirmed_at, Entry.id)
+        .limit(BATCH)
+    )
+
+
+def confirm_link(entry: Entry) -> str:
+    return external_url("fellowship.network.confirm", entry_id=entry.id)
+
+
+def remind(entry: Entry, user: User, now: dt.datetime, months: int) -> None:
+    """Queue the "is this still true?" email about ``entry`` to ``user``, in their language."""
+    locale, unsubscribe = recipient_locale(user), unsubscribe_link(user)
+    # The moment the entry leaves search: its last confirmation, plus the period and the month of grace.
+    leaves = freshness.months_before(entry.confirmed_at, -(months + freshness.GRACE_MONTHS))
+    with force_locale(locale):
+        confirmed_on = format_date(entry.confirmed_at.date(), "long")
+        leaves_on = format_date(leaves.date(), "long")
+        kind_label = str(ENTRY_KIND_LABELS[entry.kind])
+    mail.compose(
+        MAIL_KIND,
+        user.email,
+        locale,
+        _Subject(entry.title),
+        "network/email/still_true",
+        headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+        secret=True,  # the unsubscribe link acts for the recipient
+        name=user.name,
+        entry=entry,
+        kind_label=kind_label,
+        organization=entry.organization.name if entry.organization is not None else "",
+        confirmed_on=confirmed_on,
+        leaves_on=leaves_on,
+        gone=leaves <= now,
+        link=confirm_link(entry),
+        unsubscribe=unsubscribe,
+    )
+
+
+def remind_entry(entry: Entry, now: dt.datetime, months: int) -> int:
+    """Claim and send the entry's reminders of its current period; how many emails were queued."""
+    kind = period_kind(entry)
+    people = [user for user in recipients(entry) if user.email_notifications]
+    if not people:
+        notifications.claim(SUBJECT_TYPE, entry.id, "", kind)  # nobody to ask this period
+        return 0
+    sent = 0
+    for user in people:
+        if notifications.claim(SUBJECT_TYPE, entry.id, user.email, kind):
+            remind(entry, user, now, months)
+            sent += 1
+    return sent
+
+
+def dispatch_reminders() -> int:
+    """Email the owners of entries due for confirmation, once per person and period; returns how many
+    emails were queued."""
+    now, months = clock.now(), freshness.confirm_months()
+    entries: list[Any] = list(db.session.scalars(due(now, months)))
+    return sum(remind_entry(entry, now, months) for entry in entries)
+
+
+def dispatch_archive() -> int:
+    """Archive the entries left unconfirmed too long; returns how many."""
+    return services.archive_stale(clock.now())
+
+
+notifications.register("network archive", dispatch_archive)
+notifications.register("network reminders", dispatch_reminders)

@@ -1,0 +1,361 @@
+"""The co-op network's pages: find, an entry with its matches, one's own entries, editing, confirming,
+moderating, and the public directory of organisations' offers.
+
+Signed-in pages are for members of any cohort and admins (``access``); the directory is public, cacheable
+and the same for every visitor (like the contest gallery).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import sqlalchemy as sa
+from babel import Locale, UnknownLocaleError
+from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+import fellowship.network.personal  # noqa: F401  (registers the network's personal-data holding)
+from fellowship.core import clock, i18n, pagecache
+from fellowship.core.forms import ActionForm, form_status
+from fellowship.core.i18n import LANGUAGE_NAMES
+from fellowship.core.markdown import render as render_markdown
+from fellowship.core.pagination import paginate
+from fellowship.core.permissions import admin_required, is_admin, require
+from fellowship.extensions import db
+from fellowship.network import freshness, queries, services
+from fellowship.network.access import network_member_required
+from fellowship.network.enums import CATEGORY_LABELS, ENTRY_KIND_LABELS, SKILL_LABELS, Category, EntryKind
+from fellowship.network.forms import EntryForm, HideForm, OrganizationForm, SearchForm, split_words
+from fellowship.network.models import Entry, NetworkProfile
+from fellowship.network.search import search
+
+bp = Blueprint("network", __name__, template_folder="templates")
+
+PER_PAGE = 25
+DIRECTORY_PER_PAGE = 100
+PUBLIC_ENDPOINTS = {"directory"}
+i18n.language_follows("fellowship.network.directory")
+
+
+@bp.before_request
+def _public_language() -> None:
+    """The directory takes its language from ?lang= or the browser only, never from a session."""
+    if request.endpoint and request.endpoint.rsplit(".", 1)[-1] in PUBLIC_ENDPOINTS:
+        g.public_page = True
+
+
+def language_name(code: str) -> str:
+    """A language code named in the page's language (``es`` -> "Spanish"), or the code itself."""
+    try:
+        return Locale.parse(code).get_display_name(get_locale()) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def skill_label(skill: str) -> str:
+    return str(SKILL_LABELS.get(skill, skill))
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "kind_labels": ENTRY_KIND_LABELS,
+        "category_labels": CATEGORY_LABELS,
+        "skill_label": skill_label,
+        "language_name": language_name,
+        "language_names": LANGUAGE_NAMES,
+    }
+
+
+def _freshness(directory: bool = False) -> dict[str, Any]:
+    months = freshness.confirm_months()
+    total, fresh = db.session.execute(queries.offers_freshness(months=months, directory=directory)).one()
+    return {"total": total, "share": (fresh / total) if total else None, "months": months}
+
+
+def _entry_or_404(entry_id: int) -> Entry:
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def _editable(entry_id: int) -> Entry:
+    """The entry, for those who may edit it; 404 for others who cannot see it, 403 for those who can."""
+    entry = _entry_or_404(entry_id)
+    if not services.may_edit(current_user, entry):
+        require(False, hide=not _visible(entry))
+    return entry
+
+
+def _visible(entry: Entry) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(Entry.id == entry.id, queries.visible()))) or False
+
+
+@bp.route("/network")
+@network_member_required
+def find() -> Any:
+    form = SearchForm(request.args)
+    valid = form.validate()
+    filters: dict[str, Any] = {}
+    if valid:
+        filters = {
+            "kind": EntryKind(form.kind.data) if form.kind.data else None,
+            "category": Category(form.category.data) if form.category.data else None,
+            "skill": form.skill.data or "",
+            "place": form.place.data or "",
+            "language": form.language.data or "",
+        }
+    statement = search(form.q.data or "" if valid else "", **filters)
+    page = paginate(statement, request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    arguments = {name: value for name, value in request.args.items() if name != "page" and value}
+    return render_template(
+        "network/find.html",
+        form=form,
+        page=page,
+        arguments=arguments,
+        searched=bool(arguments),
+        freshness=_freshness(),
+    ), form_status(form)
+
+
+@bp.route("/network/entries/<int:entry_id>")
+@network_member_required
+def entry(entry_id: int) -> str:
+    found = _entry_or_404(entry_id)
+    editable = services.may_edit(current_user, found)
+    if not editable and not _visible(found):
+        abort(404)
+    matches = list(db.session.scalars(queries.matches_for(found)))
+    return render_template(
+        "network/entry.html",
+        entry=found,
+        description=render_markdown(found.description),
+        matches=matches,
+        editable=editable,
+        hide_form=HideForm() if is_admin(current_user) else None,
+        action_form=ActionForm(),
+    )
+
+
+def _values(form: EntryForm, with_published: bool) -> dict[str, Any]:
+    values = {
+        "kind": form.kind.data,
+        "category": form.category.data,
+        "title": form.title.data or "",
+        "description": form.description.data or "",
+        "skills": [*(form.skills.data or []), *split_words(form.own_skills.data)],
+        "place": form.place.data or "",
+        "languages": [*(form.languages.data or []), *split_words(form.own_languages.data)],
+    }
+    if with_published:
+        values["published"] = bool(form.published.data)
+    return values
+
+
+def _save(form: EntryForm, entry: Entry, with_published: bool) -> bool:
+    """Save through the service; a refusal becomes the form's message (and nothing is kept)."""
+    try:
+        services.save_entry(entry, current_user.id, **_values(form, with_published))
+    except services.NetworkError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return False
+    return True
+
+
+@bp.route("/network/entries/new", methods=["GET", "POST"])
+@network_member_required
+def entry_new() -> Any:
+    form = EntryForm()
+    has_org = current_user.organization_id is not None
+    if not has_org:
+        del form.owner
+    if form.validate_on_submit():
+        for_org = has_org and form.owner.data == "organization"
+        entry = (
+            Entry(organization_id=current_user.organization_id) if for_org else Entry(user_id=current_user.id)
+        )
+        if _save(form, entry, with_published=not for_org):
+            db.session.commit()
+            flash(_("The entry is saved."), "success")
+            return redirect(url_for(".entry", entry_id=entry.id))
+    elif request.method == "GET" and has_org:
+        profile = db.session.get(NetworkProfile, current_user.organization_id)
+        if profile is not None:
+            form.place.data = profile.place
+            form.languages.data = [code for code in profile.languages if code in LANGUAGE_NAMES]
+            form.own_languages.data = ", ".join(
+                code for code in profile.languages if code not in LANGUAGE_NAMES
+            )
+    return render_template("network/entry_form.html", form=form, entry=None), form_status(form)
+
+
+@bp.route("/network/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@network_member_required
+def entry_edit(entry_id: int) -> Any:
+    entry = _editable(entry_id)
+    form = EntryForm(obj=entry)
+    del form.owner
+    person = entry.owned_by_person
+    if not person:
+        del form.published
+    if request.method == "GET":
+        form.skills.data = [skill for skill in entry.skills if skill in SKILL_LABELS]
+        form.own_skills.data = ", ".join(skill for skill in entry.skills if skill not in SKILL_LABELS)
+        form.languages.data = [code for code in entry.languages if code in LANGUAGE_NAMES]
+        form.own_languages.data = ", ".join(code for code in entry.languages if code not in LANGUAGE_NAMES)
+    elif form.validate_on_submit() and _save(form, entry, with_published=person):
+        db.session.commit()
+        flash(_("The entry is saved and confirmed."), "success")
+        return redirect(url_for(".entry", entry_id=entry.id))
+    return render_template("network/entry_form.html", form=form, entry=entry), form_status(form)
+
+
+@bp.route("/network/mine")
+@network_member_required
+def mine() -> str:
+    entries = list(db.session.scalars(queries.entries_of(current_user)))
+    org_form = None
+    if current_user.organization_id is not None:
+        profile = db.session.get(NetworkProfile, current_user.organization_id)
+        org_form = _organization_form(profile)
+    months = freshness.confirm_months()
+    now = clock.now()
+    return render_template(
+        "network/mine.html",
+        entries=entries,
+        org_form=org_form,
+        stale_before=freshness.reminder_due(now, months),
+        hidden_before=freshness.search_cutoff(now, months),
+    )
+
+
+def _organization_form(profile: NetworkProfile | None) -> OrganizationForm:
+    form = OrganizationForm(obj=profile)
+    if request.method == "GET" and profile is not None:
+        form.languages.data = [code for code in profile.languages if code in LANGUAGE_NAMES]
+        form.own_languages.data = ", ".join(code for code in profile.languages if code not in LANGUAGE_NAMES)
+    return form
+
+
+@bp.route("/network/organisation", methods=["POST"])
+@network_member_required
+def organisation() -> Any:
+    require(current_user.organization_id is not None)
+    profile = db.session.get(NetworkProfile, current_user.organization_id)
+    form = _organization_form(profile)
+    if form.validate_on_submit():
+        try:
+            languages = services.clean_languages(
+                [*(form.languages.data or []), *split_words(form.own_languages.data)]
+            )
+        except services.NetworkError as error:
+            form.form_errors.append(str(error))
+        else:
+            if profile is None:
+                profile = NetworkProfile(organization_id=current_user.organization_id)
+                db.session.add(profile)
+            profile.in_public_directory = bool(form.in_public_directory.data)
+            profile.place = " ".join((form.place.data or "").split())
+            profile.languages = languages
+            db.session.commit()
+            flash(_("Your organisation's settings are saved."), "success")
+            return redirect(url_for(".mine"))
+    entries = list(db.session.scalars(queries.entries_of(current_user)))
+    months = freshness.confirm_months()
+    now = clock.now()
+    html = render_template(
+        "network/mine.html",
+        entries=entries,
+        org_form=form,
+        stale_before=freshness.reminder_due(now, months),
+        hidden_before=freshness.search_cutoff(now, months),
+    )
+    return html, 400
+
+
+@bp.route("/network/entries/<int:entry_id>/confirm", methods=["GET", "POST"])
+@network_member_required
+def confirm(entry_id: int) -> Any:
+    """The emailed "is this still true?" link opens this page; only its button (a POST) confirms, so mail
+    scanners that fetch every link confirm nothing."""
+    entry = _editable(entry_id)
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        services.confirm(entry, current_user.id)
+        db.session.commit()
+        flash(_("Thank you: the entry is confirmed as still true."), "success")
+        return redirect(url_for(".entry", entry_id=entry.id))
+    return render_template("network/confirm.html", entry=entry, form=form)
+
+
+@bp.route("/network/entries/<int:entry_id>/hide", methods=["POST"])
+@admin_required
+def hide(entry_id: int) -> Any:
+    entry = _entry_or_404(entry_id)
+    form = HideForm()
+    if form.validate_on_submit():
+        try:
+            services.hide(entry, form.hidden_reason.data or "", current_user.id)
+        except services.NetworkError as error:
+            db.session.rollback()
+            form.hidden_reason.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(_("The entry is hidden from the network."), "success")
+            return redirect(url_for(".entry", entry_id=entry.id))
+    html = render_template(
+        "network/entry.html",
+        entry=entry,
+        description=render_markdown(entry.description),
+        matches=list(db.session.scalars(queries.matches_for(entry))),
+        editable=True,
+        hide_form=form,
+        action_form=ActionForm(),
+    )
+    return html, 400
+
+
+@bp.route("/network/entries/<int:entry_id>/unhide", methods=["POST"])
+@admin_required
+def unhide(entry_id: int) -> Response:
+    entry = _entry_or_404(entry_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.unhide(entry, current_user.id)
+    db.session.commit()
+    flash(_("The entry is back in the network."), "success")
+    return redirect(url_for(".entry", entry_id=entry.id))
+
+
+@bp.route("/network/directory")
+def directory() -> Response:
+    """Public: the offers of organisations that chose to be listed. No people, no contact details. Cached
+    per address, language and page; a change shows within the page cache's lifetime (60 seconds)."""
+    number = max(1, request.args.get("page", 1, type=int) or 1)
+    key = (request.host_url, request.path, str(get_locale()), number, "network-directory")
+
+    def render() -> str:
+        page = paginate(queries.directory_offers(), number, per_page=DIRECTORY_PER_PAGE)
+        listed = [
+            (offers[0].organization, offers)
+            for _id, grouped in itertools.groupby(page.items, key=lambda entry: entry.organization_id)
+            for offers in [list(grouped)]
+        ]
+        return render_template(
+            "network/directory.html", page=page, listed=listed, freshness=_freshness(directory=True)
+        )
+
+    page = pagecache.cache().page(key, render)
+    response = make_response(page.html)
+    response.headers["Cache-Control"] = "public, max-age=60"
+    response.headers["Vary"] = "Accept-Language"
+    response.set_etag(page.etag)
+    return response.make_conditional(request)
