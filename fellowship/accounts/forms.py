@@ -197,7 +197,7 @@ class ChangePasswordForm(Form):
 class ErasureRequestForm(Form):
     """Asking for one's account to be erased: the current password shows it is really them."""
 
-    current = PasswordField(
+    current_password = PasswordField(
         _l("Current password"),
         validators=[Optional(), Length(max=MAX_PASSWORD_LENGTH)],
         render_kw={"autocomplete": "current-password"},

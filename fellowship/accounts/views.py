@@ -577,8 +577,8 @@ def erasure_request() -> str | Response | tuple[str, int]:
     user = current_user._get_current_object()
     form = ErasureRequestForm()
     if form.validate_on_submit():
-        if user.password_hash and not user.check_password(form.current.data or ""):
-            form.current.errors.append(_("The current password is not right."))
+        if user.password_hash and not user.check_password(form.current_password.data or ""):
+            form.current_password.errors.append(_("The current password is not right."))
         else:
             erasure.request(user)
             db.session.commit()

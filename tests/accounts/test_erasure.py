@@ -28,7 +28,7 @@ from tests.test_reachability import crawl
 
 
 def ask(client: Any, **data: Any) -> Any:
-    return client.post("/profile/erasure", data={"current": PASSWORD, "understood": "y", **data})
+    return client.post("/profile/erasure", data={"current_password": PASSWORD, "understood": "y", **data})
 
 
 def test_a_fellow_asks_and_an_admin_erases(client_as: Any, world: Any) -> None:
@@ -84,10 +84,10 @@ def test_a_fellow_asks_and_an_admin_erases(client_as: Any, world: Any) -> None:
 
 def test_asking_needs_the_password_and_the_box_ticked(client_as: Any, world: Any) -> None:
     fellow = client_as("fellow")
-    wrong = ask(fellow, current="not the password")
+    wrong = ask(fellow, current_password="not the password")
     assert wrong.status_code == 400
     assert "The current password is not right." in wrong.get_data(as_text=True)
-    unticked = fellow.post("/profile/erasure", data={"current": PASSWORD})
+    unticked = fellow.post("/profile/erasure", data={"current_password": PASSWORD})
     assert unticked.status_code == 400
     assert "Tick the box to confirm that you understand." in unticked.get_data(as_text=True)
     assert world.users["fellow"].erasure_requested_at is None

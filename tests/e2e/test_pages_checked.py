@@ -21,6 +21,7 @@ from fellowship.curriculum.models import Worksheet
 from fellowship.events.models import Event
 from fellowship.extensions import db
 from fellowship.impact.models import ReportingPeriod
+from fellowship.network.models import Entry
 from fellowship.programs.models import Cohort
 
 TOOLS = Path(__file__).parent / "node_modules"
@@ -42,6 +43,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
     project = db.session.scalar(sa.select(Project).where(Project.contest_id == contest.id).limit(1))
     sheet = db.session.scalar(sa.select(Worksheet).where(Worksheet.status == "submitted").limit(1))
     period = db.session.scalar(sa.select(ReportingPeriod))
+    need = db.session.scalar(sa.select(Entry).where(Entry.title == "Someone to keep our books"))
     return {
         FACILITATOR: {
             "dashboard": "/",
@@ -56,12 +58,17 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "project": f"/awards/{contest.slug}/projects/{project.id}",
             "vote": f"/awards/{contest.slug}/projects/{project.id}/vote",
             "certificate check": "/certificates/verify",
+            "network": "/network?q=bookkeeping",
+            "network entry": f"/network/entries/{need.id}",
+            "co-op directory": "/network/directory",
         },
         "amara.okafor@example.org": {
             "fellow home": "/",
             "module": f"/cohorts/{cohort.id}/modules/business-model-canvas",
             "worksheet": f"/cohorts/{cohort.id}/modules/business-model-canvas/worksheet",
             "profile": "/profile",
+            "network entry form": "/network/entries/new",
+            "my network entries": "/network/mine",
         },
         "agnieszka.nowak@example.pl": {"participant home": "/"},
         "funder.observer@example.org": {

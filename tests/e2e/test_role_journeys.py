@@ -227,7 +227,7 @@ def test_a_fellow_asks_to_be_erased_and_the_admin_erases_them(
 ) -> None:
     fellow = sign_in(browser, server, "chen.wei@example.org", lang)
     fellow.click("a.signed-in-as")
-    fellow.fill("#erasure ~ form input[name=current]", PASSWORD)
+    fellow.fill("#erasure ~ form input[name=current_password]", PASSWORD)
     fellow.check("#erasure ~ form input[name=understood]")
     fellow.click("#erasure ~ form button[type=submit]")
     expect(fellow.locator(".flash-success")).to_be_visible()

@@ -161,14 +161,23 @@ def test_organisation_member_opts_into_the_directory(world: World, client_as: An
     assert (profile.in_public_directory, profile.place, profile.languages) == (True, "Chicago", ["es"])
 
 
-def test_find_page_queries_do_not_grow(world: World, client_as: Any, count_queries: Any) -> None:
+def test_find_page_queries_do_not_grow(world: World, client_as: Any, clock: Any, count_queries: Any) -> None:
+    """The search page (a search, filters and a page of results) issues the same statements for 20 and for
+    5,000 entries."""
+    from tests.network.test_search import bulk
+
     fellow = client_as("fellow")
-    for number in range(3):
-        _org_entry(world, f"Offer {number}")
+    organization_id = world.users["fellow"].organization_id
+    bulk(organization_id, 20, clock.now())
+    db.session.commit()
+    search = "/network?q=bookkeeping&skill=bookkeeping&place=Chicago&language=en"
     with count_queries() as few:
-        assert fellow.get("/network").status_code == 200
-    for number in range(40):
-        _org_entry(world, f"More {number}", skills=["bookkeeping"], languages=["es", "pl"])
+        page = fellow.get(search)
+    assert page.status_code == 200 and "20 entries" in page.get_data(as_text=True)
+    bulk(organization_id, 4980, clock.now())
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Entry.id))) == 5000
     with count_queries() as many:
-        assert fellow.get("/network?page=2").status_code == 200
+        page = fellow.get(search + "&page=3")
+    assert page.status_code == 200 and "5000 entries" in page.get_data(as_text=True)
     assert (few.count, many.count) == (4, 4)
