@@ -73,8 +73,7 @@ SIGNED_OUT_ONLY = frozenset({"fellowship.accounts.sign_in", "fellowship.accounts
 
 # Routes a role may use that the demo gives that person no occasion to: each needs a state the demo does
 # not show for them (the journeys create it in the browser tests).
-NOT_IN_THE_DEMO: dict[tuple[str, str], str] = {
-}
+NOT_IN_THE_DEMO: dict[tuple[str, str], str] = {}
 
 
 class Links(HTMLParser):
