@@ -23,8 +23,11 @@ run: $(BIN)/.installed compile-translations
 	@echo "Emails it sends land in the development mailbox: http://$(HOST):$(PORT)/dev/mailbox"
 	FELLOWSHIP_DEV_MAILBOX=1 FELLOWSHIP_BASE_URL=http://$(HOST):$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
 
+# The suite runs on every core (pytest-xdist), a test file per worker at a time: tests of one file may share
+# state (a Redis database, a demo), tests of different files never do. PYTEST_XDIST= runs it in one process.
+PYTEST_XDIST ?= -n auto --dist loadfile
 test: $(BIN)/.installed-test compile-translations
-	$(BIN)/pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Benchmarks (not part of CI, which runs a smoke run): needs wrk (apt-get install wrk) and PostgreSQL.
 bench: $(BIN)/.installed-test compile-translations

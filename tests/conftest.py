@@ -20,7 +20,33 @@ from fellowship.programs.enums import Role
 from tests import factories as f
 from tests.clients import Client
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _own_database(url: str) -> str:
+    """Under pytest-xdist (``make test`` runs the suite on every core) each worker gets a PostgreSQL
+    database of its own, ``<name>_gw0``, ``<name>_gw1``…, made afresh here; `.ci/run` drops them with the
+    leg's database. Alone, the suite uses TEST_DATABASE_URL as it is."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    import psycopg
+
+    parsed = sa.make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = {
+        "host": parsed.host,
+        "port": parsed.port or 5432,
+        "user": parsed.username,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _own_database(os.environ.get("TEST_DATABASE_URL", ""))
 
 
 def database_url(tmp_dir: Any) -> str:
@@ -46,9 +72,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             # start with http://fellowship.test (config.default_base_url). TRUSTED_HOSTS admits it, and
             # outside production localhost, which other applications' test clients name.
             "SERVER_NAME": "fellowship.test",
-            # Concurrency tests start up to 32 threads with a connection each (PostgreSQL only).
+            # Concurrency tests start up to 32 threads with a connection each (PostgreSQL only); at most 40
+            # per worker keeps two xdist workers under the server's default 100 connections.
             **(
-                {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 40, "max_overflow": 10}}
+                {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 34, "max_overflow": 6}}
                 if POSTGRES_URL
                 else {}
             ),
