@@ -21,7 +21,6 @@ from tests import factories as f
 from tests.clients import Client
 
 
-
 def _own_database(url: str) -> str:
     """Under pytest-xdist (``make test`` runs the suite on every core) each worker gets a PostgreSQL
     database of its own, ``<name>_gw0``, ``<name>_gw1``…, made afresh here; `.ci/run` drops them with the
