@@ -201,6 +201,7 @@ class Fellowship:
             attendance,
             awards,
             curriculum,
+            discussions,
             evaluations,
             events,
             impact,
@@ -226,6 +227,7 @@ class Fellowship:
         root.register_blueprint(awards.bp)
         root.register_blueprint(impact.bp)
         root.register_blueprint(network.bp)
+        root.register_blueprint(discussions.bp)
 
         root.before_request(_keep_objects_after_commit)
         root.before_request(_expire_idle_session)

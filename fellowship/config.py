@@ -229,6 +229,12 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
         "FELLOWSHIP_RATELIMIT_ACCOUNT": limits(ENV_PREFIX + "RATELIMIT_ACCOUNT", "5 per minute; 20 per hour"),
         "FELLOWSHIP_RATELIMIT_TOKEN": limits(ENV_PREFIX + "RATELIMIT_TOKEN", "20 per minute; 100 per hour"),
         "FELLOWSHIP_RATELIMIT_CHECKIN": limits(ENV_PREFIX + "RATELIMIT_CHECKIN", "10 per minute"),
+        # Replies and announcements one person may post (discussions/views.py).
+        "FELLOWSHIP_RATELIMIT_DISCUSSION": limits(
+            ENV_PREFIX + "RATELIMIT_DISCUSSION", "10 per minute; 60 per hour"
+        ),
+        # Minutes a reply's author may edit it; replies reach digests once it has passed.
+        "FELLOWSHIP_DISCUSSION_EDIT_MINUTES": number(ENV_PREFIX + "DISCUSSION_EDIT_MINUTES", 15),
         "FELLOWSHIP_SMTP_HOST": env.get(ENV_PREFIX + "SMTP_HOST", ""),
         "FELLOWSHIP_SMTP_PORT": number(ENV_PREFIX + "SMTP_PORT", 587),
         "FELLOWSHIP_SMTP_USERNAME": env.get(ENV_PREFIX + "SMTP_USERNAME", ""),

@@ -25,6 +25,7 @@ from fellowship.awards.enums import Phase, ProjectStatus
 from fellowship.awards.models import JurorAssignment, Vote
 from fellowship.core import clock, mail
 from fellowship.curriculum.models import CohortModule, Module, Worksheet
+from fellowship.discussions import services as discussions
 from fellowship.evaluations import defaults
 from fellowship.evaluations import services as evaluations
 from fellowship.evaluations import tokens as evaluation_tokens
@@ -56,6 +57,9 @@ JURORS = frozenset({"juror"})
 LIBRARY = frozenset({"facilitator", "other_facilitator", "admin"})
 NETWORK = frozenset(SIGNED_IN - {"juror"})
 ENTRY_EDITORS = frozenset({"fellow", "admin"})
+WRITERS = frozenset({"fellow", "facilitator", "admin"})
+THREAD = ("cohort_id", "kind", "subject_id")
+REPLY = ("cohort_id", "reply_id")
 GET_POST = frozenset({"GET", "POST"})
 POST_ONLY = frozenset({"POST"})
 
@@ -307,6 +311,29 @@ ROUTES: dict[str, Route] = {
     "fellowship.network.hide": Route(ADMIN, params=("entry_id",), methods=POST_ONLY),
     "fellowship.network.unhide": Route(ADMIN, params=("entry_id",), methods=POST_ONLY),
     "fellowship.network.directory": Route(PUBLIC),
+    # Discussions: the cohort's members read and follow; fellows, facilitators and admins write; staff post
+    # announcements and hide replies; a reply is edited and deleted by its author (the fellow) alone.
+    "fellowship.discussions.index": Route(COHORT_READERS, scoped=True, params=("cohort_id",)),
+    "fellowship.discussions.announcement_new": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
+    ),
+    "fellowship.discussions.announcement": Route(
+        COHORT_READERS, scoped=True, params=("cohort_id", "announcement_id")
+    ),
+    "fellowship.discussions.announcement_edit": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id", "announcement_id"), methods=GET_POST
+    ),
+    "fellowship.discussions.thread": Route(COHORT_READERS, scoped=True, params=THREAD),
+    "fellowship.discussions.reply": Route(WRITERS, scoped=True, params=THREAD, methods=POST_ONLY),
+    "fellowship.discussions.follow": Route(COHORT_READERS, scoped=True, params=THREAD, methods=POST_ONLY),
+    "fellowship.discussions.unfollow": Route(COHORT_READERS, scoped=True, params=THREAD, methods=POST_ONLY),
+    "fellowship.discussions.reply_link": Route(COHORT_READERS, scoped=True, params=REPLY, ok=302),
+    "fellowship.discussions.reply_edit": Route(PARTICIPANTS, scoped=True, params=REPLY, methods=GET_POST),
+    "fellowship.discussions.reply_delete": Route(PARTICIPANTS, scoped=True, params=REPLY, methods=POST_ONLY),
+    "fellowship.discussions.reply_hide": Route(COHORT_MANAGERS, scoped=True, params=REPLY, methods=GET_POST),
+    "fellowship.discussions.reply_unhide": Route(
+        COHORT_MANAGERS, scoped=True, params=REPLY, methods=POST_ONLY
+    ),
     "fellowship.programs.roster_import": Route(
         COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
@@ -386,8 +413,21 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         category=Category.BUSINESS,
         title="Bookkeeping for new co-ops",
     )
+    announcement = discussions.post_announcement(
+        world.cohort.id, world.users["facilitator"].id, "Welcome", "Hello, everyone.", clock.now()
+    )
+    reply = discussions.post_reply(
+        discussions.open_thread(world.cohort.id, "event", event.id, clock.now()),
+        fellow.id,
+        "See you!",
+        clock.now(),
+    )
     db.session.commit()
     return {
+        "announcement_id": announcement.id,
+        "kind": "event",
+        "subject_id": event.id,
+        "reply_id": reply.id,
         "entry_id": network_entry.id,
         "contest_id": contest.id,
         "contest_slug": contest.slug,
@@ -593,8 +633,32 @@ def foreign_params(app: Any, world: World) -> dict[str, Any]:
     voting.confirm(voting.request_vote(contest, project, secret, "third@example.org", 24), contest, "")
     vote_token = voting.request_vote(contest, project, secret, "fourth@example.org", 24)
     log = ta_log(world.other_program, world.users["other_facilitator"])
+    other_event = events.create_event(
+        other,
+        events.EventFields(
+            kind=EventKind.WEBINAR,
+            title="Someone else's webinar",
+            description="",
+            starts_at=dt.datetime(2024, 2, 16, 18, tzinfo=dt.UTC),
+            ends_at=dt.datetime(2024, 2, 16, 19, tzinfo=dt.UTC),
+            timezone="America/Chicago",
+        ),
+        world.users["admin"].id,
+    )
+    other_announcement = discussions.post_announcement(
+        other.id, world.users["other_facilitator"].id, "Theirs", "Not yours.", clock.now()
+    )
+    other_reply = discussions.post_reply(
+        discussions.open_thread(other.id, "announcement", other_announcement.id, clock.now()),
+        world.users["other_fellow"].id,
+        "Ours.",
+        clock.now(),
+    )
     db.session.commit()
     return {
+        "announcement_id": other_announcement.id,
+        "subject_id": other_event.id,
+        "reply_id": other_reply.id,
         "invitation_id": invitation.id,
         "member_id": world.memberships["other_fellow"].id,
         "slug": "erg-business-case",  # a module this cohort was never given
@@ -615,7 +679,7 @@ NESTED = [
     for endpoint, route in sorted(ROUTES.items())
     for method in sorted(route.methods)
     for index in range(1, len(route.params))
-    if route.params[index] != "step"  # a ceremony step is a number, not an object
+    if route.params[index] not in {"step", "kind"}  # a ceremony step is a number, a kind a word: not objects
 ]
 # A vote link of another contest opens the same "confirm" button any link shows (nothing is looked up on
 # GET), and pressing it counts nothing: the refusal there is 409, the vote page's answer for a bad link.

@@ -1,4 +1,5 @@
-"""Registry of panels shown on pages that gather several domains (the cohort, event and program pages);
+"""Registry of panels shown on pages that gather several domains (the cohort, event, program and module
+pages);
 the home page's blocks are registered in :mod:`fellowship.core.home`.
 
 Higher domains (events, attendance, curriculum, awards ...) register a panel here when their views module
@@ -28,7 +29,10 @@ EventPanel = CohortPanel
 ProgramPanel = CohortPanel
 """Same shape; its context callable is called with (program, user)."""
 
-_panels: dict[str, dict[str, CohortPanel]] = {"cohort": {}, "event": {}, "program": {}}
+ModulePanel = CohortPanel
+"""Same shape; its context callable is called with (the cohort's module assignment, user)."""
+
+_panels: dict[str, dict[str, CohortPanel]] = {"cohort": {}, "event": {}, "program": {}, "module": {}}
 
 
 def register_cohort_panel(panel: CohortPanel) -> None:
@@ -57,6 +61,14 @@ def register_program_panel(panel: CohortPanel) -> None:
 
 def program_panels() -> list[CohortPanel]:
     return sorted(_panels["program"].values(), key=lambda p: (p.order, p.name))
+
+
+def register_module_panel(panel: CohortPanel) -> None:
+    _panels["module"][panel.name] = panel
+
+
+def module_panels() -> list[CohortPanel]:
+    return sorted(_panels["module"].values(), key=lambda p: (p.order, p.name))
 
 
 def render_context(

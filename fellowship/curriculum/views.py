@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,7 @@ from werkzeug.wrappers import Response
 
 from fellowship.accounts import emails
 from fellowship.accounts.models import User
-from fellowship.core import clock, home, limits, panels
+from fellowship.core import clock, home, limits, panels, subjects
 from fellowship.core.forms import ActionForm
 from fellowship.core.i18n import select_timezone
 from fellowship.core.markdown import render as render_markdown
@@ -148,6 +149,7 @@ def module(cohort_id: int, slug: str) -> str:
         body=render_markdown(localised(module.body)),
         reading=localised(module.body),
         can_manage=can_manage(role),
+        panels=panels.render_context(panels.module_panels(), assignment, current_user),
     )
 
 
@@ -157,6 +159,32 @@ def _modules_panel(cohort: Any, user: Any) -> dict[str, Any]:
 
 
 panels.register_cohort_panel(panels.CohortPanel("modules", "curriculum/panel.html", 20, _modules_panel))
+
+
+def _module_subjects(cohort_id: int, ids: Sequence[int] | None = None) -> list[subjects.Subject]:
+    """The cohort's module assignments (among ``ids``, if given) as subjects a discussion can hang off."""
+    statement = queries.cohort_modules(cohort_id, contents=False)
+    if ids is not None:
+        statement = statement.where(CohortModule.id.in_(ids))
+    return [
+        subjects.Subject(
+            "module",
+            assignment.id,
+            str(localised(module.title)),
+            url_for("fellowship.curriculum.module", cohort_id=cohort_id, slug=assignment.slug),
+        )
+        for assignment, module in db.session.execute(statement).all()
+    ]
+
+
+subjects.register(
+    subjects.SubjectKind(
+        "module",
+        _l("Module"),
+        lambda cohort_id, ids: {subject.id: subject for subject in _module_subjects(cohort_id, ids)},
+        _module_subjects,
+    )
+)
 
 
 def _fellow_block(viewer: home.Viewer) -> dict[str, Any] | None:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from fellowship.accounts.models import User
-from fellowship.core import clock, home, i18n, panels, personal_data
+from fellowship.core import clock, home, i18n, panels, personal_data, subjects
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.i18n import format_date_range
 from fellowship.core.markdown import render as render_markdown
@@ -309,6 +311,29 @@ def _events_panel(cohort: Any, user: Any) -> dict[str, Any]:
 
 
 panels.register_cohort_panel(panels.CohortPanel("events", "events/panel.html", 10, _events_panel))
+
+
+def _event_subjects(cohort_id: int, ids: Sequence[int] | None = None) -> list[subjects.Subject]:
+    """The cohort's events (among ``ids``, if given) as subjects a discussion can hang off, soonest first."""
+    statement = queries.cohort_events(cohort_id)
+    if ids is not None:
+        statement = statement.where(Event.id.in_(ids))
+    return [
+        subjects.Subject(
+            "event", event.id, event.title, url_for("fellowship.events.event", event_id=event.id)
+        )
+        for event in db.session.scalars(statement)
+    ]
+
+
+subjects.register(
+    subjects.SubjectKind(
+        "event",
+        _l("Event"),
+        lambda cohort_id, ids: {subject.id: subject for subject in _event_subjects(cohort_id, ids)},
+        _event_subjects,
+    )
+)
 
 
 def _my_events(user: Any) -> list[dict[str, Any]]:
