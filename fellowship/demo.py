@@ -24,7 +24,8 @@ from fellowship.curriculum import loader as curriculum_loader
 from fellowship.curriculum import queries as curriculum_queries
 from fellowship.curriculum import services as curriculum
 from fellowship.curriculum.enums import WorksheetStatus
-from fellowship.curriculum.models import Module, Worksheet
+from fellowship.curriculum.models import CohortModule, Module, Worksheet
+from fellowship.discussions import demo as discussions_demo
 from fellowship.events import services as events
 from fellowship.events.enums import EventKind
 from fellowship.events.models import Event
@@ -134,6 +135,7 @@ def load() -> str | None:
     _contests(academy, fellowship, admin)
     _impact(fellowship)
     network_demo.load()
+    _discussions(fellowship, academy)
     return "\n".join(
         [
             "Demo data loaded:",
@@ -148,6 +150,21 @@ def load() -> str | None:
             f"  juror        {JUROR_EMAIL}",
         ]
     )
+
+
+def _discussions(fellowship: Cohort, academy: Cohort) -> None:
+    """The threads hang off the launch webinar, the workshop and the business model canvas."""
+
+    def first(kind: EventKind) -> Event:
+        statement = sa.select(Event).where(Event.cohort_id == fellowship.id, Event.kind == kind)
+        return db.session.scalars(statement.order_by(Event.starts_at)).first()  # type: ignore[return-value]
+
+    canvas = db.session.scalar(
+        sa.select(CohortModule).where(
+            CohortModule.cohort_id == fellowship.id, CohortModule.slug == "business-model-canvas"
+        )
+    )
+    discussions_demo.load(fellowship, academy, first(EventKind.WEBINAR), first(EventKind.WORKSHOP), canvas)
 
 
 def _fellowship_cohort(admin: User) -> Cohort:

@@ -115,11 +115,12 @@ def reader_clause(
 
 def pending(cutoff: dt.datetime) -> sa.ColumnElement[bool]:
     """A followed thread's reply that the follower's digest has yet to carry: shown, someone else's, made
-    after the follow's mark and before ``cutoff`` (the edit window's end)."""
+    from the follow's mark on and before ``cutoff`` (the edit window's end). The next mark is ``cutoff``,
+    so the half-open spans [mark, cutoff) of successive digests neither overlap nor leave gaps."""
     return sa.and_(
         Reply.thread_id == Follow.thread_id,
-        Reply.created_at > Follow.digested_through,
-        Reply.created_at <= cutoff,
+        Reply.created_at >= Follow.digested_through,
+        Reply.created_at < cutoff,
         sa.or_(Reply.author_id.is_(None), Reply.author_id != Follow.user_id),
         shown(),
     )

@@ -213,7 +213,7 @@ def _thread_page(
     writer = may_write(role)
     if form is None and writer:
         form = ReplyForm(formdata=None)
-        quoted = request.args.get("quote", type=int)
+        quoted = _int(request.args.get("quote"))
         if quoted is not None:
             form.quote.data = str(quoted)
     quote = None
@@ -250,10 +250,12 @@ def _thread_page(
 
 
 def _int(value: str | None) -> int | None:
+    """A reply's id from a form or the address; None for anything else (words, numbers no row can have)."""
     try:
-        return int(value or "")
+        number = int(value or "")
     except ValueError:
         return None
+    return number if 0 < number < 2**31 else None
 
 
 @bp.route("/cohorts/<int:cohort_id>/announcements/<int:announcement_id>")

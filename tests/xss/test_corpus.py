@@ -520,3 +520,69 @@ def test_xss_network_entries_directory_and_moderation(world: World, client_as: A
         page = fellow.get(url).get_data(as_text=True)
         for payload in PAYLOADS:
             assert script_problems(page, payload) == [], (url, payload)
+
+
+def test_xss_discussions_announcements_replies_reasons_and_emails(
+    app: Any, world: World, client_as: Any, clock: Any, monkeypatch: Any
+) -> None:
+    """Each payload as an announcement's title, text and link, a reply, a quote and a hiding reason: every
+    page that shows them, and the announcement and digest emails, show them escaped (texts as sanitised
+    Markdown)."""
+    import datetime as dt
+
+    from fellowship.discussions import notices
+    from fellowship.discussions.models import Announcement, Reply
+    from fellowship.extensions import limiter
+
+    monkeypatch.setattr(limiter, "enabled", False)  # fifty replies in a minute would only meet the limit
+    facilitator, fellow = client_as("facilitator"), client_as("fellow")
+    cohort = world.cohort.id
+    for number, payload in enumerate(PAYLOADS):
+        fields = {"title": f"{payload[:150]} {number}", "body": payload, "points": "", "link": payload}
+        response = facilitator.post(f"/cohorts/{cohort}/announcements/new", data=fields)
+        check_response(response, payload)  # the link is refused: the form comes back with the payload
+        if response.status_code == 400:
+            response = facilitator.post(f"/cohorts/{cohort}/announcements/new", data={**fields, "link": ""})
+        assert response.status_code == 302, payload
+        announcement = db.session.scalars(sa.select(Announcement).order_by(Announcement.id.desc())).first()
+        page = f"/cohorts/{cohort}/announcements/{announcement.id}"
+        response = fellow.post(
+            f"/cohorts/{cohort}/discussions/announcement/{announcement.id}/replies", data={"body": payload}
+        )
+        check_response(response, payload)
+        reply = db.session.scalars(sa.select(Reply).order_by(Reply.id.desc())).first()
+        check(fellow, f"{page}?quote={reply.id}", payload)
+        fellow.post(
+            f"/cohorts/{cohort}/discussions/announcement/{announcement.id}/replies",
+            data={"body": "Quoting", "quote": str(reply.id)},
+        )
+        check(fellow, f"/cohorts/{cohort}/replies/{reply.id}/edit", payload)
+        check(facilitator, f"/cohorts/{cohort}/announcements/{announcement.id}/edit", payload)
+        check(facilitator, f"/cohorts/{cohort}/replies/{reply.id}/hide", payload)
+        check_response(
+            facilitator.post(f"/cohorts/{cohort}/replies/{reply.id}/hide", data={"hidden_reason": payload}),
+            payload,
+        )
+        check(facilitator, page, payload)
+        check(fellow, page, payload)
+        facilitator.post(f"/cohorts/{cohort}/replies/{reply.id}/unhide")
+    clock.set_time(clock.now() + dt.timedelta(hours=1))
+    for _batch in range(-(-len(PAYLOADS) // notices.ANNOUNCEMENT_BATCH)):
+        notices.dispatch_announcements()
+    notices.dispatch_digests()
+    db.session.commit()
+    sent = messages_of_kinds(notices.ANNOUNCEMENT_KIND, notices.DIGEST_KIND)
+    assert len(sent) == 2 * len(PAYLOADS) + 1  # to the fellow and the observer; the facilitator's digest
+    for url in (f"/cohorts/{cohort}/discussions", f"/cohorts/{cohort}", "/"):
+        html = fellow.get(url).get_data(as_text=True)
+        for payload in PAYLOADS:
+            assert script_problems(html, payload) == [], (url, payload)
+    for message in sent:
+        for payload in PAYLOADS:
+            assert script_problems(message.body_html, payload) == [], (message.kind, payload)
+
+
+def messages_of_kinds(*kinds: str) -> list[Any]:
+    from tests.mailbox import messages
+
+    return [message for kind in kinds for message in messages(kind)]
