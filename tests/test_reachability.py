@@ -66,6 +66,8 @@ REACHED_OTHERWISE: dict[str, str] = {
     "fellowship.awards.ceremony": "public once a contest's results are published; the demo's are not yet",
     "fellowship.awards.project_image": "an image on the gallery and project pages, not a link",
     "fellowship.network.confirm": 'the link in the network\'s "is this still true?" e-mail',
+    "fellowship.discussions.reply_link": "a reply's lasting address, in digest e-mails and quotes: it redirects "
+    "to the page of its thread that shows it (the crawl follows the redirect, and counts only pages)",
 }
 
 # Pages for people who are signed out; a signed-in person is sent on from them.
@@ -73,7 +75,10 @@ SIGNED_OUT_ONLY = frozenset({"fellowship.accounts.sign_in", "fellowship.accounts
 
 # Routes a role may use that the demo gives that person no occasion to: each needs a state the demo does
 # not show for them (the journeys create it in the browser tests).
-NOT_IN_THE_DEMO: dict[tuple[str, str], str] = {}
+NOT_IN_THE_DEMO: dict[tuple[str, str], str] = {
+    ("fellowship.discussions.reply_edit", "fellow"): "a reply can be edited for 15 minutes after it is "
+    "posted, and the demo's replies are older (tests/discussions/test_views.py edits one)",
+}
 
 
 class Links(HTMLParser):

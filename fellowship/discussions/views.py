@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -293,8 +294,13 @@ def reply(cohort_id: int, kind: str, subject_id: int) -> tuple[str, int] | Respo
             form.body.errors = [*form.body.errors, str(error)]
         else:
             db.session.commit()
+            minutes = _edit_minutes()
             flash(
-                _("Reply posted. You can edit it for %(minutes)d minutes.", minutes=_edit_minutes()),
+                ngettext(
+                    "Reply posted. You can edit it for %(num)d minute.",
+                    "Reply posted. You can edit it for %(num)d minutes.",
+                    minutes,
+                ),
                 "success",
             )
             return redirect(_reply_url(cohort.id, reply))

@@ -17,7 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from fellowship.awards.models import Contest, Project
-from fellowship.curriculum.models import Worksheet
+from fellowship.curriculum.models import CohortModule, Worksheet
+from fellowship.discussions.models import Announcement, Reply
 from fellowship.events.models import Event
 from fellowship.extensions import db
 from fellowship.impact.models import ReportingPeriod
@@ -44,6 +45,14 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
     sheet = db.session.scalar(sa.select(Worksheet).where(Worksheet.status == "submitted").limit(1))
     period = db.session.scalar(sa.select(ReportingPeriod))
     need = db.session.scalar(sa.select(Entry).where(Entry.title == "Someone to keep our books"))
+    welcome = db.session.scalar(sa.select(Announcement).where(Announcement.cohort_id == cohort.id).limit(1))
+    first_reply = db.session.scalars(sa.select(Reply).order_by(Reply.id)).first()
+    canvas = db.session.scalar(
+        sa.select(CohortModule).where(
+            CohortModule.cohort_id == cohort.id, CohortModule.slug == "business-model-canvas"
+        )
+    )
+    academy = db.session.scalar(sa.select(Announcement).where(Announcement.cohort_id != cohort.id))
     return {
         FACILITATOR: {
             "dashboard": "/",
@@ -61,6 +70,10 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "network": "/network?q=bookkeeping",
             "network entry": f"/network/entries/{need.id}",
             "co-op directory": "/network/directory",
+            "discussions": f"/cohorts/{cohort.id}/discussions",
+            "announcement with a hidden reply": f"/cohorts/{cohort.id}/announcements/{welcome.id}",
+            "new announcement": f"/cohorts/{cohort.id}/announcements/new",
+            "hide a reply": f"/cohorts/{cohort.id}/replies/{first_reply.id}/hide",
         },
         "amara.okafor@example.org": {
             "fellow home": "/",
@@ -69,8 +82,13 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "profile": "/profile",
             "network entry form": "/network/entries/new",
             "my network entries": "/network/mine",
+            "module discussion": f"/cohorts/{cohort.id}/discussions/module/{canvas.id}",
+            "quoting a reply": f"/cohorts/{cohort.id}/announcements/{welcome.id}?quote={first_reply.id}",
         },
-        "agnieszka.nowak@example.pl": {"participant home": "/"},
+        "agnieszka.nowak@example.pl": {
+            "participant home": "/",
+            "academy announcement": f"/cohorts/{academy.cohort_id}/announcements/{academy.id}",
+        },
         "funder.observer@example.org": {
             "observer home": "/",
             "reports": f"/programs/{cohort.program_id}/reports",

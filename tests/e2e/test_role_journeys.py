@@ -9,6 +9,7 @@ tests/e2e/artifacts/ (ignored by git; the docs take theirs from there).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from fellowship.accounts.models import User
 from fellowship.attendance.models import AttendanceRecord
 from fellowship.awards import voting
 from fellowship.awards.models import Contest, JurorAssignment
+from fellowship.core import clock
+from fellowship.core.mail import OutboxMessage
 from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.curriculum.models import Review, Worksheet
 from fellowship.extensions import db
@@ -261,3 +264,53 @@ def test_a_fellow_finds_bookkeeping_help_in_spanish(browser: Any, server: str, d
     expect(fellow.locator("main")).to_contain_text("Contabilidad")
     expect(fellow.locator("main")).to_contain_text("Última confirmación")
     shot(fellow, "fellow-network-search", "es")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_announcement_gets_replies_one_is_hidden_and_the_digest_carries_the_other(
+    app: Any, browser: Any, server: str, demo: None, lang: str
+) -> None:
+    """Issue 23's journey: the academy's facilitator posts an announcement from the cohort page; one
+    participant replies from her home page, another posts something off-topic; the facilitator hides it
+    with a reason; once the edit window has passed, `dispatch` sends her digest with the visible reply
+    only."""
+    staff = sign_in(browser, server, "zofia.facilitator@example.pl", lang)
+    staff.click("a.cohort-link")
+    staff.click("section[data-panel=discussions] a[href$='/announcements/new']")
+    staff.fill("#title", "Slides from the impact workshop")
+    staff.fill("#body", "The slides are attached to the module. **Share one good practice** below.")
+    staff.click("main form button[type=submit]")
+    expect(staff.locator(".flash-success")).to_be_visible()
+
+    for email, text in (
+        ("agnieszka.nowak@example.pl", "We ask our sponsor for one quarterly breakfast."),
+        ("bartosz.wisniewski@example.pl", "Selling two concert tickets, write to me."),
+    ):
+        member = sign_in(browser, server, email, lang)
+        member.locator("[data-block=announcements] a").first.click()
+        expect(member.locator("main h1")).to_contain_text("Slides from the impact workshop")
+        member.fill("#reply-form textarea[name=body]", text)
+        member.click("#reply-form button[type=submit]")
+        expect(member.locator(".flash-success")).to_be_visible()
+        expect(member.locator("ol.replies")).to_contain_text(text)
+
+    staff.reload()
+    staff.locator("li.reply", has_text="concert tickets").locator("a[href$='/hide']").click()
+    staff.fill("textarea[name=hidden_reason]", "Off-topic: offers belong in the co-op network.")
+    staff.click("main form button[type=submit]")
+    expect(staff.locator(".flash-success")).to_be_visible()
+    expect(staff.locator("li.reply-hidden")).to_contain_text("Off-topic")
+    shot(staff, "facilitator-hides-a-reply", lang)
+
+    fresh()
+    clock.set_time(clock.now() + dt.timedelta(minutes=20))
+    try:
+        assert app.test_cli_runner().invoke(args=["fellowship", "dispatch"]).exit_code == 0
+    finally:
+        clock.reset()
+    fresh()
+    digests = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.kind == "discussion_digest")
+    ).all()
+    assert [message.recipient for message in digests] == ["zofia.facilitator@example.pl"]
+    assert "quarterly breakfast" in digests[0].body_text and "concert" not in digests[0].body_text
