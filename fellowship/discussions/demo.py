@@ -17,9 +17,10 @@ import sqlalchemy as sa
 
 from fellowship.accounts.models import User
 from fellowship.core import clock
+from fellowship.core.models import UTCDateTime
 from fellowship.discussions import services
 from fellowship.discussions.enums import ThreadKind
-from fellowship.discussions.models import Announcement, Follow, Reply, Thread
+from fellowship.discussions.models import Announcement, DigestMark, Reply, Thread
 from fellowship.extensions import db
 from fellowship.programs.enums import Role
 from fellowship.programs.models import Cohort, Membership
@@ -212,5 +213,11 @@ def load(fellowship: Cohort, academy: Cohort, launch: Any, workshop: Any, canvas
 
     now = clock.now()
     db.session.execute(sa.update(Announcement).values(emailed_at=now))
-    db.session.execute(sa.update(Follow).values(digested_through=now))
+    members = sa.select(Membership.user_id).where(Membership.cohort_id.in_([fellowship.id, academy.id]))
+    db.session.execute(
+        sa.insert(DigestMark).from_select(
+            ["user_id", "digested_through"],
+            sa.select(members.distinct().subquery().c.user_id, sa.literal(now, UTCDateTime())),
+        )
+    )
     db.session.flush()

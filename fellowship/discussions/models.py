@@ -1,5 +1,5 @@
-"""Announcements, threads and replies of a cohort, who follows which thread, and how far their digests
-have reached."""
+"""Announcements, threads and replies of a cohort, who follows which thread, and how far each person's
+digests have reached."""
 
 from __future__ import annotations
 
@@ -87,8 +87,7 @@ class Reply(db.Model):
 
 
 class Follow(db.Model):
-    """A person follows a thread: its new replies reach them in their hourly digest. ``digested_through``
-    is how far (by reply time) their digests have carried this thread; it starts when they follow."""
+    """A person follows a thread: its replies from ``followed_at`` on reach them in their hourly digest."""
 
     __tablename__ = "discussion_follows"
 
@@ -99,4 +98,13 @@ class Follow(db.Model):
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     followed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=clock.now)
-    digested_through: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+
+class DigestMark(db.Model):
+    """How far (by reply time) a person's digests have carried what concerns them: replies in the threads
+    they follow and replies that quote them. The next digest carries what was posted from here on."""
+
+    __tablename__ = "discussion_digest_marks"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    digested_through: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -5,14 +5,15 @@ notification emails on, in each person's language, with the unsubscribe link; th
 (announcement, address, ``announcement``) makes each email go once, and ``emailed_at`` marks the
 announcement done. An edit after that emails nobody again.
 
-**Digests** carry the replies of threads a person follows: at most one email per person per clock hour
-(UTC). The notification's kind is ``digest:<YYYY-MM-DDTHH>``, unique per (person, hour), so a second run in
-the same hour sends nothing and the replies wait for the next hour. A reply travels once its edit window has
-closed (``services.edit_window``): emails carry its final text and a reply hidden within the window never
-leaves. A digest leaves out hidden and deleted replies, the person's own, and threads of cohorts they no
-longer belong to; each follow's ``digested_through`` then moves to the window's end, so nothing is carried
-twice. People who turned notification emails off (or are inactive or erased) are moved along without an
-email. Each run serves at most ``BATCH`` people, those waiting longest first.
+**Digests** carry the replies that concern a person: those in the threads they follow (since they follow
+them) and those that quote one of their replies, even in a thread they stopped following. At most one email
+per person per clock hour (UTC). The notification's kind is ``digest:<YYYY-MM-DDTHH>``, unique per (person,
+hour), so a second run in the same hour sends nothing and the replies wait for the next hour. A reply
+travels once its edit window has closed (``services.edit_window``): emails carry its final text and a reply
+hidden within the window never leaves. A digest leaves out hidden and deleted replies, the person's own, and
+threads of cohorts they no longer belong to; the person's mark (``DigestMark``) then moves to the window's
+end, so nothing is carried twice. People who turned notification emails off (or are inactive or erased) are
+moved along without an email. Each run serves at most ``BATCH`` people, those waiting longest first.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
 
 from fellowship.accounts.emails import external_url, recipient_locale, unsubscribe_link
 from fellowship.accounts.models import User
@@ -32,7 +34,7 @@ from fellowship.core.i18n import format_datetime_in
 from fellowship.core.markdown import render as render_markdown
 from fellowship.discussions import queries, services
 from fellowship.discussions.enums import ThreadKind
-from fellowship.discussions.models import Announcement, Follow, Reply, Thread
+from fellowship.discussions.models import Announcement, DigestMark, Reply, Thread
 from fellowship.extensions import db
 from fellowship.programs.models import Cohort
 
@@ -176,6 +178,17 @@ def _readable(rows: list[tuple[Reply, Thread]], user: User, today: dt.date) -> l
     return [(reply, thread) for reply, thread in rows if thread.cohort_id in allowed]
 
 
+def mark(user_id: int, cutoff: dt.datetime) -> None:
+    """Move the person's mark to ``cutoff``: what was posted before it is done with."""
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(DigestMark)
+    db.session.execute(
+        insert.values(user_id=user_id, digested_through=cutoff).on_conflict_do_update(
+            index_elements=[DigestMark.user_id], set_={"digested_through": cutoff}
+        )
+    )
+
+
 def digest(user: User, cutoff: dt.datetime, now: dt.datetime) -> bool:
     """Send ``user`` their digest if they have not had one this hour; True when one was queued."""
     rows = [
@@ -202,11 +215,7 @@ def digest(user: User, cutoff: dt.datetime, now: dt.datetime) -> bool:
             unsubscribe=unsubscribe,
         )
         sent = True
-    db.session.execute(
-        sa.update(Follow)
-        .where(Follow.user_id == user.id, Follow.digested_through < cutoff)
-        .values(digested_through=cutoff)
-    )
+    mark(user.id, cutoff)
     return sent
 
 

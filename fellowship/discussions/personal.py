@@ -1,9 +1,10 @@
 """The discussions' part of "download my data" and of erasure (``core.personal_data``).
 
 A person's replies are removed with them: the text goes and the row stays, shown as a deleted reply by
-"Erased person #N" (the thread's order and the replies quoting it hold). Whom they followed goes. The
-announcements they posted as staff stay (they were the program's word to a cohort) under the placeholder
-name. Every other reply, announcement and hiding reason loses the person's name and address.
+"Erased person #N" (the thread's order and the replies quoting it hold). Whom they followed, and how far
+their digests reached, go. The announcements they posted as staff stay (they were the program's word to a
+cohort) under the placeholder name. Every other reply, announcement and hiding reason loses the person's
+name and address.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fellowship.core import personal_data
-from fellowship.discussions.models import Announcement, Follow, Reply, Thread
+from fellowship.discussions.models import Announcement, DigestMark, Follow, Reply, Thread
 from fellowship.extensions import db
 
 
@@ -71,6 +72,7 @@ def erase(erasure: personal_data.Erasure) -> None:
         .values(body="", hidden_reason="", deleted_at=sa.func.coalesce(Reply.deleted_at, erasure.now))
     )
     db.session.execute(sa.delete(Follow).where(Follow.user_id == erasure.user.id))
+    db.session.execute(sa.delete(DigestMark).where(DigestMark.user_id == erasure.user.id))
     secrets = erasure.secrets()
     if not secrets:
         return
@@ -92,5 +94,5 @@ personal_data.register(
     "discussions",
     export,
     erase=erase,
-    tables=("announcements", "discussion_replies", "discussion_follows"),
+    tables=("announcements", "discussion_replies", "discussion_follows", "discussion_digest_marks"),
 )

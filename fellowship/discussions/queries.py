@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased, selectinload
 from fellowship.accounts.models import User
 from fellowship.core.notifications import Notification
 from fellowship.discussions.enums import ThreadKind
-from fellowship.discussions.models import Announcement, Follow, Reply, Thread
+from fellowship.discussions.models import Announcement, DigestMark, Follow, Reply, Thread
 from fellowship.programs.models import Cohort, Membership
 from fellowship.programs.queries import current_membership_clause
 
@@ -72,11 +72,16 @@ def announcements(cohort_id: int) -> sa.Select[tuple[Announcement, int]]:
 
 
 def threads(cohort_id: int) -> sa.Select[tuple[Thread, int]]:
-    """The cohort's threads with replies, the most recently active first, with their shown replies."""
+    """The cohort's conversations, the most recently active first, with their shown replies: every
+    announcement's thread (from its posting) and the other threads once they have a reply."""
+    active = sa.func.coalesce(Thread.last_reply_at, Thread.created_at)
     return (
         sa.select(Thread, shown_count(Thread.id))
-        .where(Thread.cohort_id == cohort_id, Thread.last_reply_at.is_not(None))
-        .order_by(Thread.last_reply_at.desc(), Thread.id.desc())
+        .where(
+            Thread.cohort_id == cohort_id,
+            sa.or_(Thread.kind == ThreadKind.ANNOUNCEMENT.value, Thread.last_reply_at.is_not(None)),
+        )
+        .order_by(active.desc(), Thread.id.desc())
     )
 
 
@@ -113,44 +118,78 @@ def reader_clause(
     return sa.or_(member, admin.is_(True))
 
 
-def pending(cutoff: dt.datetime) -> sa.ColumnElement[bool]:
-    """A followed thread's reply that the follower's digest has yet to carry: shown, someone else's, made
-    from the follow's mark on and before ``cutoff`` (the edit window's end). The next mark is ``cutoff``,
-    so the half-open spans [mark, cutoff) of successive digests neither overlap nor leave gaps."""
-    return sa.and_(
-        Reply.thread_id == Follow.thread_id,
-        Reply.created_at >= Follow.digested_through,
-        Reply.created_at < cutoff,
-        sa.or_(Reply.author_id.is_(None), Reply.author_id != Follow.user_id),
-        shown(),
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+"""The mark of someone who has never had a digest: their follows' dates bound what they get."""
+
+
+def concerns(cutoff: dt.datetime) -> sa.Subquery:
+    """(user_id, reply_id, created_at) of every shown reply, posted before ``cutoff``, that concerns a
+    person who did not write it: a reply in a thread they follow (posted since they follow it), or a reply
+    that quotes one of theirs (whether they follow its thread or not). One row per person and reply."""
+    followed = (
+        sa.select(
+            Follow.user_id.label("user_id"), Reply.id.label("reply_id"), Reply.created_at.label("created_at")
+        )
+        .join(Reply, sa.and_(Reply.thread_id == Follow.thread_id, Reply.created_at >= Follow.followed_at))
+        .where(
+            Reply.created_at < cutoff,
+            shown(),
+            sa.or_(Reply.author_id.is_(None), Reply.author_id != Follow.user_id),
+        )
     )
+    quoted_reply = aliased(Reply)
+    quoted = (
+        sa.select(quoted_reply.author_id, Reply.id, Reply.created_at)
+        .join(quoted_reply, quoted_reply.id == Reply.quote_of_id)
+        .where(
+            Reply.created_at < cutoff,
+            shown(),
+            quoted_reply.author_id.is_not(None),
+            sa.or_(Reply.author_id.is_(None), Reply.author_id != quoted_reply.author_id),
+        )
+    )
+    return sa.union(followed, quoted).subquery("concerns")
+
+
+def pending(cutoff: dt.datetime) -> tuple[sa.Subquery, sa.Select[tuple[int, int, dt.datetime]]]:
+    """What digests have yet to carry: the replies of ``concerns`` posted since each person's mark. The
+    next mark is ``cutoff``, so successive digests' spans [mark, cutoff) neither overlap nor leave gaps."""
+    found = concerns(cutoff)
+    statement = (
+        sa.select(found.c.user_id, found.c.reply_id, found.c.created_at)
+        .outerjoin(DigestMark, DigestMark.user_id == found.c.user_id)
+        .where(found.c.created_at >= sa.func.coalesce(DigestMark.digested_through, EPOCH))
+    )
+    return found, statement
 
 
 def digest_readers(cutoff: dt.datetime, subject_type: str, period: str, limit: int) -> sa.Select[tuple[int]]:
     """People with something for their digest who have had none in ``period``, those waiting longest
     first."""
+    _found, statement = pending(cutoff)
+    waiting = statement.subquery("waiting")
     served = sa.exists().where(
         Notification.subject_type == subject_type,
-        Notification.subject_id == Follow.user_id,
+        Notification.subject_id == waiting.c.user_id,
         Notification.kind == period,
     )
     return (
-        sa.select(Follow.user_id)
-        .join(Reply, pending(cutoff))
+        sa.select(waiting.c.user_id)
         .where(~served)
-        .group_by(Follow.user_id)
-        .order_by(sa.func.min(Follow.digested_through), Follow.user_id)
+        .group_by(waiting.c.user_id)
+        .order_by(sa.func.min(waiting.c.created_at), waiting.c.user_id)
         .limit(limit)
     )
 
 
 def digest_items(user_id: int, cutoff: dt.datetime) -> sa.Select[tuple[Reply, Thread]]:
     """What ``user_id``'s digest carries: every pending reply with its thread, by thread then time."""
+    found, statement = pending(cutoff)
+    ids = statement.where(found.c.user_id == user_id).with_only_columns(found.c.reply_id)
     return (
         sa.select(Reply, Thread)
-        .join(Follow, pending(cutoff))
         .join(Thread, Thread.id == Reply.thread_id)
-        .where(Follow.user_id == user_id)
+        .where(Reply.id.in_(ids))
         .options(selectinload(Reply.author))
         .order_by(Thread.cohort_id, Thread.id, Reply.created_at, Reply.id)
     )

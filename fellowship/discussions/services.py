@@ -86,9 +86,7 @@ def open_thread(cohort_id: int, kind: str, subject_id: int, now: dt.datetime) ->
 def follow(thread: Thread, user_id: int, now: dt.datetime) -> None:
     """``user_id`` follows the thread from now on (nothing changes if they already do)."""
     statement = (
-        _insert(Follow)
-        .values(thread_id=thread.id, user_id=user_id, followed_at=now, digested_through=now)
-        .on_conflict_do_nothing()
+        _insert(Follow).values(thread_id=thread.id, user_id=user_id, followed_at=now).on_conflict_do_nothing()
     )
     db.session.execute(statement)
 

@@ -114,25 +114,36 @@ def _parse_points(value: str | None) -> tuple[str, int] | None:
 @bp.route("/cohorts/<int:cohort_id>/discussions")
 @login_required
 def index(cohort_id: int) -> str:
-    """The cohort's announcements and the threads with replies, most recently active first."""
+    """Every conversation of the cohort in one paged list, the most recently active first: announcements
+    (from the moment they are posted) and the event and module threads that have replies."""
     cohort, role = cohort_for(cohort_id)
-    announcements = paginate(
-        queries.announcements(cohort.id), request.args.get("page", 1, type=int), INDEX_PER_PAGE, rows=True
+    page = paginate(
+        queries.threads(cohort.id), request.args.get("page", 1, type=int), INDEX_PER_PAGE, rows=True
     )
-    threads = db.session.execute(
-        queries.threads(cohort.id).where(Thread.kind != ThreadKind.ANNOUNCEMENT).limit(INDEX_PER_PAGE)
-    ).all()
-    described = subjects.describe_many(cohort.id, [(t.kind, t.subject_id) for t, _n in threads])
+    announcement_ids = [t.subject_id for t, _n in page.items if t.kind == ThreadKind.ANNOUNCEMENT]
+    announcements = {
+        a.id: a
+        for a in db.session.scalars(
+            sa.select(Announcement)
+            .where(Announcement.id.in_(announcement_ids), Announcement.cohort_id == cohort.id)
+            .options(sa.orm.selectinload(Announcement.author))
+        )
+    }
+    others = [(t.kind, t.subject_id) for t, _n in page.items if t.kind != ThreadKind.ANNOUNCEMENT]
+    described = subjects.describe_many(cohort.id, others)
+    rows = []
+    for thread, replies in page.items:
+        if thread.kind == ThreadKind.ANNOUNCEMENT:
+            announcement = announcements.get(thread.subject_id)
+            if announcement is not None:
+                url = url_for(".announcement", cohort_id=cohort.id, announcement_id=announcement.id)
+                rows.append((thread, replies, announcement.title, url, announcement))
+        elif (thread.kind, thread.subject_id) in described:
+            subject = described[(thread.kind, thread.subject_id)]
+            url = url_for(".thread", cohort_id=cohort.id, kind=thread.kind, subject_id=thread.subject_id)
+            rows.append((thread, replies, subject.title, url, None))
     return render_template(
-        "discussions/index.html",
-        cohort=cohort,
-        announcements=announcements,
-        threads=[
-            (t, n, described[(t.kind, t.subject_id)])
-            for t, n in threads
-            if (t.kind, t.subject_id) in described
-        ],
-        can_manage=can_manage(role),
+        "discussions/index.html", cohort=cohort, page=page, rows=rows, can_manage=can_manage(role)
     )
 
 

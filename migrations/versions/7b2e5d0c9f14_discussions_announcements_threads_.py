@@ -1,5 +1,5 @@
 """Discussions: a cohort's announcements, threads about a subject (an announcement, an event, a module),
-replies, and who follows which thread with how far their digests have reached
+replies, who follows which thread, and how far each person's digests have reached
 
 Revision ID: 7b2e5d0c9f14
 Revises: c41e7d2a9b60
@@ -68,7 +68,6 @@ def upgrade():
         sa.Column("thread_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("followed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("digested_through", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["thread_id"],
             ["discussion_threads.id"],
@@ -83,6 +82,15 @@ def upgrade():
     with op.batch_alter_table("discussion_follows", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_discussion_follows_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "discussion_digest_marks",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("digested_through", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_discussion_digest_marks_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_discussion_digest_marks")),
+    )
     op.create_table(
         "discussion_replies",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -144,6 +152,7 @@ def downgrade():
     with op.batch_alter_table("discussion_follows", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_discussion_follows_user_id"))
 
+    op.drop_table("discussion_digest_marks")
     op.drop_table("discussion_follows")
     op.drop_table("discussion_threads")
     with op.batch_alter_table("announcements", schema=None) as batch_op:

@@ -13,7 +13,7 @@ from fellowship.discussions.models import Announcement
 from fellowship.extensions import db
 from fellowship.programs.models import Membership
 from tests.conftest import World
-from tests.discussions.conftest import reply
+from tests.discussions.conftest import reply, thread_of
 from tests.mailbox import messages
 
 WINDOW = dt.timedelta(minutes=15)
@@ -118,3 +118,20 @@ def test_people_who_left_the_cohort_or_turned_emails_off_get_no_digest(
     db.session.commit()
     clock.set_time(clock.now() + dt.timedelta(hours=2))
     assert dispatch_digests() == 0  # what waited was marked as done, not saved up
+
+
+def test_a_reply_that_quotes_you_reaches_you_even_after_you_unfollowed(
+    world: World, announcement: Announcement, clock: Any
+) -> None:
+    fellow, observer = world.users["fellow"], world.users["observer"]
+    mine = reply(announcement, fellow, "My question")
+    services.unfollow(thread_of(announcement), fellow.id)
+    reply(announcement, observer, "Unrelated remark")
+    reply(announcement, observer, "My answer to you", quote_of=mine)
+    db.session.commit()
+    clock.set_time(clock.now() + LATER)
+    dispatch_digests()
+    [digest] = digests(fellow.email)
+    assert ("My answer to you" in digest.body_text, "Unrelated" in digest.body_text) == (True, False)
+    clock.set_time(clock.now() + dt.timedelta(hours=2))
+    assert dispatch_digests() == 0

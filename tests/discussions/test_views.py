@@ -269,9 +269,48 @@ def test_a_thread_page_issues_the_same_queries_for_10_and_2000_replies(
         page = fellow.get(page_of(announcement) + "?page=40")
     assert page.status_code == 200 and "2000 replies" in text(page) and "Page 40 of 40" in text(page)
     assert few.count == many.count
-    with count_queries() as index:
-        assert fellow.get(f"/cohorts/{world.cohort.id}/discussions").status_code == 200
-    assert index.count <= 12
+
+
+def test_the_discussions_list_is_paged_and_its_queries_do_not_grow(
+    world: World, client_as: Any, count_queries: Any
+) -> None:
+    """Announcements and event and module threads, newest activity first: the same statements for 4
+    conversations and for 300 (on page 12 of 12)."""
+    from flask import current_app
+
+    from fellowship.discussions import services
+    from tests.test_route_inventory import url_params
+
+    params = url_params(current_app, world)  # an event (with a reply in its thread) and a module
+    facilitator = world.users["facilitator"].id
+    assignment = db.session.scalar(sa.select(CohortModule).where(CohortModule.cohort_id == world.cohort.id))
+    services.post_reply(
+        services.open_thread(world.cohort.id, "module", assignment.id, app_clock.now()),
+        facilitator,
+        "Hi",
+        app_clock.now(),
+    )
+    services.post_announcement(world.cohort.id, facilitator, "Only one", "Text", app_clock.now())
+    db.session.commit()
+    url = f"/cohorts/{world.cohort.id}/discussions"
+    fellow = client_as("fellow")
+    with count_queries() as few:
+        page = text(fellow.get(url))
+    assert (page.count('class="tag"'), "Mission statement" in page, "Only one" in page) == (4, True, True)
+    for number in range(296):
+        services.post_announcement(
+            world.cohort.id,
+            facilitator,
+            f"News {number}",
+            "Text",
+            app_clock.now() + dt.timedelta(minutes=number + 1),
+        )
+    db.session.commit()
+    with count_queries() as many:
+        page = text(fellow.get(url + "?page=12"))
+    assert "Page 12 of 12" in page and page.count('class="tag"') == 300 - 11 * 25
+    assert f'href="/cohorts/{world.cohort.id}/discussions/event/{params["event_id"]}"' in page  # the oldest
+    assert few.count == many.count
 
 
 def test_the_home_page_shows_recent_announcements_of_ones_cohorts(
