@@ -66,8 +66,8 @@ REACHED_OTHERWISE: dict[str, str] = {
     "fellowship.awards.ceremony": "public once a contest's results are published; the demo's are not yet",
     "fellowship.awards.project_image": "an image on the gallery and project pages, not a link",
     "fellowship.network.confirm": 'the link in the network\'s "is this still true?" e-mail',
-    "fellowship.discussions.reply_link": "a reply's lasting address, in digest e-mails and quotes: it redirects "
-    "to the page of its thread that shows it (the crawl follows the redirect, and counts only pages)",
+    "fellowship.discussions.reply_link": "a reply's lasting address, in digest e-mails and quotes: it "
+    "redirects to the page of its thread that shows it (the crawl follows redirects, and counts pages)",
 }
 
 # Pages for people who are signed out; a signed-in person is sent on from them.

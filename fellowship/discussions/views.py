@@ -17,6 +17,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 import fellowship.discussions.personal  # noqa: F401  (registers the discussions' personal-data holding)
@@ -61,7 +62,13 @@ def may_write(role: Role | None) -> bool:
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"kind_labels": THREAD_KIND_LABELS, "when": _when, "markdown": render_markdown}
+    return {"kind_labels": THREAD_KIND_LABELS, "when": _when, "markdown": render_markdown, "bdi": _bdi}
+
+
+def _bdi(text: str) -> Markup:
+    """``text`` isolated from the words around it, so a Latin name or a date keeps its order inside a
+    right-to-left sentence (and an Arabic name inside a left-to-right one)."""
+    return Markup("<bdi>%s</bdi>") % text
 
 
 def _when(value: dt.datetime | None) -> str:

@@ -108,7 +108,10 @@ def test_a_quote_shows_what_it_quotes_and_links_to_it(
     first = reply(announcement, world.users["observer"], "The *first* point")
     fellow = client_as("fellow")
     form = text(fellow.get(f"{page_of(announcement)}?quote={first.id}"))
-    assert "Quoting Oscar Observer:" in form and f'name="quote" type="hidden" value="{first.id}"' in form
+    assert (
+        "Quoting <bdi>Oscar Observer</bdi>:" in form
+        and f'name="quote" type="hidden" value="{first.id}"' in form
+    )
     fellow.post(
         f"/cohorts/{world.cohort.id}/discussions/announcement/{announcement.id}/replies",
         data={"body": "Agreed", "quote": str(first.id)},
@@ -116,7 +119,9 @@ def test_a_quote_shows_what_it_quotes_and_links_to_it(
     second = db.session.scalars(sa.select(Reply).order_by(Reply.id.desc())).first()
     assert second.quote_of_id == first.id
     page = text(fellow.get(page_of(announcement)))
-    assert f'href="/cohorts/{world.cohort.id}/replies/{first.id}">Oscar Observer wrote:</a>' in page
+    assert (
+        f'href="/cohorts/{world.cohort.id}/replies/{first.id}"><bdi>Oscar Observer</bdi> wrote:</a>' in page
+    )
     assert page.count("<em>first</em>") == 2  # the reply itself and the quote
 
 
@@ -145,7 +150,10 @@ def test_a_hidden_reply_shows_its_reason_to_its_author_and_a_placeholder_to_othe
     assert facilitator.post(hide, data={"hidden_reason": "Off-topic: use the network"}).status_code == 302
     author = text(client_as("fellow").get(page_of(announcement)))
     other = text(client_as("observer").get(page_of(announcement)))
-    assert "Hidden by a facilitator: Off-topic: use the network" in author and "Selling a laptop" in author
+    assert (
+        "Hidden by a facilitator: <bdi>Off-topic: use the network</bdi>" in author
+        and "Selling a laptop" in author
+    )
     assert "A facilitator hid this reply." in other and "Selling a laptop" not in other
     assert "Off-topic" not in other
 
