@@ -167,58 +167,46 @@ def _announcement_form(cohort: Cohort, announcement: Announcement | None = None)
 @_rate_limited
 def announcement_new(cohort_id: int) -> str | Response | tuple[str, int]:
     cohort, _role = cohort_for(cohort_id, manage=True)
-    form = _announcement_form(cohort)
-    if form.validate_on_submit():
-        try:
-            announcement = services.post_announcement(
-                cohort.id,
-                current_user.id,
-                form.title.data or "",
-                form.body.data or "",
-                clock.now(),
-                points=_parse_points(form.points.data),
-                link=form.link.data or "",
-            )
-        except services.DiscussionError as error:
-            form.body.errors = [*form.body.errors, str(error)]
-        else:
-            db.session.commit()
-            flash(_("Announcement posted. Members are emailed within a few minutes."), "success")
-            return redirect(url_for(".announcement", cohort_id=cohort.id, announcement_id=announcement.id))
-    return render_template(
-        "discussions/announcement_form.html", cohort=cohort, form=form, announcement=None
-    ), form_status(form)
+    return _announcement_page(cohort, None)
 
 
 @bp.route("/cohorts/<int:cohort_id>/announcements/<int:announcement_id>/edit", methods=["GET", "POST"])
 @login_required
 def announcement_edit(cohort_id: int, announcement_id: int) -> str | Response | tuple[str, int]:
     cohort, _role = cohort_for(cohort_id, manage=True)
-    announcement = _subject(cohort, ThreadKind.ANNOUNCEMENT, announcement_id)["announcement"]
+    return _announcement_page(
+        cohort, _subject(cohort, ThreadKind.ANNOUNCEMENT, announcement_id)["announcement"]
+    )
+
+
+def _announcement_page(cohort: Cohort, announcement: Announcement | None) -> Response | tuple[str, int]:
+    """The form that posts an announcement (``announcement`` None) or corrects one."""
     form = _announcement_form(cohort, announcement)
     if form.validate_on_submit():
+        fields: dict[str, Any] = {
+            "title": form.title.data or "",
+            "body": form.body.data or "",
+            "now": clock.now(),
+            "points": _parse_points(form.points.data),
+            "link": form.link.data or "",
+        }
         try:
-            services.edit_announcement(
-                announcement,
-                current_user.id,
-                form.title.data or "",
-                form.body.data or "",
-                clock.now(),
-                points=_parse_points(form.points.data),
-                link=form.link.data or "",
-            )
+            if announcement is None:
+                announcement = services.post_announcement(cohort.id, current_user.id, **fields)
+                done = _("Announcement posted. Members are emailed within a few minutes.")
+            else:
+                services.edit_announcement(announcement, current_user.id, **fields)
+                done = _("Announcement saved.")
         except services.DiscussionError as error:
             form.body.errors = [*form.body.errors, str(error)]
         else:
             db.session.commit()
-            flash(_("Announcement saved."), "success")
+            flash(done, "success")
             return redirect(url_for(".announcement", cohort_id=cohort.id, announcement_id=announcement.id))
-    return (
-        render_template(
-            "discussions/announcement_form.html", cohort=cohort, form=form, announcement=announcement
-        ),
-        form_status(form),
+    page = render_template(
+        "discussions/announcement_form.html", cohort=cohort, form=form, announcement=announcement
     )
+    return page, form_status(form)
 
 
 def _thread_page(
