@@ -27,9 +27,10 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
-from fellowship.accounts.emails import external_url, recipient_locale, unsubscribe_link
+from fellowship.accounts import emails
+from fellowship.accounts.emails import external_url
 from fellowship.accounts.models import User
-from fellowship.core import clock, mail, notifications, subjects
+from fellowship.core import clock, notifications, subjects
 from fellowship.core.i18n import format_datetime_in
 from fellowship.core.markdown import render as render_markdown
 from fellowship.discussions import queries, services
@@ -72,22 +73,16 @@ def email_announcement(announcement: Announcement, cohort_name: str, today: dt.d
             Announcement.__tablename__, announcement.id, user.email, ANNOUNCEMENT_KIND
         ):
             continue
-        unsubscribe = unsubscribe_link(user)
-        mail.compose(
+        emails.send_notification(
+            user,
             ANNOUNCEMENT_KIND,
-            user.email,
-            recipient_locale(user),
             f"{cohort_name}: {announcement.title}",
             "discussions/email/announcement",
-            headers={"List-Unsubscribe": f"<{unsubscribe}>"},
-            secret=True,  # the unsubscribe link acts for the recipient
-            name=user.name,
             cohort_name=cohort_name,
             announcement=announcement,
             author=announcement.author.name if announcement.author is not None else "",
             body=render_markdown(announcement.body),
             link=announcement_link(announcement),
-            unsubscribe=unsubscribe,
         )
         sent += 1
     return sent
@@ -200,19 +195,12 @@ def digest(user: User, cutoff: dt.datetime, now: dt.datetime) -> bool:
     if readable:
         if not notifications.claim(DIGEST_KIND, user.id, user.email, digest_period(now)):
             return False  # this hour's digest went already: the replies wait for the next one
-        locale = recipient_locale(user)
-        unsubscribe = unsubscribe_link(user)
-        mail.compose(
+        emails.send_notification(
+            user,
             DIGEST_KIND,
-            user.email,
-            locale,
             DIGEST_SUBJECT,
             "discussions/email/digest",
-            headers={"List-Unsubscribe": f"<{unsubscribe}>"},
-            secret=True,  # the unsubscribe link acts for the recipient
-            name=user.name,
-            threads=_threads_for(user, readable, locale),
-            unsubscribe=unsubscribe,
+            threads=_threads_for(user, readable, emails.recipient_locale(user)),
         )
         sent = True
     mark(user.id, cutoff)
