@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from fellowship.core import identity_providers
+
 ENV_PREFIX = "FELLOWSHIP_"
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused in production mode below
 DEV_VOTER_SECRET = "dev-only-voter-key-not-secret"  # noqa: S105 - refused in production mode below
@@ -196,6 +198,7 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     session_hours = number(ENV_PREFIX + "SESSION_MAX_HOURS", 12)
+    oidc_providers = identity_providers.load(env, mode == "production", problems)
     config: dict[str, object] = {
         "FELLOWSHIP_MODE": mode,
         "SECRET_KEY": secret or DEV_SECRET,
@@ -229,6 +232,8 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
         "FELLOWSHIP_RATELIMIT_ACCOUNT": limits(ENV_PREFIX + "RATELIMIT_ACCOUNT", "5 per minute; 20 per hour"),
         "FELLOWSHIP_RATELIMIT_TOKEN": limits(ENV_PREFIX + "RATELIMIT_TOKEN", "20 per minute; 100 per hour"),
         "FELLOWSHIP_RATELIMIT_CHECKIN": limits(ENV_PREFIX + "RATELIMIT_CHECKIN", "10 per minute"),
+        # Identity providers people may sign in through (core/identity_providers.py).
+        "FELLOWSHIP_OIDC_PROVIDERS": oidc_providers,
         # Replies and announcements one person may post (discussions/views.py).
         "FELLOWSHIP_RATELIMIT_DISCUSSION": limits(
             ENV_PREFIX + "RATELIMIT_DISCUSSION", "10 per minute; 60 per hour"
