@@ -18,12 +18,13 @@ import sqlalchemy as sa
 from itsdangerous import URLSafeSerializer
 
 from fellowship.accounts import services
-from fellowship.accounts.models import Organization, User
+from fellowship.accounts.models import Organization, ProviderIdentity, User
 from fellowship.awards import images, voting
 from fellowship.awards import services as contest_services
 from fellowship.awards.enums import Phase, ProjectStatus
 from fellowship.awards.models import JurorAssignment, Vote
 from fellowship.core import clock, mail
+from fellowship.core.identity_providers import Provider
 from fellowship.curriculum.models import CohortModule, Module, Worksheet
 from fellowship.discussions import services as discussions
 from fellowship.evaluations import defaults
@@ -82,6 +83,19 @@ ROUTES: dict[str, Route] = {
     "fellowship.healthz": Route(PUBLIC),
     "fellowship.accounts.sign_in": Route(PUBLIC, extra={r: 302 for r in SIGNED_IN}, methods=GET_POST),
     "fellowship.accounts.sign_out": Route(PUBLIC, methods=POST_ONLY),
+    # Signing in through an identity provider: the inventory's provider cannot be reached (503); its
+    # callback without a sign-in under way is refused (400); a person disconnects only their own identity.
+    "fellowship.accounts.provider_sign_in": Route(
+        PUBLIC, params=("provider_key",), ok=503, extra={r: 302 for r in SIGNED_IN}
+    ),
+    "fellowship.accounts.provider_callback": Route(PUBLIC, params=("provider_key",), ok=400),
+    "fellowship.accounts.provider_unlink": Route(
+        PARTICIPANTS,
+        params=("identity_id",),
+        methods=POST_ONLY,
+        denied={r: 404 for r in SIGNED_IN - {"fellow"}},
+    ),
+    "fellowship.accounts.provider_link_grant": Route(ADMIN, params=("user_id",), methods=POST_ONLY),
     "fellowship.accounts.language": Route(PUBLIC, methods=POST_ONLY),
     "fellowship.accounts.password_forgot": Route(PUBLIC, methods=GET_POST),
     "fellowship.accounts.password_reset": Route(PUBLIC, params=("token=reset_token",), methods=GET_POST),
@@ -340,6 +354,21 @@ ROUTES: dict[str, Route] = {
 }
 
 
+UNREACHABLE = Provider(
+    key="acme",
+    issuer="http://127.0.0.1:9",  # nothing listens there
+    client_id="fellowship",
+    client_secret="not-a-secret",
+    name="Acme",
+    domains=("example.org",),
+)
+
+
+@pytest.fixture(autouse=True)
+def _a_sign_in_provider(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(app.config, "FELLOWSHIP_OIDC_PROVIDERS", [UNREACHABLE])
+
+
 def url_params(app: Any, world: World) -> dict[str, Any]:
     """Values for every URL parameter; the tokens are real, so token pages answer 200."""
     fellow = world.users["fellow"]
@@ -422,8 +451,19 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "See you!",
         clock.now(),
     )
+    identity = ProviderIdentity(
+        user_id=fellow.id,
+        provider=UNREACHABLE.key,
+        issuer=UNREACHABLE.issuer,
+        subject="fiona",
+        email=fellow.email,
+        linked_at=clock.now(),
+    )
+    db.session.add(identity)
     db.session.commit()
     return {
+        "provider_key": UNREACHABLE.key,
+        "identity_id": identity.id,
         "announcement_id": announcement.id,
         "kind": "event",
         "subject_id": event.id,

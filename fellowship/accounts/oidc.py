@@ -29,6 +29,7 @@ from flask_babel import lazy_gettext as _l
 
 from fellowship.accounts import queries, services
 from fellowship.accounts.models import ProviderIdentity, ProviderLinkGrant, User
+from fellowship.core import personal_data
 from fellowship.core.identity_providers import Provider
 from fellowship.extensions import db
 
@@ -185,3 +186,30 @@ def grant_link(user: User, provider: Provider, actor_id: int, now: dt.datetime) 
     db.session.add(grant)
     db.session.flush()
     return grant
+
+
+def export(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "provider": identity.provider,
+            "issuer": identity.issuer,
+            "subject": identity.subject,
+            "email": identity.email,
+            "linked_at": identity.linked_at.isoformat(),
+            "last_used_at": identity.last_used_at.isoformat() if identity.last_used_at else None,
+        }
+        for identity in db.session.scalars(identities(user.id))
+    ]
+
+
+def erase(erasure: personal_data.Erasure) -> None:
+    """The person's bindings and the leaves granted for them go; leaves they granted as an administrator
+    stay (``granted_by_id`` then points at the erased account)."""
+    db.session.execute(sa.delete(ProviderIdentity).where(ProviderIdentity.user_id == erasure.user.id))
+    db.session.execute(sa.delete(ProviderLinkGrant).where(ProviderLinkGrant.user_id == erasure.user.id))
+    db.session.flush()
+
+
+personal_data.register(
+    "sign_in_providers", export, erase=erase, tables=("provider_identities", "provider_link_grants")
+)

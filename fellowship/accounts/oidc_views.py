@@ -24,6 +24,7 @@ from flask import Flask, abort, current_app, flash, redirect, render_template, r
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 
 from fellowship.accounts import oidc, services
@@ -121,10 +122,8 @@ def provider_callback(provider_key: str) -> Response | tuple[str, int]:
         return _refuse(provider, "unreachable", 503, error=type(error).__name__)
     except OAuthError as error:  # no such state in this session (replayed, expired, forged), or refused
         return _refuse(provider, "cancelled", 400, error=error.error or type(error).__name__)
-    except (
-        AuthlibBaseError,
-        ValueError,
-    ) as error:  # the ID token's signature, issuer, audience, expiry, nonce
+    except (AuthlibBaseError, JoseError, ValueError) as error:  # the ID token's signature, issuer,
+        # audience, expiry or nonce failed its check
         return _refuse(provider, "rejected", 403, error=type(error).__name__)
     claims = token.get("userinfo") or {}
     if not claims:
@@ -183,4 +182,3 @@ def provider_link_grant(user_id: int) -> Response:
                 "success",
             )
     return redirect(url_for(".user_edit", user_id=user.id))
-
