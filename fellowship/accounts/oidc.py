@@ -66,7 +66,9 @@ class Refused(Exception):
 
 
 def message(reason: str, provider: Provider) -> str:
-    return str(MESSAGES[reason]) % {"provider": provider.name}
+    """The refusal in the page's language; the provider's name is isolated (Unicode FSI … PDI), so a Latin
+    name keeps its place in a right-to-left sentence."""
+    return str(MESSAGES[reason]) % {"provider": f"\u2068{provider.name}\u2069"}
 
 
 def _verified(claims: Mapping[str, Any]) -> bool:

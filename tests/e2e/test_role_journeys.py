@@ -22,6 +22,7 @@ from fellowship.attendance.models import AttendanceRecord
 from fellowship.awards import voting
 from fellowship.awards.models import Contest, JurorAssignment
 from fellowship.core import clock
+from fellowship.core.identity_providers import Provider
 from fellowship.core.mail import OutboxMessage
 from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.curriculum.models import Review, Worksheet
@@ -314,3 +315,58 @@ def test_an_announcement_gets_replies_one_is_hidden_and_the_digest_carries_the_o
     ).all()
     assert [message.recipient for message in digests] == ["zofia.facilitator@example.pl"]
     assert "quarterly breakfast" in digests[0].body_text and "concert" not in digests[0].body_text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_person_signs_in_through_their_organisations_provider(
+    app: Any, browser: Any, server: str, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """Issue 25's journey, through a real OpenID Connect provider: the sign-in page's button, the provider's
+    own login and consent pages, back home signed in, the provider listed on the profile; someone of
+    another domain is refused with the reason on the sign-in page."""
+    from tests import factories as f
+    from tests import oidc_provider
+
+    reason = oidc_provider.unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    with oidc_provider.start([f"{server}/sign-in/with/acme/callback"]) as running:
+        monkeypatch.setitem(
+            app.config,
+            "FELLOWSHIP_OIDC_PROVIDERS",
+            [
+                Provider(
+                    key="acme",
+                    issuer=running.issuer,
+                    client_id=running.client_id,
+                    client_secret=running.client_secret,
+                    name="Acme Works",
+                    domains=("acme.example",),
+                )
+            ],
+        )
+        f.MembershipFactory(user=f.UserFactory(email="alice@acme.example", name="Alice Acme"))
+        f.UserFactory(email="olly@elsewhere.example")
+        db.session.commit()
+        for login, welcome in (("alice", True), ("olly", False)):
+            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            page.goto(f"{server}/sign-in")
+            if lang != "en":
+                page.select_option("#switch-locale", lang)
+                page.click(".language-switcher button")
+            shot(page, "sign-in-with-provider", lang)
+            page.click("a.button[href^='/sign-in/with/acme']")
+            page.fill("input[name=login]", login)
+            page.fill("input[name=password]", "anything")
+            page.click("button.login-submit")
+            page.click("button.login-submit")  # the provider's consent page
+            if welcome:
+                expect(page.locator("a.signed-in-as")).to_contain_text("Alice Acme")
+                assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+                page.click("a.signed-in-as")
+                expect(page.locator("#sign-in-providers ~ ul")).to_contain_text("Acme Works")
+            else:
+                expect(page.locator(".flash-error")).to_be_visible()
+                expect(page.locator("#email")).to_be_visible()
+                shot(page, "sign-in-with-provider-refused", lang)
+            page.context.close()
