@@ -29,7 +29,7 @@ from flask_babel import lazy_gettext as _l
 
 from fellowship.accounts import queries, services
 from fellowship.accounts.models import ProviderIdentity, ProviderLinkGrant, User
-from fellowship.core import personal_data
+from fellowship.core import limits, personal_data
 from fellowship.core.identity_providers import Provider
 from fellowship.extensions import db
 
@@ -115,8 +115,7 @@ def resolve(provider: Provider, claims: Mapping[str, Any], now: dt.datetime, loc
     if user is None:
         if not provider.create_accounts:
             raise Refused("no_account")
-        name = str(claims.get("name") or "").strip() or email.partition("@")[0]
-        user = services.create_user(email, name[:200], locale=locale)
+        user = services.create_user(email, _name(claims, email), locale=locale)
     else:
         _check_account(user, provider)
         if user.is_admin:
@@ -126,6 +125,14 @@ def resolve(provider: Provider, claims: Mapping[str, Any], now: dt.datetime, loc
             grant.used_at = now
     bind(user, provider, subject, email, now)
     return user
+
+
+def _name(claims: Mapping[str, Any], email: str) -> str:
+    """The name the provider gives, if it can be stored as a name here; else the address's local part."""
+    name = " ".join(str(claims.get("name") or "").split())
+    if not name or limits.text_problem(name, max_length=limits.column_length(User.name)) is not None:
+        return email.partition("@")[0]
+    return name
 
 
 def _check_account(user: User, provider: Provider) -> None:

@@ -586,3 +586,27 @@ def messages_of_kinds(*kinds: str) -> list[Any]:
     from tests.mailbox import messages
 
     return [message for kind in kinds for message in messages(kind)]
+
+
+def test_xss_names_asserted_by_a_sign_in_provider(app: Any, world: World, client_as: Any) -> None:
+    """A provider allowed to create accounts names each new person as its ID token says: the payloads
+    become names that the people list and each person's page show escaped."""
+    from fellowship.accounts import oidc
+    from fellowship.core import clock
+    from fellowship.core.identity_providers import Provider
+
+    provider = Provider("acme", "https://id.acme.example", "c", "s", "Acme", ("acme.example",), True)
+    for number, payload in enumerate(PAYLOADS):
+        claims = {
+            "sub": f"s{number}",
+            "email": f"p{number}@acme.example",
+            "email_verified": True,
+            "name": payload,
+        }
+        user = oidc.resolve(provider, claims, clock.now(), None)
+        db.session.commit()
+        assert user.name in {" ".join(payload.split())[:200], f"p{number}"}, payload
+        check(client_as("admin"), f"/admin/users/{user.id}", payload)
+    page = client_as("admin").get("/admin/users?per_page=200").get_data(as_text=True)
+    for payload in PAYLOADS:
+        assert script_problems(page, payload) == [], payload
