@@ -10,6 +10,10 @@ makes the same server-side session as a password sign-in (``views.begin_session`
 The provider's pages are not ours: a person who cancels there, or whose sign-in there takes too long,
 comes back with an error or an unknown state and is told so on the sign-in page. When the provider cannot
 be reached the sign-in page says so (503) and password sign-in works as always.
+
+These two routes are not rate-limited, unlike password sign-in: nothing can be guessed through them (the
+provider authenticates the person, and a callback without the state its own session holds is refused
+before anything is sent to the provider), and a workshop room signs in together from one address.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from fellowship.core.identity_providers import Provider
 from fellowship.core.logs import security_event
 from fellowship.core.permissions import admin_required
 from fellowship.core.web import safe_next
-from fellowship.extensions import db, limiter
+from fellowship.extensions import db
 
 TIMEOUT = 5
 """Seconds to wait for the provider (discovery, keys, the token exchange) before saying it is down."""
@@ -93,7 +97,6 @@ def _provider_name(key: str) -> str:
 
 
 @bp.route("/sign-in/with/<provider_key>")
-@limiter.limit(lambda: current_app.config["FELLOWSHIP_RATELIMIT_SIGN_IN"])
 def provider_sign_in(provider_key: str) -> Response | tuple[str, int]:
     """Send the person to the provider, with a fresh state, nonce and PKCE verifier in their session."""
     provider = _provider(provider_key)
@@ -110,7 +113,6 @@ def provider_sign_in(provider_key: str) -> Response | tuple[str, int]:
 
 
 @bp.route("/sign-in/with/<provider_key>/callback")
-@limiter.limit(lambda: current_app.config["FELLOWSHIP_RATELIMIT_SIGN_IN"])
 def provider_callback(provider_key: str) -> Response | tuple[str, int]:
     """The provider sends the person back here with a code; a checked ID token says who they are."""
     provider = _provider(provider_key)

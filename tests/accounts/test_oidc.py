@@ -298,3 +298,16 @@ def test_a_person_disconnects_a_provider_only_while_they_keep_a_way_in(acme: Pro
     db.session.commit()
     assert client.post(f"/profile/sign-in-providers/{identity_id}/unlink").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(ProviderIdentity.id))) == 0
+
+
+def test_a_bound_account_whose_address_left_the_providers_domains_is_refused(
+    acme: Provider, client: Any, app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice = f.UserFactory(email="alice@acme.example")
+    db.session.commit()
+    sign_in(client, "alice")
+    alice.email = "alice@elsewhere.example"  # changed here by an administrator
+    db.session.commit()
+    caplog.set_level(logging.INFO, logger="fellowship.security")
+    assert sign_in(app.test_client(), "alice").status_code == 403
+    assert refusals(caplog) == ["domain"]
