@@ -135,3 +135,35 @@ def test_a_reply_that_quotes_you_reaches_you_even_after_you_unfollowed(
     assert ("My answer to you" in digest.body_text, "Unrelated" in digest.body_text) == (True, False)
     clock.set_time(clock.now() + dt.timedelta(hours=2))
     assert dispatch_digests() == 0
+
+
+def test_a_module_threads_digest_names_the_module_in_the_readers_language(world: World, clock: Any) -> None:
+    import datetime as dt_
+
+    from fellowship.curriculum.models import CohortModule, Module
+
+    db.session.add(
+        Module(
+            slug="canvas",
+            version=1,
+            content_hash="x",
+            program_kind="coop_fellowship",
+            published_on=dt_.date(2024, 1, 1),
+            title={"en": "Business model canvas", "es": "Lienzo del modelo de negocio"},
+            body={"en": ""},
+            fields=[],
+        )
+    )
+    assignment = CohortModule(cohort_id=world.cohort.id, slug="canvas", position=0)
+    db.session.add(assignment)
+    world.users["observer"].locale = "es"
+    db.session.flush()
+    thread = services.open_thread(world.cohort.id, "module", assignment.id, clock.now())
+    services.follow(thread, world.users["observer"].id, clock.now())
+    services.post_reply(thread, world.users["fellow"].id, "Where do volunteers go?", clock.now())
+    db.session.commit()
+    clock.set_time(clock.now() + LATER)
+    assert dispatch_digests() == 1
+    [digest] = digests(world.users["observer"].email)
+    assert "Lienzo del modelo de negocio (Fellowship 2024)" in digest.body_text
+    assert f"/cohorts/{world.cohort.id}/discussions/module/{assignment.id}" in digest.body_text
