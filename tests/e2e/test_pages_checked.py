@@ -98,6 +98,47 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
     }
 
 
+CURRICULUM_PAGES = ("module", "worksheet")
+FELLOW = "amara.okafor@example.org"
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run npm ci in tests/e2e")
+@pytest.mark.parametrize("lang", ["ar", "he"])
+def test_module_and_worksheet_read_right_to_left_in_their_own_language(
+    browser: Any, server: str, demo: dict[str, dict[str, str]], lang: str
+) -> None:
+    """The business model canvas module and its worksheet in Arabic and Hebrew: right to left, nothing on them
+    in another language (text shown in English for want of a translation is marked ``lang="en"``), and no
+    serious accessibility violation."""
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, server, lang, FELLOW)
+    found = {}
+    for name in CURRICULUM_PAGES:
+        page.goto(server + demo[FELLOW][name])
+        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [lang, "rtl"]
+        assert page.locator("main [lang]").count() == 0, name
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        bad = [v["id"] for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+        if bad:
+            found[name] = bad
+    context.close()
+    assert found == {}
+
+
+@pytest.mark.skipif(not VNU.exists() or not shutil.which("java"), reason="vnu.jar or Java is missing")
+def test_module_and_worksheet_in_hebrew_are_valid_html(
+    app: Any, demo: dict[str, dict[str, str]], tmp_path: Path
+) -> None:
+    from fellowship.accounts.models import User
+
+    client = app.test_client()
+    client.login_as(db.session.scalar(sa.select(User).where(User.email == FELLOW)))
+    pages = {name: demo[FELLOW][name] for name in CURRICULUM_PAGES}
+    assert_valid_html(saved_pages(client, pages, tmp_path, ("he",)))
+
+
 def sign_in(page: Any, server: str, lang: str, email: str) -> None:
     page.goto(f"{server}/sign-in")
     page.select_option("#switch-locale", lang)
@@ -146,11 +187,14 @@ def test_main_pages_are_valid_html(
     assert_valid_html(files)
 
 
-def saved_pages(client: Any, pages: dict[str, str], folder: Path) -> list[str]:
-    """Each page, in English and Arabic, saved as a file for the Nu checker; returns the files."""
+def saved_pages(
+    client: Any, pages: dict[str, str], folder: Path, languages: tuple[str, ...] = ("en", "ar")
+) -> list[str]:
+    """Each page, in English and Arabic (or ``languages``), saved as a file for the Nu checker; returns the
+    files."""
     files = []
     for name, path in pages.items():
-        for lang in ("en", "ar"):
+        for lang in languages:
             response = client.get(path + f"{'&' if '?' in path else '?'}lang={lang}")
             assert response.status_code == 200, path
             target = folder / f"{name.replace(' ', '-')}-{lang}.html"

@@ -370,3 +370,32 @@ def test_a_person_signs_in_through_their_organisations_provider(
                 expect(page.locator("#email")).to_be_visible()
                 shot(page, "sign-in-with-provider-refused", lang)
             page.context.close()
+
+
+def test_an_arabic_speaking_fellow_reads_the_canvas_and_fills_it_in_arabic(
+    browser: Any, server: str, demo: None
+) -> None:
+    """Issue 26's journey: the business model canvas module, its reading and its worksheet's labels and
+    help texts in Arabic, right to left; the answers typed in Arabic are saved."""
+    fellow = sign_in(browser, server, "amara.okafor@example.org", "ar")
+    fellow.click("a.cohort-link")
+    fellow.click("section[data-panel=modules] a[href$='/modules/business-model-canvas']")
+    expect(fellow.locator("main h1")).to_contain_text("نموذج العمل التجاري")
+    expect(fellow.locator("main .prose")).to_contain_text("صفحة واحدة وتسع خانات")
+    assert fellow.locator("main [lang]").count() == 0  # nothing falls back to English
+    fellow.click("main a.button[href$='/business-model-canvas/worksheet']")
+    expect(fellow.locator("form.worksheet")).to_contain_text("الشراكات الرئيسية")
+    expect(fellow.locator("form.worksheet")).to_contain_text("مَن يساعدكم على تقديم ما تعرضونه")
+    answer = "تعاونية رعاية منزلية يملكها العاملون فيها."
+    fellow.locator("form.worksheet textarea").first.fill(answer)
+    fellow.click("button[value=save]")
+    expect(fellow.locator(".flash-success")).to_be_visible()
+    assert fellow.evaluate("document.documentElement.dir") == "rtl"
+    shot(fellow, "fellow-canvas-arabic", "ar")
+    fresh()
+    sheet = db.session.scalar(
+        sa.select(Worksheet)
+        .join(User, User.id == Worksheet.user_id)
+        .where(Worksheet.slug == "business-model-canvas", User.email == "amara.okafor@example.org")
+    )
+    assert sheet is not None and answer in sheet.answers.values()
