@@ -54,6 +54,7 @@ HIGHLIGHT = "4px solid #e8590c"
 ARABIC = frozenset(
     {
         "fellow-home",
+        "fellow-discussion",
         "fellow-worksheet",
         "participant-home",
         "participant-event",
@@ -446,6 +447,37 @@ def facilitator_opens_check_in(browser: Any, base: str, lang: str) -> Tour:
     tour.click("[data-block=events-week] a[href^='/events/']")
     tour.click("main a.button[href$='/attendance']")
     tour.shot("facilitator-check-in-window", focus="#checkin-heading")
+    return tour
+
+
+@journey("facilitator-announcement", "facilitator-discussion")
+def facilitator_posts_an_announcement(browser: Any, base: str, lang: str) -> Tour:
+    tour = sign_in(browser, base, FACILITATOR, lang)
+    tour.click("main a.cohort-link")
+    tour.mark("section[data-panel=discussions] a[href$='/announcements/new']")
+    tour.shot("facilitator-announcement", focus="section[data-panel=discussions]", above=120)
+    tour.click("section[data-panel=discussions] a[href$='/announcements/new']")
+    tour.page.fill("#title", "Slides from the canvas webinar")
+    tour.page.fill("#body", "The slides are on the module page. **Post one question** you still have below.")
+    tour.click("main form button[type=submit]")
+    tour.home()
+    tour.click("main a.cohort-link")
+    tour.click("section[data-panel=discussions] a[href$='/discussions']")
+    tour.page.locator("ul.discussion-list a[href*='/announcements/']").last.click()  # the welcome, with a
+    tour.page.wait_for_load_state()  # hidden reply
+    tour.mark("li.reply-hidden a[href$='/hide'], li.reply-hidden form button")
+    tour.shot("facilitator-discussion", focus="ol.replies", above=120)
+    return tour
+
+
+@journey("fellow-discussion")
+def fellow_replies_in_a_module_discussion(browser: Any, base: str, lang: str) -> Tour:
+    tour = sign_in(browser, base, FELLOW, lang)
+    tour.click("main a.cohort-link")
+    tour.click("section[data-panel=modules] a[href$='/modules/business-model-canvas']")
+    tour.click("section[data-panel=discussion] a")
+    tour.mark("#reply-form textarea")
+    tour.shot("fellow-discussion", focus="ol.replies", above=120)
     return tour
 
 
