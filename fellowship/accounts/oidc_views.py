@@ -138,7 +138,7 @@ def provider_callback(provider_key: str) -> Response | tuple[str, int]:
     after = session.pop(NEXT, "")
     begin_session(user)
     db.session.commit()
-    security_event("sign_in", user_id=user.id, method="oidc", provider=provider.key)
+    security_event("sign_in", user_id=user.id, via="oidc", provider=provider.key)
     return redirect(safe_next(after) or url_for("fellowship.programs.dashboard"))
 
 

@@ -88,7 +88,7 @@ def test_a_fellow_signs_in_and_is_bound_to_the_providers_subject(
         "acme",
     )
     events = [
-        (r.event, getattr(r, "method", None)) for r in caplog.records if getattr(r, "event", "") == "sign_in"
+        (r.event, getattr(r, "via", None)) for r in caplog.records if getattr(r, "event", "") == "sign_in"
     ]
     assert events == [("sign_in", "oidc")]
     assert (
