@@ -18,12 +18,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 import fellowship.discussions.personal  # noqa: F401  (registers the discussions' personal-data holding)
 from fellowship.core import clock, home, panels, subjects
 from fellowship.core.forms import ActionForm, form_status
-from fellowship.core.i18n import select_timezone
+from fellowship.core.i18n import format_datetime_in, select_timezone
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.pagination import paginate
 from fellowship.core.permissions import is_admin, require
@@ -72,8 +73,6 @@ def _bdi(text: str) -> Markup:
 
 
 def _when(value: dt.datetime | None) -> str:
-    from fellowship.core.i18n import format_datetime_in
-
     return format_datetime_in(value, select_timezone(), "short")
 
 
@@ -84,7 +83,7 @@ def _subject(cohort: Cohort, kind: str, subject_id: int) -> dict[str, Any]:
         announcement = db.session.scalar(
             sa.select(Announcement)
             .where(Announcement.id == subject_id, Announcement.cohort_id == cohort.id)
-            .options(sa.orm.selectinload(Announcement.author))
+            .options(selectinload(Announcement.author))
         )
         if announcement is None:
             abort(404)
@@ -133,7 +132,7 @@ def index(cohort_id: int) -> str:
         for a in db.session.scalars(
             sa.select(Announcement)
             .where(Announcement.id.in_(announcement_ids), Announcement.cohort_id == cohort.id)
-            .options(sa.orm.selectinload(Announcement.author))
+            .options(selectinload(Announcement.author))
         )
     }
     others = [(t.kind, t.subject_id) for t, _n in page.items if t.kind != ThreadKind.ANNOUNCEMENT]

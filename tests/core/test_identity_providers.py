@@ -52,8 +52,8 @@ def test_every_missing_or_wrong_setting_is_named() -> None:
         "FELLOWSHIP_OIDC_ACME_ISSUER must be set for the provider 'acme'",
         "FELLOWSHIP_OIDC_ACME_CLIENT_ID must be set for the provider 'acme'",
         "FELLOWSHIP_OIDC_ACME_CLIENT_SECRET must be set for the provider 'acme'",
-        "FELLOWSHIP_OIDC_ACME_DOMAINS must list the email domains the provider may sign in, separated by commas "
-        "(not not, a, domain)",
+        "FELLOWSHIP_OIDC_ACME_DOMAINS must list the email domains the provider may sign in, separated by "
+        "commas (not not, a, domain)",
         "FELLOWSHIP_OIDC_PROVIDERS: 'bad key' is not a provider key (a letter, then letters, digits, - or _)",
     ]
 
