@@ -24,6 +24,15 @@ def announcement(world: World) -> Announcement:
     return posted
 
 
+@pytest.fixture
+def inventory(app: Any, world: World) -> dict[str, Any]:
+    """The route inventory's objects of the world's cohort: an event (with a reply in its thread), a module
+    assignment, an announcement ("Welcome"), ..., by their URL parameter names."""
+    from tests.test_route_inventory import url_params
+
+    return url_params(app, world)
+
+
 def thread_of(announcement: Announcement) -> Thread:
     thread = services.thread_of(announcement.cohort_id, ThreadKind.ANNOUNCEMENT, announcement.id)
     assert thread is not None

@@ -12,6 +12,7 @@ from fellowship.discussions import notices, services
 from fellowship.discussions.models import Announcement
 from fellowship.extensions import db
 from fellowship.programs.models import Membership
+from tests import factories as f
 from tests.conftest import World
 from tests.discussions.conftest import reply, thread_of
 from tests.mailbox import messages
@@ -138,24 +139,8 @@ def test_a_reply_that_quotes_you_reaches_you_even_after_you_unfollowed(
 
 
 def test_a_module_threads_digest_names_the_module_in_the_readers_language(world: World, clock: Any) -> None:
-    import datetime as dt_
-
-    from fellowship.curriculum.models import CohortModule, Module
-
-    db.session.add(
-        Module(
-            slug="canvas",
-            version=1,
-            content_hash="x",
-            program_kind="coop_fellowship",
-            published_on=dt_.date(2024, 1, 1),
-            title={"en": "Business model canvas", "es": "Lienzo del modelo de negocio"},
-            body={"en": ""},
-            fields=[],
-        )
-    )
-    assignment = CohortModule(cohort_id=world.cohort.id, slug="canvas", position=0)
-    db.session.add(assignment)
+    module = f.ModuleFactory(title={"en": "Business model canvas", "es": "Lienzo del modelo de negocio"})
+    assignment = f.CohortModuleFactory(cohort=world.cohort, slug=module.slug)
     world.users["observer"].locale = "es"
     db.session.flush()
     thread = services.open_thread(world.cohort.id, "module", assignment.id, clock.now())

@@ -10,9 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from fellowship.core import clock as app_clock
-from fellowship.curriculum.models import CohortModule, Module
+from fellowship.curriculum.models import CohortModule
 from fellowship.discussions.models import Announcement, Follow, Reply, Thread
 from fellowship.extensions import db, limiter
+from tests import factories as f
 from tests.conftest import World
 from tests.discussions.conftest import page_of, reply, thread_of
 
@@ -42,24 +43,21 @@ def test_a_facilitator_posts_an_announcement_from_the_cohort_page(world: World, 
     assert "Workshop moved" in text(client_as("fellow").get(f"/cohorts/{world.cohort.id}"))
 
 
-def test_an_announcement_can_point_at_an_event_of_its_cohort_only(world: World, client_as: Any) -> None:
-    from flask import current_app
-
-    from tests.test_route_inventory import url_params
-
-    params = url_params(current_app, world)
+def test_an_announcement_can_point_at_an_event_of_its_cohort_only(
+    world: World, client_as: Any, inventory: dict[str, Any]
+) -> None:
     facilitator = client_as("facilitator")
     new = f"/cohorts/{world.cohort.id}/announcements/new"
     form = text(facilitator.get(new))
-    assert f'value="event:{params["event_id"]}"' in form and 'value="module:' in form
+    assert f'value="event:{inventory["event_id"]}"' in form and 'value="module:' in form
     refused = facilitator.post(new, data={"title": "T", "body": "B", "points": "event:999999"})
     assert refused.status_code == 400
     accepted = facilitator.post(
-        new, data={"title": "T", "body": "B", "points": f"event:{params['event_id']}"}
+        new, data={"title": "T", "body": "B", "points": f"event:{inventory['event_id']}"}
     )
     assert accepted.status_code == 302
     page = text(facilitator.get(accepted.headers["Location"]))
-    assert f'href="/events/{params["event_id"]}"' in page
+    assert f'href="/events/{inventory["event_id"]}"' in page
 
 
 def test_observers_read_but_do_not_reply(world: World, client_as: Any, announcement: Announcement) -> None:
@@ -166,12 +164,10 @@ def test_deleting_a_reply_leaves_a_marker(world: World, client_as: Any, announce
     assert "This reply was deleted." in page and "wrong thread" not in page
 
 
-def test_following_and_unfollowing_an_event_thread(world: World, client_as: Any) -> None:
-    from flask import current_app
-
-    from tests.test_route_inventory import url_params
-
-    event_id = url_params(current_app, world)["event_id"]
+def test_following_and_unfollowing_an_event_thread(
+    world: World, client_as: Any, inventory: dict[str, Any]
+) -> None:
+    event_id = inventory["event_id"]
     observer = client_as("observer")
     base = f"/cohorts/{world.cohort.id}/discussions/event/{event_id}"
     assert observer.post(base + "/follow").status_code == 302
@@ -182,15 +178,12 @@ def test_following_and_unfollowing_an_event_thread(world: World, client_as: Any)
     assert world.users["observer"].id not in follows()
 
 
-def test_the_event_and_module_pages_link_to_their_discussions(world: World, client_as: Any) -> None:
-    from flask import current_app
-
-    from tests.test_route_inventory import url_params
-
-    params = url_params(current_app, world)
+def test_the_event_and_module_pages_link_to_their_discussions(
+    world: World, client_as: Any, inventory: dict[str, Any]
+) -> None:
     fellow = client_as("fellow")
-    event_page = text(fellow.get(f"/events/{params['event_id']}"))
-    assert f'href="/cohorts/{world.cohort.id}/discussions/event/{params["event_id"]}"' in event_page
+    event_page = text(fellow.get(f"/events/{inventory['event_id']}"))
+    assert f'href="/cohorts/{world.cohort.id}/discussions/event/{inventory["event_id"]}"' in event_page
     assignment = db.session.scalar(sa.select(CohortModule).where(CohortModule.cohort_id == world.cohort.id))
     module_page = text(fellow.get(f"/cohorts/{world.cohort.id}/modules/{assignment.slug}"))
     assert f'href="/cohorts/{world.cohort.id}/discussions/module/{assignment.id}"' in module_page
@@ -199,21 +192,7 @@ def test_the_event_and_module_pages_link_to_their_discussions(world: World, clie
 
 
 def test_another_cohorts_module_is_not_found_through_mine(world: World, client_as: Any) -> None:
-    db.session.add(
-        Module(
-            slug="m",
-            version=1,
-            content_hash="x",
-            program_kind="coop_fellowship",
-            published_on=dt.date(2024, 1, 1),
-            title={"en": "M"},
-            body={"en": ""},
-            fields=[],
-        )
-    )
-    theirs = CohortModule(cohort_id=world.other_cohort.id, slug="m", position=0)
-    db.session.add(theirs)
-    db.session.commit()
+    theirs = f.CohortModuleFactory(cohort=world.other_cohort)
     for role in ("fellow", "admin"):
         response = client_as(role).get(f"/cohorts/{world.cohort.id}/discussions/module/{theirs.id}")
         assert response.status_code == 404
@@ -280,16 +259,13 @@ def test_a_thread_page_issues_the_same_queries_for_10_and_2000_replies(
 
 
 def test_the_discussions_list_is_paged_and_its_queries_do_not_grow(
-    world: World, client_as: Any, count_queries: Any
+    world: World, client_as: Any, count_queries: Any, inventory: dict[str, Any]
 ) -> None:
     """Announcements and event and module threads, newest activity first: the same statements for 4
     conversations and for 300 (on page 12 of 12)."""
-    from flask import current_app
 
     from fellowship.discussions import services
-    from tests.test_route_inventory import url_params
 
-    params = url_params(current_app, world)  # an event (with a reply in its thread) and a module
     facilitator = world.users["facilitator"].id
     assignment = db.session.scalar(sa.select(CohortModule).where(CohortModule.cohort_id == world.cohort.id))
     services.post_reply(
@@ -317,7 +293,7 @@ def test_the_discussions_list_is_paged_and_its_queries_do_not_grow(
     with count_queries() as many:
         page = text(fellow.get(url + "?page=12"))
     assert "Page 12 of 12" in page and page.count('class="tag"') == 300 - 11 * 25
-    assert f'href="/cohorts/{world.cohort.id}/discussions/event/{params["event_id"]}"' in page  # the oldest
+    assert f'href="/cohorts/{world.cohort.id}/discussions/event/{inventory["event_id"]}"' in page  # the oldest
     assert few.count == many.count
 
 

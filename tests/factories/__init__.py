@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from fellowship.accounts.enums import OrganizationKind
 from fellowship.accounts.models import Organization, User
+from fellowship.curriculum.models import CohortModule, Module
 from fellowship.extensions import db
 from fellowship.programs.enums import ProgramKind, Role
 from fellowship.programs.models import Cohort, Membership, Program
@@ -82,3 +83,30 @@ class MembershipFactory(Base):
     user = factory.SubFactory(UserFactory)
     role = Role.FELLOW
     joined_on = dt.date(2024, 1, 10)
+
+
+class ModuleFactory(Base):
+    """A module's current version, as ``curriculum sync`` stores it; titles per language as given."""
+
+    class Meta:
+        model = Module
+
+    slug = factory.Sequence(lambda n: f"module-{n}")
+    version = 1
+    content_hash = factory.LazyAttribute(lambda module: module.slug)
+    program_kind = "coop_fellowship"
+    published_on = dt.date(2024, 1, 15)
+    title = factory.LazyAttribute(lambda module: {"en": module.slug.replace("-", " ").capitalize()})
+    body = factory.LazyFunction(lambda: {"en": ""})
+    fields = factory.LazyFunction(list)
+
+
+class CohortModuleFactory(Base):
+    """A cohort's assignment of a module (a new module unless ``slug`` names one)."""
+
+    class Meta:
+        model = CohortModule
+
+    cohort = factory.SubFactory(CohortFactory)
+    slug = factory.LazyFunction(lambda: ModuleFactory().slug)
+    position = 0
