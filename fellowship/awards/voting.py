@@ -21,10 +21,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy.dialects import postgresql, sqlite
 
 from fellowship.awards.models import Contest, Project, Vote, VoteRequest
-from fellowship.core import audit, clock
+from fellowship.core import audit, clock, inserts
 from fellowship.extensions import db
 
 DOTLESS_PROVIDERS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
@@ -103,9 +102,7 @@ class Outcome:
 
 
 def _insert(values: dict[str, object]) -> sa.Insert:
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(Vote).values(**values).on_conflict_do_nothing().returning(Vote.id)
+    return inserts.insert(Vote).values(**values).on_conflict_do_nothing().returning(Vote.id)
 
 
 def project_named(token: str, contest: Contest) -> int | None:

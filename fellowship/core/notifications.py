@@ -12,10 +12,9 @@ import datetime as dt
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fellowship.core import clock
+from fellowship.core import clock, inserts
 from fellowship.core.models import UTCDateTime
 from fellowship.extensions import db
 
@@ -41,9 +40,7 @@ def claim(subject_type: str, subject_id: int, recipient: str, kind: str) -> bool
         "kind": kind,
         "created_at": clock.now(),
     }
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Notification).values(**values).on_conflict_do_nothing().returning(Notification.id)
+    stmt = inserts.insert(Notification).values(**values).on_conflict_do_nothing().returning(Notification.id)
     return db.session.execute(stmt).scalar() is not None  # no row comes back when it already existed
 
 

@@ -25,13 +25,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
 
 from fellowship.accounts import emails
 from fellowship.accounts.emails import external_url
 from fellowship.accounts.models import User
 from fellowship.core import clock, notifications, subjects
 from fellowship.core.i18n import format_datetime_in
+from fellowship.core.inserts import insert
 from fellowship.core.markdown import render as render_markdown
 from fellowship.discussions import queries, services
 from fellowship.discussions.enums import ThreadKind
@@ -175,12 +175,10 @@ def _readable(rows: list[tuple[Reply, Thread]], user: User, today: dt.date) -> l
 
 def mark(user_id: int, cutoff: dt.datetime) -> None:
     """Move the person's mark to ``cutoff``: what was posted before it is done with."""
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(DigestMark)
     db.session.execute(
-        insert.values(user_id=user_id, digested_through=cutoff).on_conflict_do_update(
-            index_elements=[DigestMark.user_id], set_={"digested_through": cutoff}
-        )
+        insert(DigestMark)
+        .values(user_id=user_id, digested_through=cutoff)
+        .on_conflict_do_update(index_elements=[DigestMark.user_id], set_={"digested_through": cutoff})
     )
 
 

@@ -15,9 +15,9 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
 
 from fellowship.core import audit, limits
+from fellowship.core.inserts import insert
 from fellowship.discussions.enums import ThreadKind
 from fellowship.discussions.models import Announcement, Follow, Reply, Thread
 from fellowship.extensions import db
@@ -31,35 +31,23 @@ def edit_window() -> dt.timedelta:
     return dt.timedelta(minutes=current_app.config["FELLOWSHIP_DISCUSSION_EDIT_MINUTES"])
 
 
-def _insert(model: type[db.Model]) -> sa.Insert:  # type: ignore[name-defined]
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
-
-
-def _text(
-    value: str, column: sa.orm.InstrumentedAttribute[str], empty: object, multiline: bool = True
-) -> str:
-    value = value.strip()
-    if not value:
-        raise DiscussionError(str(empty))
-    problem = limits.text_problem(value, multiline=multiline, max_length=limits.column_length(column))
-    if problem is not None:
-        raise DiscussionError(str(problem))
-    return value
-
-
 MAX_BODY = 10_000
 """The longest reply or announcement text, in characters."""
 
 
-def _body(value: str, empty: object) -> str:
-    value = value.strip()
+def _checked(value: str, empty: object, *, max_length: int | None, multiline: bool = True) -> str:
+    """``value`` (already trimmed) if it can be saved; else ``DiscussionError`` with the reason."""
     if not value:
         raise DiscussionError(str(empty))
-    problem = limits.text_problem(value, multiline=True, max_length=MAX_BODY)
+    problem = limits.text_problem(value, multiline=multiline, max_length=max_length)
     if problem is not None:
         raise DiscussionError(str(problem))
     return value
+
+
+def _line(value: str) -> str:
+    """One line: runs of whitespace (line breaks too) become one space."""
+    return " ".join(value.split())
 
 
 def thread_of(cohort_id: int, kind: str, subject_id: int) -> Thread | None:
@@ -73,7 +61,7 @@ def thread_of(cohort_id: int, kind: str, subject_id: int) -> Thread | None:
 def open_thread(cohort_id: int, kind: str, subject_id: int, now: dt.datetime) -> Thread:
     """The thread, made if it does not exist yet; two people replying first at once share one."""
     statement = (
-        _insert(Thread)
+        insert(Thread)
         .values(cohort_id=cohort_id, kind=kind, subject_id=subject_id, created_at=now)
         .on_conflict_do_nothing()
     )
@@ -86,7 +74,7 @@ def open_thread(cohort_id: int, kind: str, subject_id: int, now: dt.datetime) ->
 def follow(thread: Thread, user_id: int, now: dt.datetime) -> None:
     """``user_id`` follows the thread from now on (nothing changes if they already do)."""
     statement = (
-        _insert(Follow).values(thread_id=thread.id, user_id=user_id, followed_at=now).on_conflict_do_nothing()
+        insert(Follow).values(thread_id=thread.id, user_id=user_id, followed_at=now).on_conflict_do_nothing()
     )
     db.session.execute(statement)
 
@@ -105,14 +93,16 @@ def is_following(thread: Thread | None, user_id: int) -> bool:
 
 
 def _announcement_values(title: str, body: str, link: str) -> tuple[str, str, str]:
-    title = " ".join(title.split())
-    title = _text(title, Announcement.title, _l("Give the announcement a title."), multiline=False)
-    body = _body(body, _l("Write the announcement."))
+    title = _checked(
+        _line(title),
+        _l("Give the announcement a title."),
+        max_length=limits.column_length(Announcement.title),
+        multiline=False,
+    )
+    body = _checked(body.strip(), _l("Write the announcement."), max_length=MAX_BODY)
     link = link.strip()
     if link:
-        problem = limits.text_problem(link, max_length=limits.column_length(Announcement.link))
-        if problem is not None:
-            raise DiscussionError(str(problem))
+        _checked(link, "", max_length=limits.column_length(Announcement.link), multiline=False)
         if not link.lower().startswith(("https://", "http://")):
             raise DiscussionError(str(_l("Enter a web address starting with http:// or https://.")))
     return title, body, link
@@ -171,7 +161,7 @@ def edit_announcement(
     for name, value in values.items():
         setattr(announcement, name, value)
     announcement.edited_at = now
-    audit.record(actor_id, announcement, "edited", {name: ["", ""] for name in changes})
+    audit.record(actor_id, announcement, "edited", changes)
     db.session.flush()
 
 
@@ -179,7 +169,7 @@ def post_reply(
     thread: Thread, author_id: int, body: str, now: dt.datetime, quote_of: Reply | None = None
 ) -> Reply:
     """Add a reply; its author follows the thread. A quote must be of a reply shown in the same thread."""
-    body = _body(body, _l("Write your reply."))
+    body = _checked(body.strip(), _l("Write your reply."), max_length=MAX_BODY)
     if quote_of is not None and (quote_of.thread_id != thread.id or not quote_of.shown):
         raise DiscussionError(str(_l("That reply can no longer be quoted.")))
     reply = Reply(
@@ -208,7 +198,7 @@ def may_edit(reply: Reply, user_id: int, now: dt.datetime) -> bool:
 def edit_reply(reply: Reply, user_id: int, body: str, now: dt.datetime) -> None:
     if not may_edit(reply, user_id, now):
         raise DiscussionError(str(_l("The time for editing this reply has passed.")))
-    body = _body(body, _l("Write your reply."))
+    body = _checked(body.strip(), _l("Write your reply."), max_length=MAX_BODY)
     if body != reply.body:
         reply.body = body
         reply.edited_at = now
@@ -228,12 +218,12 @@ def delete_reply(reply: Reply, user_id: int, now: dt.datetime) -> None:
 def hide_reply(reply: Reply, actor_id: int, reason: str, now: dt.datetime) -> None:
     """Staff take a reply out of the thread, its emails and digests, saying why (audited). Its author
     still sees it, with the reason."""
-    reason = " ".join(reason.split())
-    if not reason:
-        raise DiscussionError(str(_l("Say why the reply is hidden.")))
-    problem = limits.text_problem(reason, max_length=limits.column_length(Reply.hidden_reason))
-    if problem is not None:
-        raise DiscussionError(str(problem))
+    reason = _checked(
+        _line(reason),
+        _l("Say why the reply is hidden."),
+        max_length=limits.column_length(Reply.hidden_reason),
+        multiline=False,
+    )
     reply.hidden_at = now
     reply.hidden_by_id = actor_id
     reply.hidden_reason = reason
