@@ -139,15 +139,13 @@ def index(cohort_id: int) -> str:
     described = subjects.describe_many(cohort.id, others)
     rows = []
     for thread, replies in page.items:
+        url = _thread_url(cohort.id, thread.kind, thread.subject_id)
         if thread.kind == ThreadKind.ANNOUNCEMENT:
             announcement = announcements.get(thread.subject_id)
             if announcement is not None:
-                url = url_for(".announcement", cohort_id=cohort.id, announcement_id=announcement.id)
                 rows.append((thread, replies, announcement.title, url, announcement))
         elif (thread.kind, thread.subject_id) in described:
-            subject = described[(thread.kind, thread.subject_id)]
-            url = url_for(".thread", cohort_id=cohort.id, kind=thread.kind, subject_id=thread.subject_id)
-            rows.append((thread, replies, subject.title, url, None))
+            rows.append((thread, replies, described[(thread.kind, thread.subject_id)].title, url, None))
     return render_template(
         "discussions/index.html", cohort=cohort, page=page, rows=rows, can_manage=can_manage(role)
     )
@@ -276,7 +274,7 @@ def announcement(cohort_id: int, announcement_id: int) -> tuple[str, int]:
 def thread(cohort_id: int, kind: str, subject_id: int) -> tuple[str, int] | Response:
     cohort, role = cohort_for(cohort_id)
     if kind == ThreadKind.ANNOUNCEMENT:
-        return redirect(url_for(".announcement", cohort_id=cohort.id, announcement_id=subject_id))
+        return redirect(_thread_url(cohort.id, kind, subject_id))
     return _thread_page(cohort, role, kind, subject_id)
 
 
@@ -299,7 +297,7 @@ def reply(cohort_id: int, kind: str, subject_id: int) -> tuple[str, int] | Respo
             form.body.errors = [*form.body.errors, str(error)]
         else:
             db.session.commit()
-            minutes = _edit_minutes()
+            minutes = services.edit_window() // dt.timedelta(minutes=1)
             flash(
                 ngettext(
                     "Reply posted. You can edit it for %(num)d minute.",
@@ -313,23 +311,13 @@ def reply(cohort_id: int, kind: str, subject_id: int) -> tuple[str, int] | Respo
     return _thread_page(cohort, role, kind, subject_id, form=form)
 
 
-def _edit_minutes() -> int:
-    return int(current_app.config["FELLOWSHIP_DISCUSSION_EDIT_MINUTES"])
-
-
 def _reply_url(cohort_id: int, reply: Reply) -> str:
     """The address of the page of its thread that shows ``reply``, anchored at it."""
-    before = db.session.scalar(queries.position(reply)) or 0
+    page = (db.session.scalar(queries.position(reply)) or 0) // PER_PAGE + 1
     thread = reply.thread
-    values: dict[str, Any] = {"cohort_id": cohort_id}
-    page = before // PER_PAGE + 1
-    if page > 1:
-        values["page"] = page
-    if thread.kind == ThreadKind.ANNOUNCEMENT:
-        base = url_for(".announcement", announcement_id=thread.subject_id, **values)
-    else:
-        base = url_for(".thread", kind=thread.kind, subject_id=thread.subject_id, **values)
-    return f"{base}#reply-{reply.id}"
+    return _thread_url(cohort_id, thread.kind, thread.subject_id, page=page if page > 1 else None) + (
+        f"#reply-{reply.id}"
+    )
 
 
 def _reply_of(cohort: Cohort, reply_id: int) -> Reply:
@@ -429,15 +417,17 @@ def reply_unhide(cohort_id: int, reply_id: int) -> Response:
     return redirect(_reply_url(cohort.id, reply))
 
 
-def _follow_target(cohort_id: int, kind: str, subject_id: int) -> tuple[Cohort, str]:
+def _follow_target(cohort_id: int, kind: str, subject_id: int) -> Cohort:
+    """The cohort, once the subject is known to be one of its own (404 otherwise)."""
     cohort, _role = cohort_for(cohort_id)
-    return cohort, _subject(cohort, kind, subject_id)["url"]
+    _subject(cohort, kind, subject_id)
+    return cohort
 
 
 @bp.route("/cohorts/<int:cohort_id>/discussions/<kind>/<int:subject_id>/follow", methods=["POST"])
 @login_required
 def follow(cohort_id: int, kind: str, subject_id: int) -> Response:
-    cohort, url = _follow_target(cohort_id, kind, subject_id)
+    cohort = _follow_target(cohort_id, kind, subject_id)
     if ActionForm().validate_on_submit():
         now = clock.now()
         services.follow(services.open_thread(cohort.id, kind, subject_id, now), current_user.id, now)
@@ -449,7 +439,7 @@ def follow(cohort_id: int, kind: str, subject_id: int) -> Response:
 @bp.route("/cohorts/<int:cohort_id>/discussions/<kind>/<int:subject_id>/unfollow", methods=["POST"])
 @login_required
 def unfollow(cohort_id: int, kind: str, subject_id: int) -> Response:
-    cohort, url = _follow_target(cohort_id, kind, subject_id)
+    cohort = _follow_target(cohort_id, kind, subject_id)
     if ActionForm().validate_on_submit():
         thread = services.thread_of(cohort.id, kind, subject_id)
         if thread is not None:
@@ -459,10 +449,11 @@ def unfollow(cohort_id: int, kind: str, subject_id: int) -> Response:
     return redirect(_thread_url(cohort.id, kind, subject_id))
 
 
-def _thread_url(cohort_id: int, kind: str, subject_id: int) -> str:
+def _thread_url(cohort_id: int, kind: str, subject_id: int, page: int | None = None) -> str:
+    """A thread's page (an announcement's thread is the announcement's page)."""
     if kind == ThreadKind.ANNOUNCEMENT:
-        return url_for(".announcement", cohort_id=cohort_id, announcement_id=subject_id)
-    return url_for(".thread", cohort_id=cohort_id, kind=kind, subject_id=subject_id)
+        return url_for(".announcement", cohort_id=cohort_id, announcement_id=subject_id, page=page)
+    return url_for(".thread", cohort_id=cohort_id, kind=kind, subject_id=subject_id, page=page)
 
 
 # Panels on the cohort, event and module pages, and the home page's block.
