@@ -59,6 +59,22 @@ def announcement_link(announcement: Announcement) -> str:
     )
 
 
+def thread_link(thread: Thread) -> str:
+    """The thread's page (an announcement's thread is the announcement's page)."""
+    if thread.kind == ThreadKind.ANNOUNCEMENT:
+        return external_url(
+            "fellowship.discussions.announcement",
+            cohort_id=thread.cohort_id,
+            announcement_id=thread.subject_id,
+        )
+    return external_url(
+        "fellowship.discussions.thread",
+        cohort_id=thread.cohort_id,
+        kind=thread.kind,
+        subject_id=thread.subject_id,
+    )
+
+
 def reply_link(reply: Reply, cohort_id: int) -> str:
     return external_url("fellowship.discussions.reply_link", cohort_id=cohort_id, reply_id=reply.id)
 
@@ -141,12 +157,7 @@ def _threads_for(user: User, rows: list[tuple[Reply, Thread]], locale: str) -> l
                 threads[thread.id] = DigestThread(
                     title=title,
                     cohort_name=names.get(thread.cohort_id, ""),
-                    link=external_url(
-                        "fellowship.discussions.thread",
-                        cohort_id=thread.cohort_id,
-                        kind=thread.kind,
-                        subject_id=thread.subject_id,
-                    ),
+                    link=thread_link(thread),
                 )
             threads[thread.id].replies.append(
                 {
@@ -161,15 +172,15 @@ def _threads_for(user: User, rows: list[tuple[Reply, Thread]], locale: str) -> l
 
 
 def _readable(rows: list[tuple[Reply, Thread]], user: User, today: dt.date) -> list[tuple[Reply, Thread]]:
-    """Drop the threads of cohorts the person may no longer read."""
+    """Drop the threads of cohorts the person may no longer read (one query)."""
     cohort_ids = {thread.cohort_id for _reply, thread in rows}
-    allowed = {
-        cohort_id
-        for cohort_id in cohort_ids
-        if db.session.scalar(
-            sa.select(queries.reader_clause(sa.literal(user.id), sa.literal(cohort_id), today))
+    allowed = set(
+        db.session.scalars(
+            sa.select(Cohort.id).where(
+                Cohort.id.in_(cohort_ids), queries.reader_clause(sa.literal(user.id), Cohort.id, today)
+            )
         )
-    }
+    )
     return [(reply, thread) for reply, thread in rows if thread.cohort_id in allowed]
 
 
