@@ -8,8 +8,9 @@ any, that assertion opens:
    email the provider reports now: a later change of address at the provider does not move the binding.
 2. **Otherwise the first sign-in binds by email**: the provider must say the address is verified and it must
    be of one of the provider's domains; it then binds the account with that address, unless the account is
-   an administrator's or deactivated: those are bound only with an administrator's leave
-   (``ProviderLinkGrant``), never on the provider's word alone.
+   an administrator's, or already bound to another subject of the same issuer (the address has passed to
+   someone else there): those are bound only with an administrator's leave (``ProviderLinkGrant``), never
+   on the provider's word alone. Deactivated accounts are never bound.
 3. **No account with that address**: a provider allowed to create accounts creates one (no password; the
    person can set one through "Forgot your password?"); others refuse.
 
@@ -118,7 +119,7 @@ def resolve(provider: Provider, claims: Mapping[str, Any], now: dt.datetime, loc
         user = services.create_user(email, _name(claims, email), locale=locale)
     else:
         _check_account(user, provider)
-        if user.is_admin:
+        if user.is_admin or _bound_at(user, provider):
             grant = _grant(user, provider, now)
             if grant is None:
                 raise Refused("manual_link")
@@ -133,6 +134,20 @@ def _name(claims: Mapping[str, Any], email: str) -> str:
     if not name or limits.text_problem(name, max_length=limits.column_length(User.name)) is not None:
         return email.partition("@")[0]
     return name
+
+
+def _bound_at(user: User, provider: Provider) -> bool:
+    """Whether the account is already bound to another person at this issuer: an address the provider
+    hands to someone else later (after the first person's changed) must not open it."""
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    ProviderIdentity.user_id == user.id, ProviderIdentity.issuer == provider.issuer
+                )
+            )
+        )
+    )
 
 
 def _check_account(user: User, provider: Provider) -> None:
