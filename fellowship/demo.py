@@ -111,6 +111,10 @@ ERG_PARTICIPANTS = [
     "Olga Pawlak",
 ]
 
+# The founding track's circle: freelancers (no organisation) reading the track in Arabic, and one in English.
+FOUNDERS = [("Layla Mansour", "ar"), ("Yusuf Darwish", "ar"), ("Samir Nassar", "ar"), ("Dina Aziz", "en")]
+FOUNDING_FACILITATOR = ("Rana Khoury", "ar")
+
 
 def _email(name: str, domain: str = "example.org") -> str:
     ascii_name = name.lower().translate(str.maketrans("ąćęłńóśźżł", "acelnoszzl"))
@@ -126,9 +130,11 @@ def load() -> str | None:
     )
     fellowship = _fellowship_cohort(admin)
     academy = _academy_cohort(admin)
+    founding = _founding_cohort(admin)
     _fellowship_events(fellowship)
     _academy_events(academy)
     _assign_modules(fellowship, academy)
+    _founding_modules(founding)
     _worksheets(fellowship)
     _evaluations(fellowship)
     _academy_evaluation(academy)
@@ -141,12 +147,14 @@ def load() -> str | None:
             "Demo data loaded:",
             f"  {fellowship.program.name}: {fellowship.name}",
             f"  {academy.program.name}: {academy.name}",
+            f"  {founding.program.name}: {founding.name}",
             f"Sign in with any of these (password: {DEMO_PASSWORD}):",
             f"  admin        {ADMIN_EMAIL}",
             f"  facilitator  {_email(FACILITATORS[0][0])}",
             f"  fellow       {_email(FELLOWS[0][0])}",
             f"  observer     {OBSERVER_EMAIL}",
             f"  participant  {_email(ERG_PARTICIPANTS[0], 'example.pl')}",
+            f"  founder      {_email(FOUNDERS[0][0])} (Arabic)",
             f"  juror        {JUROR_EMAIL}",
         ]
     )
@@ -239,6 +247,32 @@ def _academy_cohort(admin: User) -> Cohort:
             locale="pl",
             timezone="Europe/Warsaw",
         )
+        programs.add_member(cohort, user, Role.FELLOW, cohort.starts_on, admin.id)
+    return cohort
+
+
+def _founding_cohort(admin: User) -> Cohort:
+    """A circle of technology freelancers following "Starting a tech worker cooperative", four weeks in."""
+    today = clock.today("Asia/Amman")
+    program = programs.create_program(
+        "Starting a Tech Worker Co-op",
+        ProgramKind.TECH_COOP_FOUNDING,
+        "Asia/Amman",
+        "Twelve modules that take freelancers from finding partners to their first year of business as a "
+        "worker cooperative, with the lessons of ten tech co-ops.",
+    )
+    cohort = programs.create_cohort(
+        program,
+        "Tech Co-op Founders' Circle",
+        today - dt.timedelta(days=28),
+        today + dt.timedelta(days=140),
+        "Asia/Amman",
+    )
+    name, locale = FOUNDING_FACILITATOR
+    facilitator = _demo_user(_email(name), name, locale=locale, timezone="Asia/Amman")
+    programs.add_member(cohort, facilitator, Role.FACILITATOR, cohort.starts_on, admin.id)
+    for name, locale in FOUNDERS:
+        user = _demo_user(_email(name), name, locale=locale, timezone="Asia/Amman")
         programs.add_member(cohort, user, Role.FELLOW, cohort.starts_on, admin.id)
     return cohort
 
@@ -403,6 +437,32 @@ def _assign_modules(fellowship: Cohort, academy: Cohort) -> None:
         modules = db.session.scalars(curriculum_queries.current_modules(cohort.program.kind.value)).all()
         due = {m.slug: max(m.published_on, cohort.starts_on) + dt.timedelta(days=7) for m in modules}
         curriculum.assign(cohort, [m.slug for m in modules], due)
+
+
+def _founding_modules(cohort: Cohort) -> None:
+    """The track's modules, one due every two weeks; the first founder has written why she wants a co-op
+    and begun her list of partners, in Arabic (the drafts a facilitator will see)."""
+    modules = db.session.scalars(curriculum_queries.current_modules(cohort.program.kind.value)).all()
+    if not modules:
+        return  # the content folder could not be read; the rest of the demo still stands
+    due = {m.slug: cohort.starts_on + dt.timedelta(days=14 * m.position) for m in modules}
+    curriculum.assign(cohort, [m.slug for m in modules], due)
+    by_slug = {m.slug: m for m in modules}
+    founder = db.session.scalar(sa.select(User).where(User.email == _email(FOUNDERS[0][0])))
+    assert founder is not None
+    drafts = {
+        "tech-coop-why-a-cooperative": {
+            "reasons": ["زملاء يغطّون عملائي حين أكون في إجازة", "مشاريع أكبر لا أقدر عليها وحدي"],
+            "co_op_kind": "worker",
+        },
+        "tech-coop-finding-partners": {
+            "where_to_look": ["مجموعة المستقلين في عمّان", "زملاء العمل السابقون"],
+            "trial_project": "موقع لجمعية الحيّ مع يوسف وسمير قبل نهاية الشهر.",
+        },
+    }
+    for slug, answers in drafts.items():
+        if slug in by_slug:
+            curriculum.save_worksheet(None, cohort, founder.id, by_slug[slug], answers, 0, False)
 
 
 MISSION = {

@@ -58,7 +58,41 @@ def test_demo_loads_the_calendar_once(app: Any) -> None:
     ]
     second = runner.invoke(args=["fellowship", "demo"])
     assert second.output == "Demo data already present; nothing changed.\n"
-    assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 2
+    assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 3
+
+
+def test_demo_founders_circle_follows_the_tech_coop_track_in_arabic(app: Any) -> None:
+    """The founding track's circle has the twelve modules in the track's order, due one every two weeks, and
+    its first founder, who reads in Arabic, reaches her draft from her home page."""
+    from fellowship.curriculum.models import Worksheet
+
+    app.test_cli_runner().invoke(args=["fellowship", "demo"])
+    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.name == "Tech Co-op Founders' Circle"))
+    assert cohort is not None and cohort.program.kind.value == "tech_coop_founding"
+    assigned = db.session.execute(
+        sa.select(CohortModule.slug, CohortModule.due_on)
+        .where(CohortModule.cohort_id == cohort.id)
+        .order_by(CohortModule.position)
+    ).all()
+    assert [slug for slug, _ in assigned][:3] == [
+        "tech-coop-why-a-cooperative",
+        "tech-coop-finding-partners",
+        "tech-coop-development-concept",
+    ]
+    assert len(assigned) == 12 and assigned[-1][0] == "tech-coop-lessons-from-ten-stories"
+    assert [(due - cohort.starts_on).days for _, due in assigned] == [14 * n for n in range(1, 13)]
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "layla.mansour@example.org", "password": "fellowship-demo"})
+    home = client.get("/").get_data(as_text=True)
+    assert 'dir="rtl"' in home and f"/cohorts/{cohort.id}" in home
+    draft = db.session.scalar(
+        sa.select(Worksheet).where(
+            Worksheet.cohort_id == cohort.id, Worksheet.slug == "tech-coop-finding-partners"
+        )
+    )
+    assert draft is not None and draft.status.value == "draft"
+    page = client.get(f"/cohorts/{cohort.id}/modules/tech-coop-finding-partners/worksheet")
+    assert page.status_code == 200 and "مجموعة المستقلين في عمّان" in page.get_data(as_text=True)
 
 
 def test_demo_cohort_page_says_thirteen_fellows_from_twelve_organisations(app: Any) -> None:
@@ -76,7 +110,13 @@ def test_demo_fellows_are_at_every_point_of_the_review_cycle(app: Any) -> None:
     from fellowship.curriculum.models import Review, Worksheet
 
     app.test_cli_runner().invoke(args=["fellowship", "demo"])
-    statuses = sorted(s.value for s in db.session.scalars(sa.select(Worksheet.status)))
+    fellowship = sa.select(Cohort.id).where(Cohort.name == "Worker Cooperative Developer Fellowship 2024")
+    statuses = sorted(
+        s.value
+        for s in db.session.scalars(
+            sa.select(Worksheet.status).where(Worksheet.cohort_id == fellowship.scalar_subquery())
+        )
+    )
     assert statuses == sorted(
         ["approved", "approved", "submitted", "submitted", "changes_requested", "draft", "draft"]
     )
@@ -190,20 +230,37 @@ def test_demo_fellows_with_an_approved_mission_statement_have_certificates(app: 
 
 
 def test_demo_worksheet_activity_is_dated_inside_its_cohort(app: Any) -> None:
-    import datetime as dt
-
+    """Every submission, saved revision and review falls within its own cohort's dates: the fellowship's in
+    2024, the founders' circle's in the four weeks since it began."""
     from fellowship.curriculum.models import Review, Worksheet, WorksheetRevision
 
     app.test_cli_runner().invoke(args=["fellowship", "demo"])
-    moments = [
-        *db.session.scalars(sa.select(Worksheet.submitted_at).where(Worksheet.submitted_at.is_not(None))),
-        *db.session.scalars(sa.select(WorksheetRevision.saved_at)),
-        *db.session.scalars(sa.select(Review.created_at)),
-    ]
-    assert moments and all(
-        dt.datetime(2024, 1, 10, tzinfo=dt.UTC) <= m < dt.datetime(2024, 12, 16, tzinfo=dt.UTC)
-        for m in moments
+    by_cohort = sa.select(Cohort.name, Cohort.starts_on, Cohort.ends_on).join(
+        Worksheet, Worksheet.cohort_id == Cohort.id
     )
+    moments = [
+        *db.session.execute(
+            by_cohort.add_columns(Worksheet.submitted_at).where(Worksheet.submitted_at.is_not(None))
+        ),
+        *db.session.execute(
+            by_cohort.add_columns(WorksheetRevision.saved_at).join(
+                WorksheetRevision, WorksheetRevision.worksheet_id == Worksheet.id
+            )
+        ),
+        *db.session.execute(
+            by_cohort.add_columns(Review.created_at).join(Review, Review.worksheet_id == Worksheet.id)
+        ),
+    ]
+    assert {name for name, *_ in moments} == {
+        "Worker Cooperative Developer Fellowship 2024",
+        "Tech Co-op Founders' Circle",
+    }
+    outside = [
+        (name, moment)
+        for name, starts, ends, moment in moments
+        if not starts <= moment.date() <= ends + dt.timedelta(days=1)
+    ]
+    assert outside == []
 
 
 def test_demo_is_refused_in_production(app: Any, monkeypatch: Any) -> None:

@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 
 from fellowship.curriculum.enums import FieldType
+from fellowship.programs.enums import ProgramKind
 
-PROGRAM_KINDS = {"coop_fellowship", "erg_academy", "other"}
+PROGRAM_KINDS = {kind.value for kind in ProgramKind}  # a folder per kind: curriculum/<kind>/
 LOCALES = {"en", "es", "pl", "ar", "he"}
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,98}$")

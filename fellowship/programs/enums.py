@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 class ProgramKind(enum.StrEnum):
     COOP_FELLOWSHIP = "coop_fellowship"
     ERG_ACADEMY = "erg_academy"
+    TECH_COOP_FOUNDING = "tech_coop_founding"
     OTHER = "other"
 
 
@@ -22,6 +23,7 @@ attendance grids, rates, event figures, evaluation response rates, reports or ce
 PROGRAM_KIND_LABELS = {
     ProgramKind.COOP_FELLOWSHIP: _l("Worker-cooperative developer fellowship"),
     ProgramKind.ERG_ACADEMY: _l("ERG grassroots academy"),
+    ProgramKind.TECH_COOP_FOUNDING: _l("Starting a tech worker cooperative"),
     ProgramKind.OTHER: _l("Other program"),
 }
 
@@ -31,5 +33,7 @@ ROLE_LABELS = {
     Role.OBSERVER: _l("Observer"),
 }
 
-# ERG academies call their fellows "participants"; the role is the same.
+# ERG academies and founding tracks call their fellows "participants" (people learning alongside their
+# work or their own start-up, not fellows of a funded fellowship); the role is the same.
 PARTICIPANT_LABEL = _l("Participant")
+PARTICIPANT_KINDS = frozenset({ProgramKind.ERG_ACADEMY, ProgramKind.TECH_COOP_FOUNDING})

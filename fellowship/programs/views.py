@@ -27,7 +27,14 @@ from fellowship.core.permissions import admin_required, is_admin, require
 from fellowship.extensions import db
 from fellowship.programs import queries, roster, services
 from fellowship.programs.access import can_manage, cohort_for
-from fellowship.programs.enums import PARTICIPANT_LABEL, PROGRAM_KIND_LABELS, ROLE_LABELS, ProgramKind, Role
+from fellowship.programs.enums import (
+    PARTICIPANT_KINDS,
+    PARTICIPANT_LABEL,
+    PROGRAM_KIND_LABELS,
+    ROLE_LABELS,
+    ProgramKind,
+    Role,
+)
 from fellowship.programs.forms import CohortForm, MemberForm, MembershipForm, ProgramForm, RosterImportForm
 from fellowship.programs.models import Cohort, Membership, Program
 
@@ -41,9 +48,9 @@ def _labels() -> dict[str, object]:
 
 def _role_labels(kind: ProgramKind) -> dict[Role, str]:
     """Each role's name in this program, translated once per page rather than once per roster row
-    (fellows are "participants" in an ERG academy)."""
+    (fellows are "participants" in an ERG academy and a founding track)."""
     return {
-        role: str(PARTICIPANT_LABEL if role is Role.FELLOW and kind is ProgramKind.ERG_ACADEMY else label)
+        role: str(PARTICIPANT_LABEL if role is Role.FELLOW and kind in PARTICIPANT_KINDS else label)
         for role, label in ROLE_LABELS.items()
     }
 
@@ -160,7 +167,7 @@ def cohort(cohort_id: int) -> str:
     organizations = {m.user.organization_id for m in fellows if m.user.organization_id is not None}
     panels = render_context(cohort_panels(), cohort, current_user)
     orgs = ngettext("%(num)d organisation", "%(num)d organisations", len(organizations))
-    if cohort.program.kind is ProgramKind.ERG_ACADEMY:
+    if cohort.program.kind in PARTICIPANT_KINDS:
         summary = ngettext(
             "%(num)d participant from %(orgs)s", "%(num)d participants from %(orgs)s", len(fellows), orgs=orgs
         )

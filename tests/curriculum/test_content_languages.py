@@ -89,6 +89,27 @@ def test_translations_keep_the_markdown_structure_and_the_placeholders(path: Pat
     assert problems == []
 
 
+# Letters of a script no text in that language should contain (a slip of the keyboard or of a translator).
+FOREIGN_LETTERS = {
+    "en": re.compile(r"[\u0590-\u05ff\u0600-\u06ff]"),
+    "es": re.compile(r"[\u0590-\u05ff\u0600-\u06ff]"),
+    "pl": re.compile(r"[\u0590-\u05ff\u0600-\u06ff]"),
+    "ar": re.compile(r"[\u0590-\u05ff]"),
+    "he": re.compile(r"[\u0600-\u06ff]"),
+}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_each_language_is_written_in_its_own_script(path: Path) -> None:
+    slips = [
+        f"{where}: {code} {FOREIGN_LETTERS[code].findall(flatten(text))}"
+        for where, mapping in texts(yaml.safe_load(path.read_text("utf-8")))
+        for code, text in mapping.items()
+        if FOREIGN_LETTERS[code].search(flatten(text))
+    ]
+    assert slips == []
+
+
 def test_a_translation_makes_a_new_version_but_not_a_new_material(app: Any) -> None:
     """The canvas as it was before its Polish, Arabic and Hebrew were added, then as it is now: the second
     sync makes version 2, and the funder report's count of materials created in 2024 does not move."""

@@ -119,7 +119,7 @@ def test_shipped_curriculum_has_no_problems() -> None:
     result = loader.read_all(PROJECT_DIR / "curriculum")
     assert result.errors == []
     kinds = sorted({m.program_kind for m in result.modules})
-    assert kinds == ["coop_fellowship", "erg_academy"]
+    assert kinds == ["coop_fellowship", "erg_academy", "tech_coop_founding"]
 
 
 def test_sync_is_idempotent_and_versions_changed_files(app: Any, tmp_path: Path) -> None:
@@ -167,10 +167,12 @@ def test_materials_created_in_a_period_count_by_published_on(app: Any, tmp_path:
     assert count("2024-01-01", "2024-03-31", "coop_fellowship") == 6
     assert count("2024-01-01", "2024-02-10", "coop_fellowship") == 3  # roadmap, impact metrics, canvas
     assert count("2026-08-01", "2026-10-31", "erg_academy") == 3
-    assert count("2024-01-01", "2026-12-31") == 12
+    assert count("2026-12-01", "2026-12-31", "tech_coop_founding") == 12  # the track, published at once
+    assert count("2024-01-01", "2026-12-31") == 24
     # A revised file is a new version of the same material, counted once, by the date the file states.
     path = write(tmp_path, "coop_fellowship", "mission-statement", GOOD)
     services.sync(loader.read_all(tmp_path).modules)
     path.write_text(textwrap.dedent(GOOD).replace("It keeps everyone", "It keeps all of us"), "utf-8")
     services.sync(loader.read_all(tmp_path).modules)
-    assert count("2024-01-01", "2026-12-31") == 12
+    assert count("2026-12-01", "2026-12-31", "tech_coop_founding") == 12  # the track, published at once
+    assert count("2024-01-01", "2026-12-31") == 24

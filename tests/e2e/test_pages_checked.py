@@ -53,6 +53,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
         )
     )
     academy = db.session.scalar(sa.select(Announcement).where(Announcement.cohort_id != cohort.id))
+    circle = db.session.scalar(sa.select(Cohort).where(Cohort.name == "Tech Co-op Founders' Circle"))
     return {
         FACILITATOR: {
             "dashboard": "/",
@@ -89,6 +90,12 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "participant home": "/",
             "academy announcement": f"/cohorts/{academy.cohort_id}/announcements/{academy.id}",
         },
+        FOUNDER: {
+            "founder home": "/",
+            "track module": f"/cohorts/{circle.id}/modules/tech-coop-work-and-decisions",
+            "track worksheet": f"/cohorts/{circle.id}/modules/tech-coop-work-and-decisions/worksheet",
+            "track draft": f"/cohorts/{circle.id}/modules/tech-coop-finding-partners/worksheet",
+        },
         "funder.observer@example.org": {
             "observer home": "/",
             "reports": f"/programs/{cohort.program_id}/reports",
@@ -98,8 +105,12 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
     }
 
 
-CURRICULUM_PAGES = ("module", "worksheet")
 FELLOW = "amara.okafor@example.org"
+FOUNDER = "layla.mansour@example.org"
+CURRICULUM_PAGES = {
+    FELLOW: ("module", "worksheet"),
+    FOUNDER: ("track module", "track worksheet", "track draft"),
+}
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run npm ci in tests/e2e")
@@ -107,23 +118,26 @@ FELLOW = "amara.okafor@example.org"
 def test_module_and_worksheet_read_right_to_left_in_their_own_language(
     browser: Any, server: str, demo: dict[str, dict[str, str]], lang: str
 ) -> None:
-    """The business model canvas module and its worksheet in Arabic and Hebrew: right to left, nothing on them
-    in another language (text shown in English for want of a translation is marked ``lang="en"``), and no
-    serious accessibility violation."""
-    context = browser.new_context(bypass_csp=True)
-    page = context.new_page()
-    sign_in(page, server, lang, FELLOW)
+    """The business model canvas module and its worksheet, and a module of the founding track with its
+    worksheet and a founder's draft, in Arabic and Hebrew: right to left, nothing on them in another language
+    (text shown in English for want of a translation is marked ``lang="en"``), and no serious accessibility
+    violation."""
     found = {}
-    for name in CURRICULUM_PAGES:
-        page.goto(server + demo[FELLOW][name])
-        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [lang, "rtl"]
-        assert page.locator("main [lang]").count() == 0, name
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        bad = [v["id"] for v in result["violations"] if v["impact"] in {"serious", "critical"}]
-        if bad:
-            found[name] = bad
-    context.close()
+    for person, names in CURRICULUM_PAGES.items():
+        context = browser.new_context(bypass_csp=True)
+        page = context.new_page()
+        sign_in(page, server, lang, person)
+        for name in names:
+            page.goto(server + demo[person][name])
+            direction = page.evaluate("[document.documentElement.lang, document.documentElement.dir]")
+            assert direction == [lang, "rtl"], name
+            assert page.locator("main [lang]").count() == 0, name
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            bad = [v["id"] for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+            if bad:
+                found[name] = bad
+        context.close()
     assert found == {}
 
 
@@ -133,10 +147,13 @@ def test_module_and_worksheet_in_hebrew_are_valid_html(
 ) -> None:
     from fellowship.accounts.models import User
 
-    client = app.test_client()
-    client.login_as(db.session.scalar(sa.select(User).where(User.email == FELLOW)))
-    pages = {name: demo[FELLOW][name] for name in CURRICULUM_PAGES}
-    assert_valid_html(saved_pages(client, pages, tmp_path, ("he",)))
+    files = []
+    for person, names in CURRICULUM_PAGES.items():
+        client = app.test_client()
+        client.login_as(db.session.scalar(sa.select(User).where(User.email == person)))
+        pages = {name: demo[person][name] for name in names}
+        files += saved_pages(client, pages, tmp_path, ("he",))
+    assert_valid_html(files)
 
 
 def sign_in(page: Any, server: str, lang: str, email: str) -> None:
