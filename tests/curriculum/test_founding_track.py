@@ -140,6 +140,11 @@ def test_a_founder_submits_her_swot_in_arabic(world: World, arabic_founder: Any)
     assert sheet is not None and sheet.status is WorksheetStatus.SUBMITTED
     assert sheet.answers["strengths"] == ["مهارات برمجة وتصميم", "عملاء سابقون يثقون بنا"]
     assert (sheet.answers["monthly_costs"], sheet.answers["decision"]) == (350, "go_with_changes")
+    # Read back: the unanswered numbers show a dash that follows the page's direction (no dir="auto" of its
+    # own, which would set a lone dash left to right), and the decision by its Arabic label.
+    page = arabic_founder.get(path).get_data(as_text=True)
+    assert '<p dir="auto">—</p>' not in page and page.count('<p class="muted">—</p>') == 2
+    assert "المضيّ قدمًا مع تعديلات" in page
 
 
 def test_the_swot_cannot_be_submitted_without_its_decision(world: World, arabic_founder: Any) -> None:

@@ -399,3 +399,43 @@ def test_an_arabic_speaking_fellow_reads_the_canvas_and_fills_it_in_arabic(
         .where(Worksheet.slug == "business-model-canvas", User.email == "amara.okafor@example.org")
     )
     assert sheet is not None and answer in sheet.answers.values()
+
+
+def test_a_founder_reads_the_tech_coop_track_and_submits_her_swot_in_arabic(
+    browser: Any, server: str, demo: None
+) -> None:
+    """The founding track's journey: from her home page a founder who reads Arabic opens her circle, the
+    track's SWOT module and its worksheet, fills the four quadrants and her decision in Arabic, and submits;
+    her facilitator finds it waiting for review."""
+    founder = sign_in(browser, server, "layla.mansour@example.org", "ar")
+    founder.click("a.cohort-link")
+    founder.click("section[data-panel=modules] a[href$='/modules/tech-coop-swot-and-feasibility']")
+    expect(founder.locator("main h1")).to_contain_text("SWOT")
+    expect(founder.locator("main .prose")).to_contain_text("نقاط القوة")
+    assert founder.locator("main [lang]").count() == 0  # nothing falls back to English
+    founder.click("main a.button[href$='/tech-coop-swot-and-feasibility/worksheet']")
+    quadrants = {
+        "strengths": "مهارات برمجة وتصميم\nعملاء سابقون يثقون بنا",
+        "weaknesses": "لا أحد منا يعرف المحاسبة",
+        "opportunities": "الجمعيات المحلية تحتاج مواقع يسهل تحديثها",
+        "threats": "الاعتماد على عميل واحد كبير",
+    }
+    for name, text in quadrants.items():
+        founder.fill(f"form.worksheet [name={name}]", text)
+    founder.select_option("form.worksheet select[name=decision]", "go_with_changes")
+    founder.fill("form.worksheet [name=changes]", "نبدأ بثلاثة أعضاء ونتعلّم المحاسبة قبل التسجيل.")
+    founder.click("button[value=submit]")
+    expect(founder.locator(".flash-success")).to_be_visible()
+    assert founder.evaluate("document.documentElement.dir") == "rtl"
+    shot(founder, "founder-swot-arabic", "ar")
+    fresh()
+    sheet = db.session.scalar(
+        sa.select(Worksheet)
+        .join(User, User.id == Worksheet.user_id)
+        .where(Worksheet.slug == "tech-coop-swot-and-feasibility", User.email == "layla.mansour@example.org")
+    )
+    assert sheet is not None and sheet.status.value == "submitted"
+    assert sheet.answers["strengths"] == ["مهارات برمجة وتصميم", "عملاء سابقون يثقون بنا"]
+    facilitator = sign_in(browser, server, "rana.khoury@example.org", "ar")
+    facilitator.goto(f"{server}/reviews")
+    expect(facilitator.locator("main")).to_contain_text("Layla Mansour")
