@@ -110,7 +110,7 @@ def test_staff_see_the_fellows_below_the_minimum_attendance_rate(world: World, c
     assert (rates[world.users["fellow"].id], rates[below.user_id], rates[above.user_id]) == (0.0, 0.5, 1.0)
     assert rates[unrecorded.user_id] is None
     mine = block(client_as("facilitator").get("/").get_data(as_text=True), "impact-staff")
-    link = f'<a href="/cohorts/{world.cohort.id}/completion">{world.cohort.name}</a>:'
+    link = f'<a href="/cohorts/{world.cohort.id}/completion"><bdi>{world.cohort.name}</bdi></a>:'
     assert f"{link}\n        2 fellows below 75%" in mine
     assert f"/cohorts/{world.other_cohort.id}/completion" not in mine
 
