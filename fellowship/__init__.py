@@ -109,9 +109,11 @@ class Fellowship:
             for code in ERROR_CODES:
                 app.register_error_handler(code, _error_page)
         from fellowship.cli import group
+        from fellowship.credentials.cli import credentials
         from fellowship.curriculum.cli import curriculum
 
         group.add_command(curriculum)
+        group.add_command(credentials)
         app.cli.add_command(group)
         app.extensions[EXTENSION_KEY] = self
 
@@ -200,6 +202,7 @@ class Fellowship:
             accounts,
             attendance,
             awards,
+            credentials,
             curriculum,
             discussions,
             evaluations,
@@ -228,6 +231,7 @@ class Fellowship:
         root.register_blueprint(impact.bp)
         root.register_blueprint(network.bp)
         root.register_blueprint(discussions.bp)
+        root.register_blueprint(credentials.bp)
 
         root.before_request(_keep_objects_after_commit)
         root.before_request(_expire_idle_session)

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
-from fellowship.core import identity_providers
+from fellowship.core import identity_providers, signing_keys
 
 ENV_PREFIX = "FELLOWSHIP_"
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused in production mode below
@@ -199,6 +199,18 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     session_hours = number(ENV_PREFIX + "SESSION_MAX_HOURS", 12)
     oidc_providers = identity_providers.load(env, mode == "production", problems)
+    credential_keys = env.get(ENV_PREFIX + "CREDENTIAL_KEYS_FILE", "").strip() or str(
+        Path(instance_path) / "credential-keys.json"
+    )
+    if mode == "production":
+        try:
+            signing_keys.read(Path(credential_keys))
+        except signing_keys.KeyRingError as error:
+            problems.append(
+                "FELLOWSHIP_CREDENTIAL_KEYS_FILE must name the key ring that signs credentials in "
+                f"production: {error} (make one with `flask fellowship credentials rotate-key`, see "
+                "docs/credentials.md)"
+            )
     config: dict[str, object] = {
         "FELLOWSHIP_MODE": mode,
         "SECRET_KEY": secret or DEV_SECRET,
@@ -234,6 +246,10 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
         "FELLOWSHIP_RATELIMIT_CHECKIN": limits(ENV_PREFIX + "RATELIMIT_CHECKIN", "10 per minute"),
         # Identity providers people may sign in through (core/identity_providers.py).
         "FELLOWSHIP_OIDC_PROVIDERS": oidc_providers,
+        # The Ed25519 keys credentials are signed with, newest first (core/signing_keys.py, credentials/).
+        "FELLOWSHIP_CREDENTIAL_KEYS_FILE": credential_keys,
+        # The issuer's name in every credential and in its public profile (/credentials/issuer).
+        "FELLOWSHIP_ISSUER_NAME": env.get(ENV_PREFIX + "ISSUER_NAME", "").strip() or "Fellowship",
         # Replies and announcements one person may post (discussions/views.py).
         "FELLOWSHIP_RATELIMIT_DISCUSSION": limits(
             ENV_PREFIX + "RATELIMIT_DISCUSSION", "10 per minute; 60 per hour"

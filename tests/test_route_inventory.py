@@ -26,6 +26,7 @@ from fellowship.awards.models import JurorAssignment, Vote
 from fellowship.core import clock, mail
 from fellowship.core.identity_providers import Provider
 from fellowship.curriculum.models import CohortModule, Module, Worksheet
+from fellowship.credentials import services as credential_services
 from fellowship.discussions import services as discussions
 from fellowship.evaluations import defaults
 from fellowship.evaluations import services as evaluations
@@ -313,6 +314,21 @@ ROUTES: dict[str, Route] = {
         frozenset({"fellow", "facilitator", "admin"}), scoped=True, params=("code=certificate_code",)
     ),
     "fellowship.impact.verify_certificate": Route(PUBLIC),
+    # Credentials: what verifiers fetch is public; the file is its holder's; an administrator revokes.
+    "fellowship.credentials.issuer": Route(PUBLIC),
+    "fellowship.credentials.key_set": Route(PUBLIC),
+    "fellowship.credentials.key": Route(PUBLIC, params=("kid",)),
+    "fellowship.credentials.status_list": Route(PUBLIC, params=("number=status_list",)),
+    "fellowship.credentials.download": Route(
+        PARTICIPANTS, params=("code=certificate_code",), denied={r: 404 for r in SIGNED_IN - {"fellow"}}
+    ),
+    "fellowship.credentials.issue": Route(
+        PARTICIPANTS,
+        params=("code=certificate_code",),
+        methods=POST_ONLY,
+        denied={r: 404 for r in SIGNED_IN - {"fellow"}},
+    ),
+    "fellowship.credentials.revoke": Route(ADMIN, params=("code=certificate_code",), methods=POST_ONLY),
     # The network: members of any cohort and admins (a juror in no cohort gets 403); the inventory's entry is
     # the fellow's organisation's, which its members and admins edit and confirm.
     "fellowship.network.find": Route(NETWORK),
@@ -432,6 +448,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         issued_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
     )
     db.session.add(certificate)
+    db.session.flush()
+    credential = credential_services.issue(certificate)
     period = impact_services.open_period(
         world.program, "January 2024", dt.date(2024, 1, 1), dt.date(2024, 1, 31), None
     )
@@ -478,6 +496,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "step": 0,
         "log_id": impact_log.id,
         "certificate_code": certificate.code,
+        "kid": credential.kid,
+        "status_list": credential.status_list,
         "period_id": period.id,
         "reset_token": reset_token,
         "invite_token": invite_token,

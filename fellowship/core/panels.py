@@ -1,5 +1,5 @@
-"""Registry of panels shown on pages that gather several domains (the cohort, event, program and module
-pages);
+"""Registry of panels shown on pages that gather several domains (the cohort, event, program, module and
+certificate pages);
 the home page's blocks are registered in :mod:`fellowship.core.home`.
 
 Higher domains (events, attendance, curriculum, awards ...) register a panel here when their views module
@@ -32,7 +32,16 @@ ProgramPanel = CohortPanel
 ModulePanel = CohortPanel
 """Same shape; its context callable is called with (the cohort's module assignment, user)."""
 
-_panels: dict[str, dict[str, CohortPanel]] = {"cohort": {}, "event": {}, "program": {}, "module": {}}
+CertificatePanel = CohortPanel
+"""Same shape; its context callable is called with (the certificate, user)."""
+
+_panels: dict[str, dict[str, CohortPanel]] = {
+    "cohort": {},
+    "event": {},
+    "program": {},
+    "module": {},
+    "certificate": {},
+}
 
 
 def register_cohort_panel(panel: CohortPanel) -> None:
@@ -69,6 +78,14 @@ def register_module_panel(panel: CohortPanel) -> None:
 
 def module_panels() -> list[CohortPanel]:
     return sorted(_panels["module"].values(), key=lambda p: (p.order, p.name))
+
+
+def register_certificate_panel(panel: CohortPanel) -> None:
+    _panels["certificate"][panel.name] = panel
+
+
+def certificate_panels() -> list[CohortPanel]:
+    return sorted(_panels["certificate"].values(), key=lambda p: (p.order, p.name))
 
 
 def render_context(

@@ -548,7 +548,8 @@ def certificate(code: str) -> str:
         abort(404)
     if found.user_id != current_user.id:
         cohort, _role = cohort_for(found.cohort_id, manage=True)
-    return render_template("impact/certificate.html", certificate=found)
+    shown = panels.render_context(panels.certificate_panels(), found, current_user)
+    return render_template("impact/certificate.html", certificate=found, panels=shown)
 
 
 i18n.language_follows("fellowship.impact.verify_certificate")

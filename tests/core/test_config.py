@@ -1,14 +1,25 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from fellowship import PROJECT_DIR
 from fellowship.config import ConfigError, default_base_url, load, trusted_hosts
+from fellowship.core import signing_keys
+
+
+def key_ring() -> str:
+    """A key ring that signs credentials, as an operator makes one (`flask fellowship credentials rotate-key`)."""
+    path = Path(tempfile.mkdtemp(prefix="fellowship-keys-")) / "credential-keys.json"
+    signing_keys.add_new_key(path, dt.date(2026, 12, 2))
+    return str(path)
+
 
 PRODUCTION = {
     "FELLOWSHIP_ENV": "production",
@@ -17,6 +28,7 @@ PRODUCTION = {
     "FELLOWSHIP_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
     "FELLOWSHIP_VOTER_KEY_SECRET": "v" * 40,
     "FELLOWSHIP_BASE_URL": "https://fellowship.example.org",
+    "FELLOWSHIP_CREDENTIAL_KEYS_FILE": key_ring(),
 }
 
 
@@ -80,8 +92,9 @@ def test_production_lists_every_missing_setting_at_once() -> None:
         "FELLOWSHIP_RATELIMIT_STORAGE_URI",
         "FELLOWSHIP_VOTER_KEY_SECRET",
         "FELLOWSHIP_BASE_URL",
+        "FELLOWSHIP_CREDENTIAL_KEYS_FILE",
     ]
-    assert str(refused.value).splitlines()[0] == "Fellowship cannot start: 4 settings need attention."
+    assert str(refused.value).splitlines()[0] == "Fellowship cannot start: 5 settings need attention."
 
 
 def test_invalid_values_are_listed_with_the_missing_ones() -> None:
@@ -160,10 +173,11 @@ def test_a_production_start_without_settings_names_them_all_without_a_traceback(
     assert done.returncode == 4
     assert "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
-    assert lines[0] == "Fellowship cannot start: 4 settings need attention."
+    assert lines[0] == "Fellowship cannot start: 5 settings need attention."
     assert [line.split(" ", 2)[1] for line in lines[1:]] == [
         "SECRET_KEY",
         "FELLOWSHIP_RATELIMIT_STORAGE_URI",
         "FELLOWSHIP_VOTER_KEY_SECRET",
         "FELLOWSHIP_BASE_URL",
+        "FELLOWSHIP_CREDENTIAL_KEYS_FILE",
     ]

@@ -1,0 +1,189 @@
+"""What a credential says, and how it is signed.
+
+**Securing mechanism: VC-JWT** (Open Badges 3.0 §"JSON Web Token Proof Format"). The credential, an
+OpenBadgeCredential in the VC Data Model 2.0, is the JWT payload, with the claims the specification requires
+beside it (``iss`` = issuer.id, ``jti`` = id, ``sub`` = credentialSubject.id, ``nbf`` = validFrom), signed
+with the installation's Ed25519 key as a compact JWS (header: ``alg`` EdDSA, ``kid`` the address of the public
+key, ``typ`` JWT; no other header is allowed). Why not a Data Integrity proof: it signs the RDF canonical form
+of the JSON-LD document, which needs every JSON-LD context at signing and at checking time and a canonicaliser
+on both sides, while a JWS signs exactly the bytes it carries and every JOSE library checks it; the file a
+holder downloads is the compact JWS itself, as the specification's "File Format" section asks (``.jwt``).
+
+``EdDSA`` is the algorithm name Open Badges verifiers know; RFC 9864 (2025) prefers the fully-specified
+``Ed25519`` for new protocols. The signature is the same; the name is the one verifiers accept today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import OKPKey
+
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB_SCHEMA = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+ALGORITHM = "EdDSA"
+
+
+@dataclass(frozen=True)
+class Issuer:
+    base_url: str
+    name: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.base_url}/credentials/issuer"
+
+    def key_url(self, kid: str) -> str:
+        return f"{self.base_url}/credentials/keys/{kid}"
+
+    def status_list_url(self, number: int) -> str:
+        return f"{self.base_url}/credentials/status/{number}"
+
+    def profile(self) -> dict[str, Any]:
+        """The issuer's Profile, served at its id."""
+        return {
+            "@context": [VC_V2, OB_CONTEXT],
+            "id": self.id,
+            "type": ["Profile"],
+            "name": self.name,
+            "url": f"{self.base_url}/",
+        }
+
+
+@dataclass(frozen=True)
+class Achievement:
+    """What the holder achieved, as the certificate records it."""
+
+    cohort_id: int
+    program: str
+    cohort: str
+    starts_on: dt.date
+    ends_on: dt.date
+    min_attendance_rate: int
+    modules: list[str]
+
+    def criteria(self) -> str:
+        parts = [
+            f"Took part in the {self.cohort} cohort of {self.program}, {self.starts_on} to {self.ends_on}"
+        ]
+        if self.min_attendance_rate:
+            parts.append(f"attended at least {self.min_attendance_rate} % of its sessions")
+        if self.modules:
+            parts.append("had these worksheets approved by a facilitator: " + "; ".join(self.modules))
+        return ", ".join(parts) + "."
+
+
+def _when(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def achievement_id(issuer: Issuer, cohort_id: int) -> str:
+    """One stable identifier per cohort's completion, whoever holds it."""
+    return "urn:uuid:" + str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"{issuer.base_url}/cohorts/{cohort_id}#completion")
+    )
+
+
+def credential(
+    issuer: Issuer,
+    credential_uuid: str,
+    holder: str,
+    achievement: Achievement,
+    valid_from: dt.datetime,
+    status_list: int,
+    status_index: int,
+) -> dict[str, Any]:
+    """The OpenBadgeCredential with its JWT claims. The holder is identified by name (an IdentityObject of
+    type "name", not hashed: the certificate already shows it); the subject's id is a random URN of this
+    credential's own, so two credentials cannot be linked by it."""
+    subject_id = "urn:uuid:" + str(uuid.uuid5(uuid.UUID(credential_uuid), "subject"))
+    status_url = issuer.status_list_url(status_list)
+    body = {
+        "@context": [VC_V2, OB_CONTEXT],
+        "id": f"urn:uuid:{credential_uuid}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": issuer.id, "type": ["Profile"], "name": issuer.name, "url": f"{issuer.base_url}/"},
+        "validFrom": _when(valid_from),
+        "name": f"{achievement.program}: {achievement.cohort}",
+        "credentialSubject": {
+            "id": subject_id,
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {"type": "IdentityObject", "identityHash": holder, "identityType": "name", "hashed": False}
+            ],
+            "activityStartDate": f"{achievement.starts_on.isoformat()}T00:00:00Z",
+            "activityEndDate": f"{achievement.ends_on.isoformat()}T00:00:00Z",
+            "achievement": {
+                "id": achievement_id(issuer, achievement.cohort_id),
+                "type": ["Achievement"],
+                "achievementType": "Certificate",
+                "name": f"{achievement.program}: {achievement.cohort}",
+                "description": f"Completion of the {achievement.cohort} cohort of {achievement.program}.",
+                "criteria": {"narrative": achievement.criteria()},
+            },
+        },
+        "credentialStatus": {
+            "id": f"{status_url}#{status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(status_index),
+            "statusListCredential": status_url,
+        },
+        "credentialSchema": [{"id": OB_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
+    }
+    return _with_claims(body, subject_id)
+
+
+def status_list(issuer: Issuer, number: int, encoded: str, valid_from: dt.datetime) -> dict[str, Any]:
+    """The BitstringStatusListCredential that holds the revocation bits."""
+    url = issuer.status_list_url(number)
+    body = {
+        "@context": [VC_V2],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer.id,
+        "validFrom": _when(valid_from),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded,
+        },
+    }
+    return _with_claims(body, f"{url}#list")
+
+
+def _with_claims(body: dict[str, Any], subject: str) -> dict[str, Any]:
+    issuer = body["issuer"]["id"] if isinstance(body["issuer"], dict) else body["issuer"]
+    valid_from = dt.datetime.fromisoformat(body["validFrom"].replace("Z", "+00:00"))
+    return {**body, "iss": issuer, "jti": body["id"], "sub": subject, "nbf": int(valid_from.timestamp())}
+
+
+def sign(payload: dict[str, Any], key: OKPKey, key_url: str) -> str:
+    header = {"alg": ALGORITHM, "kid": key_url, "typ": "JWT"}
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # joserfc's notice about the EdDSA name (see the module's docstring)
+        return jws.serialize_compact(header, data, key, algorithms=[ALGORITHM])
+
+
+def read(token: str, key: OKPKey) -> dict[str, Any]:
+    """The payload of a token signed with ``key``; raises ``JoseError`` or ``ValueError`` otherwise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = jws.deserialize_compact(token, key, algorithms=[ALGORITHM])
+    payload = json.loads(found.payload)
+    if not isinstance(payload, dict):
+        raise ValueError("the payload is not a JSON object")
+    return payload
+
+
+__all__ = ["JoseError", "Achievement", "Issuer", "credential", "read", "sign", "status_list"]
