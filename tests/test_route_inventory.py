@@ -25,8 +25,8 @@ from fellowship.awards.enums import Phase, ProjectStatus
 from fellowship.awards.models import JurorAssignment, Vote
 from fellowship.core import clock, mail
 from fellowship.core.identity_providers import Provider
-from fellowship.curriculum.models import CohortModule, Module, Worksheet
 from fellowship.credentials import services as credential_services
+from fellowship.curriculum.models import CohortModule, Module, Worksheet
 from fellowship.discussions import services as discussions
 from fellowship.evaluations import defaults
 from fellowship.evaluations import services as evaluations

@@ -15,7 +15,7 @@ from fellowship.core import signing_keys
 
 
 def key_ring() -> str:
-    """A key ring that signs credentials, as an operator makes one (`flask fellowship credentials rotate-key`)."""
+    """A key ring that signs credentials, as `flask fellowship credentials rotate-key` makes one."""
     path = Path(tempfile.mkdtemp(prefix="fellowship-keys-")) / "credential-keys.json"
     signing_keys.add_new_key(path, dt.date(2026, 12, 2))
     return str(path)
