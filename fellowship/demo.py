@@ -20,6 +20,7 @@ from fellowship.accounts.models import Organization, User
 from fellowship.attendance import services as attendance
 from fellowship.attendance.enums import Status
 from fellowship.core import clock
+from fellowship.credentials import demo as credentials_demo
 from fellowship.curriculum import loader as curriculum_loader
 from fellowship.curriculum import queries as curriculum_queries
 from fellowship.curriculum import services as curriculum
@@ -140,6 +141,7 @@ def load() -> str | None:
     _academy_evaluation(academy)
     _contests(academy, fellowship, admin)
     _impact(fellowship)
+    credentials_demo.load(admin)
     network_demo.load()
     _discussions(fellowship, academy)
     return "\n".join(

@@ -273,3 +273,23 @@ def test_demo_is_refused_in_production(app: Any, monkeypatch: Any) -> None:
     assert "The demo is refused in production (FELLOWSHIP_ENV=production)" in result.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 0
+
+
+def test_every_demo_certificate_has_its_credential_and_one_is_revoked(app: Any) -> None:
+    from fellowship.credentials.models import Credential
+    from fellowship.impact.models import Certificate
+
+    app.test_cli_runner().invoke(args=["fellowship", "demo"])
+    rows = db.session.execute(
+        sa.select(Certificate.holder, Credential.revoked_at.is_not(None))
+        .join(Credential, Credential.certificate_id == Certificate.id)
+        .order_by(Certificate.holder)
+    ).all()
+    assert [tuple(row) for row in rows] == [("Amara Okafor", False), ("Benicio Ruiz", True)]
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "amara.okafor@example.org", "password": "fellowship-demo"})
+    code = db.session.scalar(sa.select(Certificate.code).where(Certificate.holder == "Amara Okafor"))
+    page = client.get(f"/certificates/{code}").get_data(as_text=True)
+    assert f'href="/certificates/{code}/credential.jwt"' in page
+    status = client.get("/credentials/status/1").get_data(as_text=True)
+    assert status.count(".") == 2

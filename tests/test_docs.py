@@ -177,6 +177,7 @@ def test_the_readme_lists_the_sign_ins_make_run_prints() -> None:
         demo._email(demo.FELLOWS[0][0]),
         demo.OBSERVER_EMAIL,
         demo._email(demo.ERG_PARTICIPANTS[0], "example.pl"),
+        demo._email(demo.FOUNDERS[0][0]),
         demo.JUROR_EMAIL,
     ]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

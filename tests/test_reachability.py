@@ -51,6 +51,10 @@ PUBLIC_START = ("/", "/awards/grassroot-excellence-awards")
 REACHED_OTHERWISE: dict[str, str] = {
     "fellowship.static": "style sheets, scripts and images, loaded by pages rather than clicked",
     "fellowship.healthz": "for load balancers and monitoring",
+    "fellowship.credentials.issuer": "a verifier follows a credential's issuer address",
+    "fellowship.credentials.key_set": "a verifier fetches the issuer's published keys",
+    "fellowship.credentials.key": "a verifier follows a credential's key address (its kid)",
+    "fellowship.credentials.status_list": "a verifier follows a credential's revocation-list address",
     "fellowship.accounts.password_reset": "the link in the password-reset e-mail",
     "fellowship.accounts.invitation": "the link in the invitation e-mail",
     "fellowship.accounts.unsubscribe": "the link at the foot of every e-mail",

@@ -316,6 +316,7 @@ ROUTES: dict[str, Route] = {
     "fellowship.impact.verify_certificate": Route(PUBLIC),
     # Credentials: what verifiers fetch is public; the file is its holder's; an administrator revokes.
     "fellowship.credentials.issuer": Route(PUBLIC),
+    "fellowship.credentials.verify_page": Route(PUBLIC, methods=GET_POST),
     "fellowship.credentials.key_set": Route(PUBLIC),
     "fellowship.credentials.key": Route(PUBLIC, params=("kid",)),
     "fellowship.credentials.status_list": Route(PUBLIC, params=("number=status_list",)),

@@ -6,17 +6,28 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from fellowship.core import panels, personal_data
+from fellowship.core import i18n, panels, personal_data
 from fellowship.core.forms import ActionForm
 from fellowship.core.permissions import is_admin
-from fellowship.credentials import keys, queries, services
-from fellowship.credentials.forms import RevokeForm
+from fellowship.credentials import keys, queries, services, verify
+from fellowship.credentials.forms import RevokeForm, VerifyForm
 from fellowship.credentials.models import Credential
-from fellowship.extensions import db
+from fellowship.extensions import db, limiter
 from fellowship.impact.models import Certificate
 
 bp = Blueprint("credentials", __name__, template_folder="templates")
@@ -60,6 +71,34 @@ def status_list(number: int) -> Response:
     if number != services.STATUS_LIST:
         abort(404)
     return _public(Response(services.status_list_token(number)), "text/plain; charset=utf-8")
+
+
+i18n.language_follows("fellowship.credentials.verify_page")
+
+
+@bp.route("/credentials/verify", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["FELLOWSHIP_RATELIMIT_TOKEN"], methods=["POST"])
+def verify_page() -> Any:
+    """Public: anyone checks a credential this site issued, pasted or uploaded; nothing is fetched and only
+    this site's keys and revocation list count."""
+    form, outcome, status = VerifyForm(), None, 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return render_template("credentials/verify.html", form=form, outcome=None), 400
+        text = form.credential.data or ""
+        upload = form.upload.data
+        if upload is not None and getattr(upload, "filename", ""):
+            raw = upload.stream.read(verify.MAX_BYTES + 1)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = "\ufffd"  # not text: the check below says it is not a credential
+        if not text.strip():
+            form.credential.errors = [_("Paste the credential or choose its file.")]
+            return render_template("credentials/verify.html", form=form, outcome=None), 400
+        outcome = verify.check(text)
+        status = 400 if outcome.signature is None else 200
+    return render_template("credentials/verify.html", form=form, outcome=outcome), status
 
 
 def _certificate(code: str) -> Certificate:
@@ -144,7 +183,6 @@ def _panel(certificate: Certificate, user: Any) -> dict[str, Any] | None:
         "admin": admin,
         "form": ActionForm(),
         "revoke_form": RevokeForm(),
-        "issuer_url": url_for("fellowship.credentials.issuer"),
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -261,3 +262,74 @@ def test_production_refuses_to_start_without_a_key_ring(tmp_path: Path) -> None:
     )
     assert loaded["FELLOWSHIP_CREDENTIAL_KEYS_FILE"] == str(tmp_path / "ring.json")
     assert (tmp_path / "ring.json").stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+def checked(client: Any, data: dict[str, Any]) -> tuple[int, str]:
+    response = client.post("/credentials/verify", data=data, content_type="multipart/form-data")
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_the_public_page_checks_a_pasted_or_uploaded_credential(
+    app: Any, client: Any, client_as: Any, issued: Any
+) -> None:
+    certificate, token = issued
+    page = client.get("/credentials/verify")
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.get_data(as_text=True)
+    status_code, body = checked(client, {"credential": token})
+    assert status_code == 200 and "Valid: this site issued this credential" in body and "Fiona Fellow" in body
+    status_code, body = checked(client, {"upload": (io.BytesIO(token.encode()), "credential.jwt")})
+    assert status_code == 200 and "Valid: this site issued this credential" in body
+    head, _body, signature = token.split(".")
+    claims = payload(token)
+    claims["credentialSubject"]["identifier"][0]["identityHash"] = "<script>alert(1)</script>"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    status_code, body = checked(client, {"credential": f"{head}.{forged}.{signature}"})
+    assert status_code == 200 and "The signature does not match" in body
+    assert "<script>alert(1)" not in body and "&lt;script&gt;" not in body  # an unsigned claim is never shown
+    stranger = OKPKey.generate_key("Ed25519", parameters={"kid": "x"}, private=True)
+    status_code, body = checked(client, {"credential": document.sign(claims, stranger, header(token)["kid"])})
+    assert "The signature does not match" in body
+    status_code, body = checked(
+        client, {"credential": document.sign(claims, stranger, "https://evil.test/k")}
+    )
+    assert "It is not signed with a key of this site." in body
+    client_as("admin").post(
+        f"/certificates/{certificate.code}/credential/revoke", data={"reason": "Issued to the wrong cohort."}
+    )
+    status_code, body = checked(client, {"credential": token})
+    assert status_code == 200 and "Not valid." in body and "Not revoked: <strong>failed</strong>" in body
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("", "Paste the credential or choose its file."),
+        ("not a credential", "This is not a credential in the JWT form"),
+        ('{"@context": []}', "a .jwt file, not a JSON document"),
+        ("a." * 40_000, "The credential is larger than 64 KB."),
+    ],
+)
+def test_bad_input_on_the_check_page_is_refused_with_a_message(client: Any, given: str, message: str) -> None:
+    status_code, body = checked(client, {"credential": given})
+    assert status_code == 400 and message in body
+
+
+def test_an_expired_credential_fails_the_dates_check(app: Any, client: Any, issued: Any) -> None:
+    """Signed by this site, but its validUntil has passed (by the application's clock)."""
+    from fellowship.core import clock
+
+    _certificate, token = issued
+    start, end = clock.now() - dt.timedelta(days=10), clock.now() - dt.timedelta(days=1)
+    claims = payload(token)
+    claims.update(
+        validFrom=start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        nbf=int(start.replace(microsecond=0).timestamp()),
+        validUntil=end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        exp=int(end.timestamp()),
+    )
+    with app.test_request_context():
+        from fellowship.credentials import keys
+
+        signed = document.sign(claims, keys.ring().signing, header(token)["kid"])
+    status_code, body = checked(client, {"credential": signed})
+    assert "Dates: <strong>failed</strong>" in body and "Signature: <strong>passed</strong>" in body

@@ -610,3 +610,29 @@ def test_xss_names_asserted_by_a_sign_in_provider(app: Any, world: World, client
     page = client_as("admin").get("/admin/users?per_page=200").get_data(as_text=True)
     for payload in PAYLOADS:
         assert script_problems(page, payload) == [], payload
+
+
+def test_xss_credential_revocation_reasons_and_pasted_credentials(
+    app: Any, world: World, client_as: Any, client: Any
+) -> None:
+    """The reason an administrator gives for revoking a credential (shown to administrators on the
+    certificate page), and whatever anyone pastes into the public credential check (shown back in its
+    form)."""
+    from fellowship.credentials.models import Credential
+    from tests.impact.test_certificates import completed_certificate
+
+    certificate = completed_certificate(world, client_as)
+    assert client_as("fellow").post(f"/certificates/{certificate.code}/credential").status_code == 302
+    admin = client_as("admin")
+    for payload in PAYLOADS:
+        db.session.execute(sa.update(Credential).values(revoked_at=None, revoked_reason=""))
+        db.session.commit()
+        response = admin.post(
+            f"/certificates/{certificate.code}/credential/revoke",
+            data={"reason": payload},
+            follow_redirects=True,
+        )
+        check_response(response, payload)
+        check(admin, f"/certificates/{certificate.code}", payload)
+        pasted = client.post("/credentials/verify", data={"credential": payload})
+        check_response(pasted, payload)
