@@ -70,6 +70,12 @@ class Achievement:
     min_attendance_rate: int
     modules: list[str]
 
+    @property
+    def name(self) -> str:
+        """The cohort, and its program when the cohort's name does not already start with it (as the
+        certificate says it)."""
+        return self.cohort if self.cohort.startswith(self.program) else f"{self.program}: {self.cohort}"
+
     def criteria(self) -> str:
         parts = [
             f"Took part in the {self.cohort} cohort of {self.program}, {self.starts_on} to {self.ends_on}"
@@ -112,7 +118,7 @@ def credential(
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {"id": issuer.id, "type": ["Profile"], "name": issuer.name, "url": f"{issuer.base_url}/"},
         "validFrom": _when(valid_from),
-        "name": f"{achievement.program}: {achievement.cohort}",
+        "name": achievement.name,
         "credentialSubject": {
             "id": subject_id,
             "type": ["AchievementSubject"],
@@ -125,7 +131,7 @@ def credential(
                 "id": achievement_id(issuer, achievement.cohort_id),
                 "type": ["Achievement"],
                 "achievementType": "Certificate",
-                "name": f"{achievement.program}: {achievement.cohort}",
+                "name": achievement.name,
                 "description": f"Completion of the {achievement.cohort} cohort of {achievement.program}.",
                 "criteria": {"narrative": achievement.criteria()},
             },

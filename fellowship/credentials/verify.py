@@ -37,6 +37,7 @@ class Outcome:
     status: bool | None = None
     problem: str = ""
     claims: dict[str, Any] = field(default_factory=dict)
+    valid_from: dt.datetime | None = None
 
     @property
     def valid(self) -> bool:
@@ -104,6 +105,7 @@ def check(text: str) -> Outcome:
     )
     now = clock.now()
     valid_from, valid_until = _instant(claims.get("validFrom")), _instant(claims.get("validUntil"))
+    outcome.valid_from = valid_from
     outcome.dates = (
         valid_from is not None
         and claims.get("nbf") == int(valid_from.timestamp())

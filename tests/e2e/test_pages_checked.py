@@ -21,7 +21,7 @@ from fellowship.curriculum.models import CohortModule, Worksheet
 from fellowship.discussions.models import Announcement, Reply
 from fellowship.events.models import Event
 from fellowship.extensions import db
-from fellowship.impact.models import ReportingPeriod
+from fellowship.impact.models import Certificate, ReportingPeriod
 from fellowship.network.models import Entry
 from fellowship.programs.models import Cohort
 
@@ -54,6 +54,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
     )
     academy = db.session.scalar(sa.select(Announcement).where(Announcement.cohort_id != cohort.id))
     circle = db.session.scalar(sa.select(Cohort).where(Cohort.name == "Tech Co-op Founders' Circle"))
+    certificate = db.session.scalar(sa.select(Certificate.code).where(Certificate.holder == "Amara Okafor"))
     return {
         FACILITATOR: {
             "dashboard": "/",
@@ -68,6 +69,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "project": f"/awards/{contest.slug}/projects/{project.id}",
             "vote": f"/awards/{contest.slug}/projects/{project.id}/vote",
             "certificate check": "/certificates/verify",
+            "credential check": "/credentials/verify",
             "network": "/network?q=bookkeeping",
             "network entry": f"/network/entries/{need.id}",
             "co-op directory": "/network/directory",
@@ -78,6 +80,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
         },
         "amara.okafor@example.org": {
             "fellow home": "/",
+            "certificate with its credential": f"/certificates/{certificate}",
             "module": f"/cohorts/{cohort.id}/modules/business-model-canvas",
             "worksheet": f"/cohorts/{cohort.id}/modules/business-model-canvas/worksheet",
             "profile": "/profile",

@@ -439,3 +439,28 @@ def test_a_founder_reads_the_tech_coop_track_and_submits_her_swot_in_arabic(
     facilitator = sign_in(browser, server, "rana.khoury@example.org", "ar")
     facilitator.goto(f"{server}/reviews")
     expect(facilitator.locator("main")).to_contain_text("Layla Mansour")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_fellow_downloads_her_credential_and_anyone_checks_it(
+    browser: Any, server: str, demo: None, lang: str, tmp_path: Path
+) -> None:
+    """Issue 24's journey: from her home page a fellow opens her certificate and downloads its signed
+    credential; someone she sends it to, with no account, goes from the certificate check to the credential
+    check, chooses the file and is told it is valid."""
+    fellow = sign_in(browser, server, "amara.okafor@example.org", lang)
+    fellow.click("main a[href^='/certificates/']")
+    expect(fellow.locator("[data-panel=credential]")).to_contain_text("Open Badges 3.0")
+    with fellow.expect_download() as download:
+        fellow.click("[data-panel=credential] a[href$='/credential.jwt']")
+    saved = tmp_path / "credential.jwt"
+    download.value.save_as(saved)
+    assert saved.read_text().count(".") == 2
+    verifier = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    verifier.goto(f"{server}/certificates/verify?lang={lang}")
+    verifier.click("main a[href^='/credentials/verify']")
+    verifier.set_input_files("#upload", str(saved))
+    verifier.click("main form button[type=submit]")
+    expect(verifier.locator("#verify-result .flash-success")).to_be_visible()
+    assert verifier.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+    shot(verifier, "public-credential-check", lang)
