@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from fellowship.core import audit, clock
 from fellowship.credentials import document, keys, queries, status
@@ -43,41 +44,44 @@ def issue(certificate: Certificate) -> Credential:
     used = set(db.session.scalars(queries.used_indexes(STATUS_LIST)))
     if len(used) >= status.LENGTH // 2:
         raise CredentialError(_l("The revocation list is full; ask the operator to start another."))
-    index = secrets.randbelow(status.LENGTH)
-    while index in used:
+    achievement = document.Achievement(
+        certificate.cohort_id,
+        certificate.program,
+        certificate.cohort,
+        certificate.starts_on,
+        certificate.ends_on,
+        rate,
+        list(certificate.modules),
+    )
+    who, key = issuer(), keys.ring().signing
+    for _attempt in range(5):
         index = secrets.randbelow(status.LENGTH)
-    ring, who = keys.ring(), issuer()
-    credential_uuid = str(uuid.uuid4())
-    payload = document.credential(
-        who,
-        credential_uuid,
-        certificate.holder,
-        document.Achievement(
-            certificate.cohort_id,
-            certificate.program,
-            certificate.cohort,
-            certificate.starts_on,
-            certificate.ends_on,
-            rate,
-            list(certificate.modules),
-        ),
-        certificate.issued_at,
-        STATUS_LIST,
-        index,
-    )
-    key = ring.signing
-    credential = Credential(
-        certificate_id=certificate.id,
-        uuid=credential_uuid,
-        kid=key.kid,
-        token=document.sign(payload, key, who.key_url(key.kid)),
-        status_list=STATUS_LIST,
-        status_index=index,
-        issued_at=clock.now(),
-    )
-    db.session.add(credential)
-    db.session.flush()
-    return credential
+        while index in used:
+            index = secrets.randbelow(status.LENGTH)
+        credential_uuid = str(uuid.uuid4())
+        payload = document.credential(
+            who, credential_uuid, certificate.holder, achievement, certificate.issued_at, STATUS_LIST, index
+        )
+        credential = Credential(
+            certificate_id=certificate.id,
+            uuid=credential_uuid,
+            kid=key.kid,
+            token=document.sign(payload, key, who.key_url(key.kid)),
+            status_list=STATUS_LIST,
+            status_index=index,
+            issued_at=clock.now(),
+        )
+        try:
+            with db.session.begin_nested():  # another request may issue it, or take the position, meanwhile
+                db.session.add(credential)
+        except IntegrityError:
+            existing = db.session.scalar(queries.for_certificate(certificate.id))
+            if existing is not None:
+                return existing
+            used.add(index)
+            continue
+        return credential
+    raise CredentialError(_l("The credential could not be issued just now. Try again."))
 
 
 def issue_missing() -> int:
@@ -90,16 +94,23 @@ def issue_missing() -> int:
 
 
 def revoke(credential: Credential, actor_id: int, reason: str) -> None:
+    """Revoke once: of two administrators revoking at the same moment, the second is told it is done."""
     reason = reason.strip()
     if not reason:
         raise CredentialError(_l("Say why the credential is revoked."))
     if len(reason) > REASON_MAX:
         raise CredentialError(_l("Keep the reason under %(max)d characters.", max=REASON_MAX))
-    if credential.revoked_at is not None:
+    changed = db.session.execute(
+        sa.update(Credential)
+        .where(Credential.id == credential.id, Credential.revoked_at.is_(None))
+        .values(revoked_at=clock.now(), revoked_reason=reason, revoked_by_id=actor_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
         raise CredentialError(_l("This credential is already revoked."))
-    credential.revoked_at, credential.revoked_reason, credential.revoked_by_id = clock.now(), reason, actor_id
     audit.record(actor_id, credential, "revoke", {"revoked_reason": [None, reason]})
     db.session.flush()
+    db.session.refresh(credential)
 
 
 def status_list_token(number: int) -> str:

@@ -23,7 +23,8 @@ from flask_login import current_user, login_required
 
 from fellowship.core import i18n, panels, personal_data
 from fellowship.core.forms import ActionForm
-from fellowship.core.permissions import is_admin
+from fellowship.core.permissions import admin_required, is_admin, require
+from fellowship.core.signing_keys import public_jwk
 from fellowship.credentials import keys, queries, services, verify
 from fellowship.credentials.forms import RevokeForm, VerifyForm
 from fellowship.credentials.models import Credential
@@ -60,8 +61,6 @@ def key(kid: str) -> Response:
     found = keys.ring().find(kid)
     if found is None:
         abort(404)
-    from fellowship.core.signing_keys import public_jwk
-
     return _public(jsonify(public_jwk(found)), "application/jwk+json")
 
 
@@ -113,8 +112,7 @@ def _certificate(code: str) -> Certificate:
 def download(code: str) -> Response:
     """The holder's credential as a file (the compact JWS): for the holder only."""
     certificate = _certificate(code)
-    if certificate.user_id != current_user.id:
-        abort(404)
+    require(certificate.user_id == current_user.id, hide=True)
     credential = db.session.scalar(queries.for_certificate(certificate.id))
     if credential is None:
         abort(404)
@@ -129,8 +127,9 @@ def download(code: str) -> Response:
 def issue(code: str) -> Any:
     """The holder asks for the credential now instead of waiting for ``dispatch`` to issue it."""
     certificate = _certificate(code)
-    if certificate.user_id != current_user.id or not ActionForm().validate_on_submit():
-        abort(404 if certificate.user_id != current_user.id else 400)
+    require(certificate.user_id == current_user.id, hide=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
     services.issue(certificate)
     db.session.commit()
     flash(_("Your credential is ready to download."), "success")
@@ -138,11 +137,9 @@ def issue(code: str) -> Any:
 
 
 @bp.route("/certificates/<code>/credential/revoke", methods=["POST"])
-@login_required
+@admin_required
 def revoke(code: str) -> Any:
     """An administrator revokes a credential, with a reason that is kept in the audit log."""
-    if not is_admin(current_user):
-        abort(403)
     certificate = _certificate(code)
     credential = db.session.scalar(queries.for_certificate(certificate.id))
     if credential is None:
