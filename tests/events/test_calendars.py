@@ -132,20 +132,23 @@ def test_dispatch_sends_each_reminder_once(world: World, app: Any, event: Any, c
     clock.set_time(event.starts_at - dt.timedelta(hours=30))
     assert (
         runner.invoke(args=["fellowship", "dispatch"]).output
-        == "anonymous answers: 0\ndiscussion announcements: 0\ndiscussion digests: 0\nevaluation links: 0\n"
+        == "anonymous answers: 0\ncredentials: 0\ndiscussion announcements: 0\ndiscussion digests: 0\n"
+        "evaluation links: 0\n"
         "event reminders: 0\n"
         "network archive: 0\nnetwork reminders: 0\nvote emails forgotten: 0\n"
     )
     clock.set_time(event.starts_at - dt.timedelta(hours=20))
     assert (
         runner.invoke(args=["fellowship", "dispatch"]).output
-        == "anonymous answers: 0\ndiscussion announcements: 0\ndiscussion digests: 0\nevaluation links: 0\n"
+        == "anonymous answers: 0\ncredentials: 0\ndiscussion announcements: 0\ndiscussion digests: 0\n"
+        "evaluation links: 0\n"
         "event reminders: 3\n"
         "network archive: 0\nnetwork reminders: 0\nvote emails forgotten: 0\n"
     )
     assert (
         runner.invoke(args=["fellowship", "dispatch"]).output
-        == "anonymous answers: 0\ndiscussion announcements: 0\ndiscussion digests: 0\nevaluation links: 0\n"
+        == "anonymous answers: 0\ncredentials: 0\ndiscussion announcements: 0\ndiscussion digests: 0\n"
+        "evaluation links: 0\n"
         "event reminders: 0\n"
         "network archive: 0\nnetwork reminders: 0\nvote emails forgotten: 0\n"
     )
