@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from fellowship.core import clock
 from fellowship.credentials import document, keys
 from fellowship.credentials.models import Credential
-from fellowship.credentials.services import issuer
+from fellowship.credentials.services import STATUS_LIST, issuer
 from fellowship.extensions import db
 
 MAX_BYTES = 64 * 1024
@@ -121,17 +121,15 @@ def _not_revoked(entry: Any, who: document.Issuer) -> bool:
     points elsewhere cannot be checked here, so it does not pass."""
     if not isinstance(entry, dict) or entry.get("statusPurpose") != "revocation":
         return False
-    url = entry.get("statusListCredential")
-    numbers = [n for n in (1,) if who.status_list_url(n) == url]
+    if entry.get("statusListCredential") != who.status_list_url(STATUS_LIST):
+        return False
     try:
         index = int(entry.get("statusListIndex", ""))
-    except ValueError:
-        return False
-    if not numbers:
+    except (TypeError, ValueError):
         return False
     revoked = db.session.scalar(
         sa.select(sa.func.count(Credential.id)).where(
-            Credential.status_list == numbers[0],
+            Credential.status_list == STATUS_LIST,
             Credential.status_index == index,
             Credential.revoked_at.is_not(None),
         )
