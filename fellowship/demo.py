@@ -141,7 +141,7 @@ def load() -> str | None:
     _academy_evaluation(academy)
     _contests(academy, fellowship, admin)
     _impact(fellowship)
-    credentials_demo.load(admin)
+    credentials_demo.load(admin, fellowship)
     network_demo.load()
     _discussions(fellowship, academy)
     return "\n".join(

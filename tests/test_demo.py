@@ -293,3 +293,22 @@ def test_every_demo_certificate_has_its_credential_and_one_is_revoked(app: Any) 
     assert f'href="/certificates/{code}/credential.jwt"' in page
     status = client.get("/credentials/status/1").get_data(as_text=True)
     assert status.count(".") == 2
+    # The fellowship cohort chose module badges: its two approved mission statements have theirs, and each
+    # holder downloads hers from the module's page.
+    from fellowship.accounts.models import User
+    from fellowship.curriculum.models import Worksheet
+
+    badges = db.session.execute(
+        sa.select(User.email, Worksheet.slug, Credential.revoked_at)
+        .join(Worksheet, Worksheet.id == Credential.worksheet_id)
+        .join(User, User.id == Worksheet.user_id)
+        .order_by(User.email)
+    ).all()
+    assert [(slug, revoked) for _email, slug, revoked in badges] == [("mission-statement", None)] * 2, badges
+    holder = app.test_client()
+    holder.post("/sign-in", data={"email": badges[0].email, "password": "fellowship-demo"})
+    cohort_id = db.session.scalar(
+        sa.select(Worksheet.cohort_id).join(Credential, Credential.worksheet_id == Worksheet.id).limit(1)
+    )
+    page = holder.get(f"/cohorts/{cohort_id}/modules/mission-statement").get_data(as_text=True)
+    assert f'href="/cohorts/{cohort_id}/modules/mission-statement/badge.jwt"' in page

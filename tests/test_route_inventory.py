@@ -26,7 +26,8 @@ from fellowship.awards.models import JurorAssignment, Vote
 from fellowship.core import clock, mail
 from fellowship.core.identity_providers import Provider
 from fellowship.credentials import services as credential_services
-from fellowship.curriculum.models import CohortModule, Module, Worksheet
+from fellowship.curriculum.enums import WorksheetStatus
+from fellowship.curriculum.models import CohortModule, Module, Review, Worksheet, WorksheetRevision
 from fellowship.discussions import services as discussions
 from fellowship.evaluations import defaults
 from fellowship.evaluations import services as evaluations
@@ -330,6 +331,22 @@ ROUTES: dict[str, Route] = {
         denied={r: 404 for r in SIGNED_IN - {"fellow"}},
     ),
     "fellowship.credentials.revoke": Route(ADMIN, params=("code=certificate_code",), methods=POST_ONLY),
+    # Module badges: a cohort's managers choose them; the badge of an approved worksheet is its fellow's.
+    "fellowship.credentials.choose_badges": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=POST_ONLY
+    ),
+    "fellowship.credentials.download_badge": Route(
+        PARTICIPANTS,
+        params=("cohort_id", "slug=badge_slug"),
+        denied={r: 404 for r in SIGNED_IN - {"fellow"}},
+    ),
+    "fellowship.credentials.issue_badge": Route(
+        PARTICIPANTS,
+        params=("cohort_id", "slug=badge_slug"),
+        methods=POST_ONLY,
+        denied={r: 404 for r in SIGNED_IN - {"fellow"}},
+    ),
+    "fellowship.credentials.revoke_badge": Route(ADMIN, params=("uuid=badge_uuid",), methods=GET_POST),
     # The network: members of any cohort and admins (a juror in no cohort gets 403); the inventory's entry is
     # the fellow's organisation's, which its members and admins edit and confirm.
     "fellowship.network.find": Route(NETWORK),
@@ -434,6 +451,7 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         answers={},
     )
     db.session.add(worksheet)
+    badge = approved_badge(world, fellow)
     contest, project, vote_token, vote = awards_fixture(app, world)
     impact_log = ta_log(world.program, world.users["facilitator"])
     certificate = Certificate(
@@ -499,6 +517,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "certificate_code": certificate.code,
         "kid": credential.kid,
         "status_list": credential.status_list,
+        "badge_slug": "badge-module",
+        "badge_uuid": badge.uuid,
         "period_id": period.id,
         "reset_token": reset_token,
         "invite_token": invite_token,
@@ -522,6 +542,49 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "cohort_id": world.cohort.id,
         "member_id": world.memberships["fellow"].id,
     }
+
+
+def approved_badge(world: World, fellow: Any) -> Any:
+    """A second module whose worksheet the fellow had approved, in the cohort that chose module badges, and
+    its badge."""
+    module = Module(
+        slug="badge-module",
+        version=1,
+        content_hash="y",
+        program_kind="coop_fellowship",
+        published_on=dt.date(2024, 3, 14),
+        title={"en": "Badge module"},
+        body={"en": "Earn a badge."},
+        fields=[],
+    )
+    db.session.add(module)
+    db.session.add(CohortModule(cohort_id=world.cohort.id, slug="badge-module", position=1))
+    db.session.flush()
+    sheet = Worksheet(
+        cohort_id=world.cohort.id,
+        user_id=fellow.id,
+        slug="badge-module",
+        module_id=module.id,
+        answers={},
+        status=WorksheetStatus.APPROVED,
+    )
+    db.session.add(sheet)
+    db.session.flush()
+    revision = WorksheetRevision(
+        worksheet_id=sheet.id, number=1, kind="submission", answers={}, saved_at=clock.now()
+    )
+    db.session.add(revision)
+    db.session.flush()
+    db.session.add(
+        Review(
+            worksheet_id=sheet.id,
+            revision_id=revision.id,
+            decision=WorksheetStatus.APPROVED,
+            created_at=clock.now(),
+        )
+    )
+    credential_services.choose_badges(world.cohort, True, world.users["admin"].id)
+    return credential_services.issue_badge(sheet)
 
 
 def ta_log(program: Any, facilitator: Any) -> Any:
@@ -723,6 +786,7 @@ def foreign_params(app: Any, world: World) -> dict[str, Any]:
         "invitation_id": invitation.id,
         "member_id": world.memberships["other_fellow"].id,
         "slug": "erg-business-case",  # a module this cohort was never given
+        "badge_slug": "erg-business-case",
         "cohort_feed_token": calendar.feed_token(app.secret_key, "cohort", other.id, 1),
         "user_feed_token": calendar.feed_token(app.secret_key, "user", world.users["other_fellow"].id, 1),
         "assignment_id": db.session.scalar(

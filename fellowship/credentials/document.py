@@ -60,7 +60,7 @@ class Issuer:
 
 @dataclass(frozen=True)
 class Achievement:
-    """What the holder achieved, as the certificate records it."""
+    """What the holder achieved, as the certificate records it: the completion of a cohort."""
 
     cohort_id: int
     program: str
@@ -70,11 +70,21 @@ class Achievement:
     min_attendance_rate: int
     modules: list[str]
 
+    achievement_type = "Certificate"
+
     @property
     def name(self) -> str:
         """The cohort, and its program when the cohort's name does not already start with it (as the
         certificate says it)."""
         return self.cohort if self.cohort.startswith(self.program) else f"{self.program}: {self.cohort}"
+
+    @property
+    def description(self) -> str:
+        return f"Completion of the {self.cohort} cohort of {self.program}."
+
+    @property
+    def activity(self) -> tuple[dt.date | None, dt.date]:
+        return self.starts_on, self.ends_on
 
     def criteria(self) -> str:
         parts = [
@@ -86,23 +96,62 @@ class Achievement:
             parts.append("had these worksheets approved by a facilitator: " + "; ".join(self.modules))
         return ", ".join(parts) + "."
 
+    def identifier(self, issuer: Issuer) -> str:
+        """One stable identifier per cohort's completion, whoever holds it."""
+        return _stable_urn(f"{issuer.base_url}/cohorts/{self.cohort_id}#completion")
+
+
+@dataclass(frozen=True)
+class ModuleAchievement:
+    """A module's worksheet, approved by a facilitator, in a cohort that chose module badges."""
+
+    cohort_id: int
+    slug: str
+    title: str
+    version: int
+    program: str
+    cohort: str
+    approved_on: dt.date
+
+    achievement_type = "Badge"
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    @property
+    def description(self) -> str:
+        return f'The module "{self.title}" of {self.program}, completed in the {self.cohort} cohort.'
+
+    @property
+    def activity(self) -> tuple[dt.date | None, dt.date]:
+        return None, self.approved_on
+
+    def criteria(self) -> str:
+        return (
+            f'Completed the worksheet of the module "{self.title}" (version {self.version}) in the '
+            f"{self.cohort} cohort of {self.program}, and had it approved by a facilitator on "
+            f"{self.approved_on}."
+        )
+
+    def identifier(self, issuer: Issuer) -> str:
+        """One stable identifier per module in a cohort, whoever holds it."""
+        return _stable_urn(f"{issuer.base_url}/cohorts/{self.cohort_id}/modules/{self.slug}#approved")
+
 
 def _when(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def achievement_id(issuer: Issuer, cohort_id: int) -> str:
-    """One stable identifier per cohort's completion, whoever holds it."""
-    return "urn:uuid:" + str(
-        uuid.uuid5(uuid.NAMESPACE_URL, f"{issuer.base_url}/cohorts/{cohort_id}#completion")
-    )
+def _stable_urn(name: str) -> str:
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, name))
 
 
 def credential(
     issuer: Issuer,
     credential_uuid: str,
     holder: str,
-    achievement: Achievement,
+    achievement: Achievement | ModuleAchievement,
     valid_from: dt.datetime,
     status_list: int,
     status_index: int,
@@ -112,6 +161,10 @@ def credential(
     credential's own, so two credentials cannot be linked by it."""
     subject_id = "urn:uuid:" + str(uuid.uuid5(uuid.UUID(credential_uuid), "subject"))
     status_url = issuer.status_list_url(status_list)
+    started, ended = achievement.activity
+    activity = {"activityEndDate": f"{ended.isoformat()}T00:00:00Z"}
+    if started is not None:
+        activity = {"activityStartDate": f"{started.isoformat()}T00:00:00Z", **activity}
     body = {
         "@context": [VC_V2, OB_CONTEXT],
         "id": f"urn:uuid:{credential_uuid}",
@@ -125,14 +178,13 @@ def credential(
             "identifier": [
                 {"type": "IdentityObject", "identityHash": holder, "identityType": "name", "hashed": False}
             ],
-            "activityStartDate": f"{achievement.starts_on.isoformat()}T00:00:00Z",
-            "activityEndDate": f"{achievement.ends_on.isoformat()}T00:00:00Z",
+            **activity,
             "achievement": {
-                "id": achievement_id(issuer, achievement.cohort_id),
+                "id": achievement.identifier(issuer),
                 "type": ["Achievement"],
-                "achievementType": "Certificate",
+                "achievementType": achievement.achievement_type,
                 "name": achievement.name,
-                "description": f"Completion of the {achievement.cohort} cohort of {achievement.program}.",
+                "description": achievement.description,
                 "criteria": {"narrative": achievement.criteria()},
             },
         },
@@ -192,4 +244,13 @@ def read(token: str, key: OKPKey) -> dict[str, Any]:
     return payload
 
 
-__all__ = ["JoseError", "Achievement", "Issuer", "credential", "read", "sign", "status_list"]
+__all__ = [
+    "JoseError",
+    "Achievement",
+    "ModuleAchievement",
+    "Issuer",
+    "credential",
+    "read",
+    "sign",
+    "status_list",
+]

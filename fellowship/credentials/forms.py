@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from fellowship.core.forms import Form
@@ -32,3 +32,13 @@ class VerifyForm(Form):
         description=_l("Paste the contents of the .jwt file (a long line of letters, digits and dots)."),
     )
     upload = FileField(_l("Or choose the file"))
+
+
+class ModuleBadgesForm(Form):
+    module_badges = BooleanField(
+        _l("Issue a badge for every approved module"),
+        description=_l(
+            "Each fellow whose worksheet a facilitator approves can download a signed Open Badges 3.0 "
+            "credential for that module. Badges already issued stay valid if you turn this off."
+        ),
+    )

@@ -636,3 +636,26 @@ def test_xss_credential_revocation_reasons_and_pasted_credentials(
         check(admin, f"/certificates/{certificate.code}", payload)
         pasted = client.post("/credentials/verify", data={"credential": payload})
         check_response(pasted, payload)
+
+
+def test_xss_module_badge_revocation_reasons_and_holder_names(world: World, client_as: Any) -> None:
+    """The reason an administrator gives for revoking a module badge (shown on its revocation page), and the
+    holder's name in the module page's list of badges."""
+    from fellowship.accounts.models import User
+    from fellowship.credentials.models import Credential
+    from tests.test_route_inventory import approved_badge
+
+    fellow = world.users["fellow"]
+    badge = approved_badge(world, fellow)
+    db.session.commit()
+    admin = client_as("admin")
+    url = f"/credentials/{badge.uuid}/revoke"
+    module_page = f"/cohorts/{world.cohort.id}/modules/badge-module"
+    for payload in PAYLOADS:
+        db.session.execute(sa.update(Credential).values(revoked_at=None, revoked_reason=""))
+        db.session.execute(sa.update(User).where(User.id == fellow.id).values(name=payload[:200]))
+        db.session.commit()
+        check(admin, module_page, payload)
+        response = admin.post(url, data={"reason": payload}, follow_redirects=True)
+        check_response(response, payload)
+        check(admin, url, payload)
