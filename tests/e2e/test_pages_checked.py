@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from fellowship.awards.models import Contest, Project
+from fellowship.credentials.models import Credential
 from fellowship.curriculum.models import CohortModule, Worksheet
 from fellowship.discussions.models import Announcement, Reply
 from fellowship.events.models import Event
@@ -55,6 +56,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
     academy = db.session.scalar(sa.select(Announcement).where(Announcement.cohort_id != cohort.id))
     circle = db.session.scalar(sa.select(Cohort).where(Cohort.name == "Tech Co-op Founders' Circle"))
     certificate = db.session.scalar(sa.select(Certificate.code).where(Certificate.holder == "Amara Okafor"))
+    badge = db.session.scalar(sa.select(Credential.uuid).where(Credential.worksheet_id.is_not(None)).limit(1))
     return {
         FACILITATOR: {
             "dashboard": "/",
@@ -82,6 +84,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "fellow home": "/",
             "certificate with its credential": f"/certificates/{certificate}",
             "module": f"/cohorts/{cohort.id}/modules/business-model-canvas",
+            "module with its badge": f"/cohorts/{cohort.id}/modules/mission-statement",
             "worksheet": f"/cohorts/{cohort.id}/modules/business-model-canvas/worksheet",
             "profile": "/profile",
             "network entry form": "/network/entries/new",
@@ -104,7 +107,12 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "reports": f"/programs/{cohort.program_id}/reports",
         },
         "juror@example.org": {"juror home": "/", "jury": f"/contests/{prize.id}/jury"},
-        "admin@example.org": {"admin home": "/", "development mailbox": "/dev/mailbox"},
+        "admin@example.org": {
+            "admin home": "/",
+            "development mailbox": "/dev/mailbox",
+            "module badges to revoke": f"/cohorts/{cohort.id}/modules/mission-statement",
+            "revoke a module badge": f"/credentials/{badge}/revoke",
+        },
     }
 
 

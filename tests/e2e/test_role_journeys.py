@@ -446,8 +446,9 @@ def test_a_fellow_downloads_her_credential_and_anyone_checks_it(
     browser: Any, server: str, demo: None, lang: str, tmp_path: Path
 ) -> None:
     """Issue 24's journey: from her home page a fellow opens her certificate and downloads its signed
-    credential; someone she sends it to, with no account, goes from the certificate check to the credential
-    check, chooses the file and is told it is valid."""
+    credential, then her approved module's badge from the module's page; someone she sends them to, with no
+    account, goes from the certificate check to the credential check, chooses each file and is told it is
+    valid."""
     fellow = sign_in(browser, server, "amara.okafor@example.org", lang)
     fellow.click("main a[href^='/certificates/']")
     expect(fellow.locator("[data-panel=credential]")).to_contain_text("Open Badges 3.0")
@@ -456,11 +457,22 @@ def test_a_fellow_downloads_her_credential_and_anyone_checks_it(
     saved = tmp_path / "credential.jwt"
     download.value.save_as(saved)
     assert saved.read_text().count(".") == 2
+    # Her cohort chose module badges: her approved mission statement has one, on the module's page.
+    go_home(fellow)
+    fellow.click("a.cohort-link")
+    expect(fellow.locator("[data-panel=module_badges]")).to_be_visible()
+    fellow.click("section[data-panel=modules] a[href$='/modules/mission-statement']")
+    with fellow.expect_download() as badge_download:
+        fellow.click("[data-panel=badge] a[href$='/badge.jwt']")
+    badge = tmp_path / "badge.jwt"
+    badge_download.value.save_as(badge)
+    shot(fellow, "module-badge", lang)
     verifier = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     verifier.goto(f"{server}/certificates/verify?lang={lang}")
     verifier.click("main a[href^='/credentials/verify']")
-    verifier.set_input_files("#upload", str(saved))
-    verifier.click("main form button[type=submit]")
-    expect(verifier.locator("#verify-result .flash-success")).to_be_visible()
+    for held in (saved, badge):
+        verifier.set_input_files("#upload", str(held))
+        verifier.click("main form button[type=submit]")
+        expect(verifier.locator("#verify-result .flash-success")).to_be_visible()
     assert verifier.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
     shot(verifier, "public-credential-check", lang)
