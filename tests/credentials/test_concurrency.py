@@ -76,3 +76,27 @@ def test_two_administrators_revoking_at_once_revoke_once(app: Any, world: World)
         "revoked",
     ]
     assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 1
+
+
+@pytest.mark.postgres
+def test_two_facilitators_turning_badges_on_at_once_choose_once(app: Any, world: World) -> None:
+    """Both see the box unticked and tick it: one choice is stored and audited, the other changes nothing."""
+    from fellowship.credentials.models import ModuleBadgeCohort
+    from fellowship.programs.models import Cohort
+
+    cohort_id, actors = world.cohort.id, [world.users["facilitator"].id, world.users["admin"].id]
+
+    def choose(actor_id: int) -> Any:
+        def work() -> bool:
+            with app.test_request_context():
+                changed = services.choose_badges(db.session.get(Cohort, cohort_id), True, actor_id)
+                db.session.commit()
+                return changed
+
+        return work
+
+    results = run_at_once(app, [choose(a) for a in actors])
+    assert sorted(results) == [False, True], results
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ModuleBadgeCohort)) == 1
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "module_badges")).all()
+    assert len(entries) == 1
