@@ -207,6 +207,7 @@ class Fellowship:
             discussions,
             evaluations,
             events,
+            groups,
             impact,
             network,
             programs,
@@ -232,6 +233,7 @@ class Fellowship:
         root.register_blueprint(network.bp)
         root.register_blueprint(discussions.bp)
         root.register_blueprint(credentials.bp)
+        root.register_blueprint(groups.bp)
 
         root.before_request(_keep_objects_after_commit)
         root.before_request(_expire_idle_session)

@@ -7,6 +7,10 @@ class ProgramKind(enum.StrEnum):
     COOP_FELLOWSHIP = "coop_fellowship"
     ERG_ACADEMY = "erg_academy"
     TECH_COOP_FOUNDING = "tech_coop_founding"
+    WORKING_GROUP = "working_group"
+    """A collective-impact initiative: each cohort is a working group of member organisations' people, who
+    meet monthly (events of kind ``working_group``) and carry decisions and action items between meetings
+    (the ``groups`` domain)."""
     OTHER = "other"
 
 
@@ -24,6 +28,7 @@ PROGRAM_KIND_LABELS = {
     ProgramKind.COOP_FELLOWSHIP: _l("Worker-cooperative developer fellowship"),
     ProgramKind.ERG_ACADEMY: _l("ERG grassroots academy"),
     ProgramKind.TECH_COOP_FOUNDING: _l("Starting a tech worker cooperative"),
+    ProgramKind.WORKING_GROUP: _l("Collective-impact working group"),
     ProgramKind.OTHER: _l("Other program"),
 }
 
@@ -37,3 +42,7 @@ ROLE_LABELS = {
 # work or their own start-up, not fellows of a funded fellowship); the role is the same.
 PARTICIPANT_LABEL = _l("Participant")
 PARTICIPANT_KINDS = frozenset({ProgramKind.ERG_ACADEMY, ProgramKind.TECH_COOP_FOUNDING})
+
+# A working group's members represent their organisations: they are "members", not fellows.
+MEMBER_LABEL = _l("Member")
+MEMBER_KINDS = frozenset({ProgramKind.WORKING_GROUP})

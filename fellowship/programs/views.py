@@ -28,6 +28,8 @@ from fellowship.extensions import db
 from fellowship.programs import queries, roster, services
 from fellowship.programs.access import can_manage, cohort_for
 from fellowship.programs.enums import (
+    MEMBER_KINDS,
+    MEMBER_LABEL,
     PARTICIPANT_KINDS,
     PARTICIPANT_LABEL,
     PROGRAM_KIND_LABELS,
@@ -49,9 +51,11 @@ def _labels() -> dict[str, object]:
 def _role_labels(kind: ProgramKind) -> dict[Role, str]:
     """Each role's name in this program, translated once per page rather than once per roster row
     (fellows are "participants" in an ERG academy and a founding track)."""
+    fellow = (
+        PARTICIPANT_LABEL if kind in PARTICIPANT_KINDS else MEMBER_LABEL if kind in MEMBER_KINDS else None
+    )
     return {
-        role: str(PARTICIPANT_LABEL if role is Role.FELLOW and kind in PARTICIPANT_KINDS else label)
-        for role, label in ROLE_LABELS.items()
+        role: str(fellow if role is Role.FELLOW and fellow else label) for role, label in ROLE_LABELS.items()
     }
 
 
@@ -170,6 +174,10 @@ def cohort(cohort_id: int) -> str:
     if cohort.program.kind in PARTICIPANT_KINDS:
         summary = ngettext(
             "%(num)d participant from %(orgs)s", "%(num)d participants from %(orgs)s", len(fellows), orgs=orgs
+        )
+    elif cohort.program.kind in MEMBER_KINDS:
+        summary = ngettext(
+            "%(num)d member from %(orgs)s", "%(num)d members from %(orgs)s", len(fellows), orgs=orgs
         )
     else:
         summary = ngettext(

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from fellowship.core.forms import Form, strip
+from fellowship.groups.enums import ACTION_STATUS_LABELS, ActionStatus
+from fellowship.groups.models import TEXT_MAX, ActionItem
+
+TAKE_TURNS = ""
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return -1  # not a choice: the select refuses it with its message
+
+
+def minutes_form(agenda: list[Any], organizations: list[Any]) -> Form:
+    """The minutes of one meeting: who hosts it, and a text area for each agenda item (``note_<item id>``)."""
+
+    class MinutesForm(Form):
+        host = SelectField(
+            _l("Host"),
+            coerce=_int_or_none,
+            choices=[SelectChoice("", _l("Take turns (the next member organisation)"))]
+            + [SelectChoice(org.id, org.name) for org in organizations],
+            validate_choice=True,
+        )
+
+    for item in agenda:
+        setattr(
+            MinutesForm,
+            f"note_{item.id}",
+            TextAreaField(
+                item.title,
+                filters=[strip],
+                validators=[Length(max=TEXT_MAX, message=_l("Keep it under %(max)d characters."))],
+            ),
+        )
+    return MinutesForm()
+
+
+class DecisionForm(Form):
+    text = TextAreaField(
+        _l("Decision"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Write the decision.")),
+            Length(max=TEXT_MAX, message=_l("Keep it under %(max)d characters.")),
+        ],
+    )
+
+
+class ActionItemForm(Form):
+    class Meta:
+        model = ActionItem
+
+    what = StringField(
+        _l("What is to be done"), filters=[strip], validators=[DataRequired(_l("Say what is to be done."))]
+    )
+    owner_id = SelectField(_l("Owner"), coerce=_int_or_none, validate_choice=True)
+    due_on = DateField(_l("Due"), validators=[Optional()])
+
+    def with_members(self, members: list[tuple[int, str]]) -> ActionItemForm:
+        self.owner_id.choices = [SelectChoice("", _l("Nobody yet"))] + [
+            SelectChoice(user_id, name) for user_id, name in members
+        ]
+        return self
+
+
+class StatusForm(Form):
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice(s.value, label) for s, label in ACTION_STATUS_LABELS.items()],
+        validators=[DataRequired()],
+    )
+
+    @property
+    def chosen(self) -> ActionStatus:
+        return ActionStatus(self.status.data)

@@ -1,0 +1,74 @@
+"""A working group's minutes: who hosts each meeting, notes on its agenda items, its decisions, and the action
+items that run from one meeting to the next."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fellowship.accounts.models import Organization, User
+from fellowship.core.models import UTCDateTime, enum_type
+from fellowship.extensions import db
+from fellowship.groups.enums import ActionStatus
+
+WHAT_MAX = 500
+TEXT_MAX = 4000
+
+
+class MeetingHost(db.Model):
+    """The organisation that hosts a meeting, when someone chose it; meetings without a row take the next
+    member organisation in turn (``services.hosts``)."""
+
+    __tablename__ = "group_meeting_hosts"
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"))
+    chosen_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    organization: Mapped[Organization] = relationship()
+
+
+class ItemNote(db.Model):
+    """The minutes of one agenda item."""
+
+    __tablename__ = "group_item_notes"
+
+    agenda_item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Decision(db.Model):
+    __tablename__ = "group_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ActionItem(db.Model):
+    """Something a member undertook at a meeting. It stays on the agenda of every later meeting of its group
+    until it is done or dropped."""
+
+    __tablename__ = "group_action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    what: Mapped[str] = mapped_column(sa.String(WHAT_MAX))
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    due_on: Mapped[dt.date | None] = mapped_column()
+    status: Mapped[ActionStatus] = mapped_column(enum_type(ActionStatus), default=ActionStatus.OPEN)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])

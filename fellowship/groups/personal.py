@@ -1,0 +1,61 @@
+"""Working groups' part of "download my data" and of erasure (``core.personal_data``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from fellowship.core import personal_data
+from fellowship.extensions import db
+from fellowship.groups.models import ActionItem, Decision, ItemNote, MeetingHost
+
+
+def export(user: Any) -> list[dict[str, Any]]:
+    """The action items the person owns."""
+    items = db.session.scalars(
+        sa.select(ActionItem).where(ActionItem.owner_id == user.id).order_by(ActionItem.id)
+    )
+    return [
+        {
+            "action_item": item.what,
+            "due_on": item.due_on.isoformat() if item.due_on else None,
+            "status": item.status.value,
+        }
+        for item in items
+    ]
+
+
+def erase(erasure: personal_data.Erasure) -> None:
+    """The minutes are the group's record: they stay, with the person's name and address replaced by the
+    placeholder wherever they were written. Action items they own stay theirs (the placeholder's), so the
+    group still sees what was undertaken; who took the minutes or chose a host is forgotten."""
+    user_id = erasure.user.id
+    db.session.execute(
+        sa.update(ItemNote).where(ItemNote.updated_by_id == user_id).values(updated_by_id=None)
+    )
+    db.session.execute(
+        sa.update(Decision).where(Decision.recorded_by_id == user_id).values(recorded_by_id=None)
+    )
+    db.session.execute(
+        sa.update(ActionItem).where(ActionItem.created_by_id == user_id).values(created_by_id=None)
+    )
+    db.session.execute(
+        sa.update(MeetingHost).where(MeetingHost.chosen_by_id == user_id).values(chosen_by_id=None)
+    )
+    secrets = erasure.secrets()
+    if not secrets:
+        return
+    for model, column in ((ItemNote, "text"), (Decision, "text"), (ActionItem, "what")):
+        naming = sa.or_(*(getattr(model, column).contains(secret, autoescape=True) for secret in secrets))
+        for row in db.session.scalars(sa.select(model).where(naming)):
+            setattr(row, column, erasure.scrub(getattr(row, column)))
+    db.session.flush()
+
+
+personal_data.register(
+    "working_groups",
+    export,
+    erase=erase,
+    tables=("group_meeting_hosts", "group_item_notes", "group_decisions", "group_action_items"),
+)

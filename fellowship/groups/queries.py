@@ -1,0 +1,112 @@
+"""Reads of a working group's minutes; each returns a statement. Impact may read these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from fellowship.accounts.models import Organization, User
+from fellowship.events.enums import EventKind
+from fellowship.events.models import Event
+from fellowship.groups.enums import ActionStatus
+from fellowship.groups.models import ActionItem, Decision, ItemNote, MeetingHost
+from fellowship.programs.enums import Role
+from fellowship.programs.models import Cohort, Membership
+from fellowship.programs.queries import current_membership_clause
+
+
+def meetings(cohort_id: int) -> sa.Select[tuple[Event]]:
+    """The group's meetings that take place (not cancelled), in order."""
+    return (
+        sa.select(Event)
+        .where(
+            Event.cohort_id == cohort_id,
+            Event.kind == EventKind.WORKING_GROUP,
+            Event.cancelled_at.is_(None),
+        )
+        .order_by(Event.starts_at, Event.id)
+    )
+
+
+def member_organizations(cohort_id: int, today: dt.date) -> sa.Select[tuple[Organization]]:
+    """The organisations the group's current members represent, by name: the order hosting goes round."""
+    members = sa.select(User.organization_id).join(Membership, Membership.user_id == User.id)
+    members = members.where(
+        Membership.cohort_id == cohort_id, Membership.role == Role.FELLOW, current_membership_clause(today)
+    )
+    return (
+        sa.select(Organization)
+        .where(Organization.id.in_(members.scalar_subquery()))
+        .order_by(Organization.name, Organization.id)
+    )
+
+
+def chosen_hosts(cohort_id: int) -> sa.Select[tuple[int, int]]:
+    """(meeting, organisation) for the meetings whose host someone chose."""
+    return (
+        sa.select(MeetingHost.event_id, MeetingHost.organization_id)
+        .join(Event, Event.id == MeetingHost.event_id)
+        .where(Event.cohort_id == cohort_id)
+    )
+
+
+def members(cohort_id: int, today: dt.date) -> sa.Select[tuple[int, str]]:
+    """(id, name) of everyone currently in the group, members and staff: who may own an action item."""
+    return (
+        sa.select(User.id, User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == cohort_id, current_membership_clause(today))
+        .distinct()
+        .order_by(User.name, User.id)
+    )
+
+
+def notes(event_id: int) -> sa.Select[tuple[ItemNote]]:
+    return sa.select(ItemNote).where(ItemNote.event_id == event_id)
+
+
+def decisions(event_id: int) -> sa.Select[tuple[Decision]]:
+    return (
+        sa.select(Decision).where(Decision.event_id == event_id).order_by(Decision.recorded_at, Decision.id)
+    )
+
+
+def _with_owner() -> sa.Select[tuple[ActionItem, Any]]:
+    return sa.select(ActionItem, User.name).outerjoin(User, User.id == ActionItem.owner_id)
+
+
+def raised_at(event_id: int) -> sa.Select[tuple[ActionItem, Any]]:
+    """The action items a meeting raised, with their owners' names."""
+    return _with_owner().where(ActionItem.event_id == event_id).order_by(ActionItem.id)
+
+
+def carried_to(meeting: Event) -> sa.Select[tuple[ActionItem, Any]]:
+    """The action items an earlier meeting of the group raised that were still open when this one began (or
+    are open now, for a meeting to come): each once, oldest first, with its owner's name."""
+    raised = aliased(Event)
+    return (
+        _with_owner()
+        .join(raised, raised.id == ActionItem.event_id)
+        .where(
+            ActionItem.cohort_id == meeting.cohort_id,
+            ActionItem.event_id != meeting.id,
+            raised.starts_at < meeting.starts_at,
+            sa.or_(ActionItem.status == ActionStatus.OPEN, ActionItem.closed_at >= meeting.starts_at),
+        )
+        .order_by(raised.starts_at, ActionItem.id)
+    )
+
+
+def open_for_owner(user_id: int, limit: int) -> sa.Select[tuple[ActionItem, Event, Cohort]]:
+    """A person's open action items in every group, those due first on top (undated last)."""
+    return (
+        sa.select(ActionItem, Event, Cohort)
+        .join(Event, Event.id == ActionItem.event_id)
+        .join(Cohort, Cohort.id == ActionItem.cohort_id)
+        .where(ActionItem.owner_id == user_id, ActionItem.status == ActionStatus.OPEN)
+        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+        .limit(limit)
+    )

@@ -1,0 +1,160 @@
+"""A working group's rules: who hosts each meeting, minutes, decisions and action items. Each function
+flushes; the caller commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from fellowship.core import audit, clock
+from fellowship.events.models import Event
+from fellowship.extensions import db
+from fellowship.groups import queries
+from fellowship.groups.enums import ActionStatus
+from fellowship.groups.models import TEXT_MAX, WHAT_MAX, ActionItem, Decision, ItemNote, MeetingHost
+
+
+class GroupError(ValueError):
+    """Why a change to the minutes was refused, in words for the person making it."""
+
+
+def hosts(meetings: Sequence[Any], organizations: Sequence[Any], chosen: dict[int, int]) -> dict[int, Any]:
+    """Each meeting's host: the organisation chosen for it, else the member organisation after the previous
+    meeting's host (in the order of ``organizations``), starting from the first. A pure calculation."""
+    by_id = {org.id: org for org in organizations}
+    order = [org.id for org in organizations]
+    found: dict[int, Any] = {}
+    position = -1
+    for meeting in meetings:
+        picked = chosen.get(meeting.id)
+        if picked is not None and picked in by_id:
+            position = order.index(picked)
+            found[meeting.id] = by_id[picked]
+        elif order:
+            position = (position + 1) % len(order)
+            found[meeting.id] = by_id[order[position]]
+    return found
+
+
+def host_of(meeting: Event, today: dt.date) -> tuple[Any, list[Any]]:
+    """The meeting's host and the member organisations (three queries, whatever the group's size)."""
+    organizations = db.session.scalars(queries.member_organizations(meeting.cohort_id, today)).all()
+    chosen = dict(db.session.execute(queries.chosen_hosts(meeting.cohort_id)).all())
+    meetings = db.session.scalars(queries.meetings(meeting.cohort_id)).all()
+    return hosts(meetings, organizations, chosen).get(meeting.id), list(organizations)
+
+
+def choose_host(meeting: Event, organization_id: int | None, allowed: Iterable[int], actor_id: int) -> None:
+    """Host the meeting at a member organisation, or (None) go back to taking turns."""
+    existing = db.session.get(MeetingHost, meeting.id)
+    before = existing.organization_id if existing else None
+    if organization_id == before:
+        return
+    if organization_id is None:
+        db.session.delete(existing)
+    elif organization_id not in set(allowed):
+        raise GroupError(_l("Choose one of the group's member organisations."))
+    elif existing is None:
+        db.session.add(
+            MeetingHost(event_id=meeting.id, organization_id=organization_id, chosen_by_id=actor_id)
+        )
+    else:
+        existing.organization_id, existing.chosen_by_id = organization_id, actor_id
+    audit.record(actor_id, meeting, "host", {"host": [before, organization_id]})
+    db.session.flush()
+
+
+def _text(value: str, limit: int) -> str:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise GroupError(_l("Keep it under %(max)d characters.", max=limit))
+    return text
+
+
+def save_notes(meeting: Event, texts: dict[int, str], actor_id: int) -> int:
+    """The minutes of the meeting's agenda items (by item id; items of other meetings are ignored). Says how
+    many changed."""
+    items = {item.id for item in meeting.agenda}
+    cleaned = {item_id: _text(text, TEXT_MAX) for item_id, text in texts.items() if item_id in items}
+    existing = {note.agenda_item_id: note for note in db.session.scalars(queries.notes(meeting.id))}
+    changed = 0
+    for item_id, text in cleaned.items():
+        note = existing.get(item_id)
+        if note is None and not text:
+            continue
+        if note is None:
+            note = ItemNote(agenda_item_id=item_id, event_id=meeting.id)
+            db.session.add(note)
+        elif note.text == text:
+            continue
+        note.text, note.updated_at, note.updated_by_id = text, clock.now(), actor_id
+        changed += 1
+    db.session.flush()
+    return changed
+
+
+def record_decision(meeting: Event, text: str, actor_id: int) -> Decision:
+    text = _text(text, TEXT_MAX)
+    if not text:
+        raise GroupError(_l("Write the decision."))
+    decision = Decision(event_id=meeting.id, text=text, recorded_at=clock.now(), recorded_by_id=actor_id)
+    db.session.add(decision)
+    db.session.flush()
+    return decision
+
+
+def add_action(
+    meeting: Event, what: str, owner_id: int | None, due_on: dt.date | None, actor_id: int, today: dt.date
+) -> ActionItem:
+    """An action item raised at the meeting, owned by someone in the group."""
+    what = _text(what, WHAT_MAX)
+    if not what:
+        raise GroupError(_l("Say what is to be done."))
+    if owner_id is not None:
+        members = {
+            user_id for user_id, _name in db.session.execute(queries.members(meeting.cohort_id, today))
+        }
+        if owner_id not in members:
+            raise GroupError(_l("The owner must be someone in the group."))
+    item = ActionItem(
+        cohort_id=meeting.cohort_id,
+        event_id=meeting.id,
+        what=what,
+        owner_id=owner_id,
+        due_on=due_on,
+        status=ActionStatus.OPEN,
+        created_at=clock.now(),
+        created_by_id=actor_id,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def set_status(item: ActionItem, status: ActionStatus, actor_id: int) -> bool:
+    """Mark an action item done, dropped or open again; says whether it changed. Two people marking it at the
+    same moment change it once."""
+    if item.status is status:
+        return False
+    closed = None if status is ActionStatus.OPEN else clock.now()
+    changed = db.session.execute(
+        sa.update(ActionItem)
+        .where(ActionItem.id == item.id, ActionItem.status == item.status)
+        .values(status=status, closed_at=closed)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        db.session.refresh(item)
+        return False
+    audit.record(actor_id, item, "status", {"status": [item.status.value, status.value]})
+    db.session.flush()
+    db.session.refresh(item)
+    return True
+
+
+def is_overdue(item: ActionItem, today: dt.date) -> bool:
+    return item.status is ActionStatus.OPEN and item.due_on is not None and item.due_on < today

@@ -1,0 +1,195 @@
+"""A working group's pages: the minutes of a meeting (host, notes on each agenda item, decisions, action
+items), the panel that shows them on the meeting's event page with the open items carried from earlier
+meetings, and the owners' home block."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from fellowship.core import clock, home, panels
+from fellowship.core.permissions import is_admin, require
+from fellowship.events.access import event_for
+from fellowship.events.enums import EventKind
+from fellowship.events.models import Event
+from fellowship.extensions import db
+from fellowship.groups import queries, services
+from fellowship.groups.enums import ACTION_STATUS_LABELS, ActionStatus
+from fellowship.groups.forms import ActionItemForm, DecisionForm, StatusForm, minutes_form
+from fellowship.groups.models import ActionItem, MeetingHost
+from fellowship.programs.access import can_manage, with_role
+from fellowship.programs.enums import Role
+from fellowship.programs.queries import role_in
+
+bp = Blueprint("groups", __name__, template_folder="templates")
+
+HOME_LIMIT = 8
+
+
+def _meeting(event_id: int, manage: bool = False) -> tuple[Event, Role | None]:
+    """A working-group meeting (an event of that kind, in any cohort) and the person's role in its cohort; 404
+    for any other event."""
+    event, role = event_for(event_id, manage=manage)
+    if event.kind is not EventKind.WORKING_GROUP:
+        abort(404)
+    return event, role
+
+
+def _minutes_context(event: Event, role: Role | None) -> dict[str, Any]:
+    """What the panel and the minutes page show (a fixed number of queries, whatever the group's size)."""
+    today = clock.today(event.timezone)
+    host, organizations = services.host_of(event, today)
+    notes = {note.agenda_item_id: note.text for note in db.session.scalars(queries.notes(event.id))}
+    return {
+        "event": event,
+        "host": host,
+        "organizations": organizations,
+        "notes": notes,
+        "decisions": db.session.scalars(queries.decisions(event.id)).all(),
+        "raised": db.session.execute(queries.raised_at(event.id)).all(),
+        "carried": db.session.execute(queries.carried_to(event)).all(),
+        "today": today,
+        "manager": can_manage(role),
+        "user_id": current_user.id,
+        "status_labels": ACTION_STATUS_LABELS,
+        "overdue": services.is_overdue,
+        "status_form": StatusForm(formdata=None),
+    }
+
+
+def _minutes_page(event: Event, role: Role | None, status: int = 200, **forms: Any) -> Any:
+    context = _minutes_context(event, role)
+    members = db.session.execute(queries.members(event.cohort_id, context["today"])).all()
+    form = forms.get("form") or minutes_form(event.agenda, context["organizations"])
+    if "form" not in forms:
+        chosen = db.session.get(MeetingHost, event.id)
+        form.host.data = chosen.organization_id if chosen is not None else None
+        for item in event.agenda:
+            getattr(form, f"note_{item.id}").data = context["notes"].get(item.id, "")
+    page = render_template(
+        "groups/minutes.html",
+        form=form,
+        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
+        action_form=(forms.get("action_form") or ActionItemForm(formdata=None)).with_members(members),
+        **context,
+    )
+    return page, status
+
+
+@bp.route("/meetings/<int:event_id>/minutes", methods=["GET", "POST"])
+@login_required
+def minutes(event_id: int) -> Any:
+    """The facilitator's page during and after a meeting: its host, the notes of each agenda item, its
+    decisions and action items, and the open items carried from earlier meetings."""
+    event, role = _meeting(event_id, manage=True)
+    if request.method == "GET":
+        return _minutes_page(event, role)
+    today = clock.today(event.timezone)
+    _host, organizations = services.host_of(event, today)
+    form = minutes_form(event.agenda, organizations)
+    if not form.validate_on_submit():
+        return _minutes_page(event, role, 400, form=form)
+    try:
+        services.choose_host(event, form.host.data, [org.id for org in organizations], current_user.id)
+        services.save_notes(
+            event,
+            {item.id: getattr(form, f"note_{item.id}").data or "" for item in event.agenda},
+            current_user.id,
+        )
+    except services.GroupError as error:
+        form.host.errors = [str(error)]
+        db.session.rollback()
+        return _minutes_page(event, role, 400, form=form)
+    db.session.commit()
+    flash(_("The minutes are saved."), "success")
+    return redirect(url_for(".minutes", event_id=event.id))
+
+
+@bp.route("/meetings/<int:event_id>/decisions", methods=["POST"])
+@login_required
+def decision_add(event_id: int) -> Any:
+    event, role = _meeting(event_id, manage=True)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _minutes_page(event, role, 400, decision_form=form)
+    try:
+        services.record_decision(event, form.text.data or "", current_user.id)
+    except services.GroupError as error:
+        form.text.errors = [str(error)]
+        return _minutes_page(event, role, 400, decision_form=form)
+    db.session.commit()
+    flash(_("The decision is recorded."), "success")
+    return redirect(url_for(".minutes", event_id=event.id, _anchor="decisions"))
+
+
+@bp.route("/meetings/<int:event_id>/action-items", methods=["POST"])
+@login_required
+def action_add(event_id: int) -> Any:
+    event, role = _meeting(event_id, manage=True)
+    today = clock.today(event.timezone)
+    members = db.session.execute(queries.members(event.cohort_id, today)).all()
+    form = ActionItemForm().with_members(members)
+    if not form.validate_on_submit():
+        return _minutes_page(event, role, 400, action_form=form)
+    try:
+        services.add_action(
+            event, form.what.data or "", form.owner_id.data, form.due_on.data, current_user.id, today
+        )
+    except services.GroupError as error:
+        form.what.errors = [str(error)]
+        return _minutes_page(event, role, 400, action_form=form)
+    db.session.commit()
+    flash(_("The action item is added; it stays on every meeting's agenda until it is done."), "success")
+    return redirect(url_for(".minutes", event_id=event.id, _anchor="action-items"))
+
+
+@bp.route("/action-items/<int:item_id>/status", methods=["POST"])
+@login_required
+def action_status(item_id: int) -> Any:
+    """Its owner, or the group's facilitators, mark an action item done, dropped or open again."""
+    item, role = with_role(ActionItem, item_id, "cohort_id")
+    require(can_manage(role) or item.owner_id == current_user.id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if services.set_status(item, form.chosen, current_user.id):
+        db.session.commit()
+        flash(
+            _("The action item is marked “%(status)s”.", status=ACTION_STATUS_LABELS[form.chosen]), "success"
+        )
+    back = request.form.get("back", "")
+    if back == "home":
+        return redirect(url_for("fellowship.programs.dashboard", _anchor="action-items"))
+    return redirect(url_for("fellowship.events.event", event_id=item.event_id, _anchor="action-items"))
+
+
+def _event_panel(event: Event, user: Any) -> dict[str, Any] | None:
+    """On a working-group meeting's page: its host and minutes, and the action items it raised and carried.
+    Nothing (and no query) on other events' pages."""
+    if event.kind is not EventKind.WORKING_GROUP:
+        return None
+    role = None if is_admin(user) else db.session.scalar(role_in(user.id, event.cohort_id, clock.today()))
+    return _minutes_context(event, role)
+
+
+def _home_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """A person's open action items in every group, overdue ones flagged (one query)."""
+    if not viewer.roles:
+        return None
+    rows = db.session.execute(queries.open_for_owner(viewer.user.id, HOME_LIMIT)).all()
+    if not rows:
+        return None
+    return {
+        "rows": rows,
+        "today": viewer.today,
+        "overdue": services.is_overdue,
+        "status_form": StatusForm(formdata=None),
+        "done": ActionStatus.DONE.value,
+    }
+
+
+panels.register_event_panel(panels.EventPanel("minutes", "groups/panel.html", 5, _event_panel))
+home.register(home.HomeBlock("action_items", "groups/home_block.html", 25, _home_block))
