@@ -31,6 +31,7 @@ from fellowship.events import services as events
 from fellowship.events.enums import EventKind
 from fellowship.events.models import Event
 from fellowship.extensions import db
+from fellowship.groups import demo as groups_demo
 from fellowship.network import demo as network_demo
 from fellowship.programs import services as programs
 from fellowship.programs.enums import ProgramKind, Role
@@ -144,12 +145,14 @@ def load() -> str | None:
     credentials_demo.load(admin, fellowship)
     network_demo.load()
     _discussions(fellowship, academy)
+    group = groups_demo.load(admin, _demo_user)
     return "\n".join(
         [
             "Demo data loaded:",
             f"  {fellowship.program.name}: {fellowship.name}",
             f"  {academy.program.name}: {academy.name}",
             f"  {founding.program.name}: {founding.name}",
+            f"  {group.program.name}: {group.name}",
             f"Sign in with any of these (password: {DEMO_PASSWORD}):",
             f"  admin        {ADMIN_EMAIL}",
             f"  facilitator  {_email(FACILITATORS[0][0])}",
@@ -157,6 +160,7 @@ def load() -> str | None:
             f"  observer     {OBSERVER_EMAIL}",
             f"  participant  {_email(ERG_PARTICIPANTS[0], 'example.pl')}",
             f"  founder      {_email(FOUNDERS[0][0])} (Arabic)",
+            f"  working group facilitator  {groups_demo.FACILITATOR[1]} (Hebrew)",
             f"  juror        {JUROR_EMAIL}",
         ]
     )

@@ -30,7 +30,8 @@ PASSWORD = demo.DEMO_PASSWORD
 
 # The demo people who play each role of the inventory (none: nobody is signed in). Where two people play a
 # role, a page counts as reached when either of them reaches it: the fellowship's 2024 calendar is over, so
-# its fellows and facilitators have no upcoming event, while the academy's are in the middle of theirs.
+# its fellows and facilitators have no upcoming event, while the academy's are in the middle of theirs; only
+# the working group's facilitator takes a meeting's minutes.
 PEOPLE: dict[str, tuple[str, ...]] = {
     "anonymous": (),
     "voter": (),
@@ -39,7 +40,11 @@ PEOPLE: dict[str, tuple[str, ...]] = {
     "fellow": ("amara.okafor@example.org", "agnieszka.nowak@example.pl"),
     "observer": ("funder.observer@example.org",),
     "other_facilitator": ("zofia.facilitator@example.pl",),
-    "facilitator": ("nadia.petrova@example.org", "zofia.facilitator@example.pl"),
+    "facilitator": (
+        "nadia.petrova@example.org",
+        "zofia.facilitator@example.pl",
+        "michal.barak@example.org.il",
+    ),
     "admin": (demo.ADMIN_EMAIL,),
 }
 

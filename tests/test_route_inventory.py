@@ -347,6 +347,20 @@ ROUTES: dict[str, Route] = {
         denied={r: 404 for r in SIGNED_IN - {"fellow"}},
     ),
     "fellowship.credentials.revoke_badge": Route(ADMIN, params=("uuid=badge_uuid",), methods=GET_POST),
+    # Working groups: the cohort's staff take a meeting's minutes; an action item's owner (the fellow) or the
+    # staff mark it.
+    "fellowship.groups.minutes": Route(
+        COHORT_MANAGERS, scoped=True, params=("event_id=meeting_id",), methods=GET_POST
+    ),
+    "fellowship.groups.decision_add": Route(
+        COHORT_MANAGERS, scoped=True, params=("event_id=meeting_id",), methods=POST_ONLY
+    ),
+    "fellowship.groups.action_add": Route(
+        COHORT_MANAGERS, scoped=True, params=("event_id=meeting_id",), methods=POST_ONLY
+    ),
+    "fellowship.groups.action_status": Route(
+        frozenset({"fellow", "facilitator", "admin"}), scoped=True, params=("item_id",), methods=POST_ONLY
+    ),
     # The network: members of any cohort and admins (a juror in no cohort gets 403); the inventory's entry is
     # the fellow's organisation's, which its members and admins edit and confirm.
     "fellowship.network.find": Route(NETWORK),
@@ -452,6 +466,7 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
     )
     db.session.add(worksheet)
     badge = approved_badge(world, fellow)
+    meeting, action_item = group_meeting(world, fellow)
     contest, project, vote_token, vote = awards_fixture(app, world)
     impact_log = ta_log(world.program, world.users["facilitator"])
     certificate = Certificate(
@@ -518,6 +533,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "kid": credential.kid,
         "status_list": credential.status_list,
         "badge_slug": "badge-module",
+        "meeting_id": meeting.id,
+        "item_id": action_item.id,
         "badge_uuid": badge.uuid,
         "period_id": period.id,
         "reset_token": reset_token,
@@ -585,6 +602,30 @@ def approved_badge(world: World, fellow: Any) -> Any:
     )
     credential_services.choose_badges(world.cohort, True, world.users["admin"].id)
     return credential_services.issue_badge(sheet)
+
+
+def group_meeting(world: World, fellow: Any) -> tuple[Any, Any]:
+    """A working-group meeting of the cohort (meeting 2's agenda) and an action item it gave the fellow."""
+    from fellowship.groups import services as groups
+
+    meeting = events.create_event(
+        world.cohort,
+        events.EventFields(
+            kind=EventKind.WORKING_GROUP,
+            title="Working group, meeting 2",
+            description="",
+            starts_at=dt.datetime(2024, 2, 20, 16, tzinfo=dt.UTC),
+            ends_at=dt.datetime(2024, 2, 20, 18, tzinfo=dt.UTC),
+            timezone="America/Chicago",
+        ),
+        world.users["admin"].id,
+    )
+    events.apply_template(meeting, "working_group_2")
+    db.session.flush()
+    item = groups.add_action(
+        meeting, "Draft the vision", fellow.id, None, world.users["admin"].id, clock.today()
+    )
+    return meeting, item
 
 
 def ta_log(program: Any, facilitator: Any) -> Any:

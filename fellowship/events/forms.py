@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from fellowship.core.forms import Form, strip, timezone_name, web_address
-from fellowship.core.i18n import timezone_choices
+from fellowship.core.i18n import LANGUAGE_NAMES, timezone_choices
 from fellowship.events.enums import EVENT_KIND_LABELS, RSVP_LABELS, EventKind
 from fellowship.events.models import AgendaItem, Event
 
@@ -91,6 +91,13 @@ class AgendaTemplateForm(Form):
     template = SelectField(
         _l("Agenda template"),
         choices=[SelectChoice(key, label) for key, label in AGENDA_TEMPLATE_LABELS.items()],
+    )
+    language = SelectField(
+        _l("Language of the agenda"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        description=_l(
+            "The templates come in every interface language; the agenda is written in the one chosen."
+        ),
     )
 
 

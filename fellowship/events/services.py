@@ -299,11 +299,19 @@ def retire_feed(owner: Any) -> None:
 
 @functools.cache
 def agenda_templates() -> dict[str, dict[str, Any]]:
+    """The shipped agenda templates: each title and note in every interface language (``{"en": ..., "he":
+    ...}``); the working-group meetings were written from seed 003's Hebrew."""
     return json.loads(Path(__file__).with_name("agenda_templates.json").read_text("utf-8"))
 
 
-def apply_template(event: Event, key: str) -> None:
-    """Replace the agenda with a shipped template, its times counted from the event's start."""
+def _in(texts: dict[str, str] | str, language: str) -> str:
+    if isinstance(texts, str):
+        return texts
+    return texts.get(language) or texts["en"]
+
+
+def apply_template(event: Event, key: str, language: str = "en") -> None:
+    """Replace the agenda with a shipped template in `language`, its times counted from the event's start."""
     template = agenda_templates().get(key)
     if template is None:
         raise EventError(_l("Unknown agenda template."))
@@ -314,8 +322,8 @@ def apply_template(event: Event, key: str) -> None:
             AgendaItem(
                 position=position,
                 starts_at=event.starts_at + dt.timedelta(minutes=item["minutes"]),
-                title=item["title"],
-                notes=item.get("notes", ""),
+                title=_in(item["title"], language),
+                notes=_in(item.get("notes", ""), language),
             )
         )
 

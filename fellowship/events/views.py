@@ -8,9 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -176,10 +176,12 @@ def event_cancel(event_id: int) -> Response:
 @login_required
 def agenda(event_id: int) -> str | Response:
     event, _role = event_for(event_id, manage=True)
-    template_form = AgendaTemplateForm(prefix="template")
+    template_form = AgendaTemplateForm(prefix="template", language=str(get_locale() or "en"))
     if request.method == "POST" and "template-template" in request.form:
         if template_form.validate_on_submit():
-            services.apply_template(event, template_form.template.data or "")
+            services.apply_template(
+                event, template_form.template.data or "", template_form.language.data or "en"
+            )
             db.session.commit()
             flash(_("The agenda was filled from the template. Adjust it as you need."), "success")
             return redirect(url_for(".agenda", event_id=event.id))

@@ -10,7 +10,7 @@ class ActionStatus(enum.StrEnum):
 
 
 ACTION_STATUS_LABELS = {
-    ActionStatus.OPEN: _l("Open"),
+    ActionStatus.OPEN: _l("To do"),
     ActionStatus.DONE: _l("Done"),
     ActionStatus.DROPPED: _l("Dropped"),
 }

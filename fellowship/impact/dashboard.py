@@ -152,7 +152,8 @@ def build(program: Program, today: Any) -> Dashboard:
         for key, count in db.session.execute(
             sa.select(approved_in.c.month, sa.func.count()).group_by(approved_in.c.month)
         ):
-            month(key).approvals = count
+            if key is not None:  # a moment past the reckoned months (stored at the calendar's far end)
+                month(key).approvals = count
     logs = sa.select(AssistanceLog).where(AssistanceLog.program_id == program.id).subquery()
     for key, hours in db.session.execute(
         sa.select(month_of(logs.c.given_on), sa.func.sum(logs.c.hours)).group_by(month_of(logs.c.given_on))

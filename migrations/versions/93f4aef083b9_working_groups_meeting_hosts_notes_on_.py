@@ -26,7 +26,7 @@ def upgrade():
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("what", sa.String(length=500), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=True),
-        sa.Column("due_on", fellowship.core.models.Day(), nullable=True),
+        sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column(
             "status",
             sa.Enum("open", "done", "dropped", name="actionstatus", native_enum=False, length=32),

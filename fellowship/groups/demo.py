@@ -1,0 +1,175 @@
+"""The working group of the demo (DOMAIN.md §7, seed 003): a Hebrew-language collective-impact group on fair
+employment. Eight members from six organisations meet monthly in Jerusalem time; meetings 1–3 were held
+before the demo loads, with the seed's agendas in Hebrew, notes, decisions and action items (three done, three
+open, one of them overdue); meeting 4 is next week and carries the open items. Hosting goes round the member
+organisations (nobody chose a host).
+
+Called by ``fellowship.demo.load``, which hands it the function that makes demo accounts (they share one
+password hash)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from fellowship.accounts import services as accounts
+from fellowship.accounts.enums import OrganizationKind
+from fellowship.accounts.models import User
+from fellowship.core import clock
+from fellowship.events import services as events
+from fellowship.events.enums import EventKind
+from fellowship.events.models import Event
+from fellowship.extensions import db
+from fellowship.groups import services
+from fellowship.groups.enums import ActionStatus
+from fellowship.programs import services as programs
+from fellowship.programs.enums import ProgramKind, Role
+from fellowship.programs.models import Cohort
+
+ZONE = "Asia/Jerusalem"
+FACILITATOR = ("מיכל ברק", "michal.barak@example.org.il")
+ORGANIZATIONS = [
+    ("קואופרטיב הסדנה", OrganizationKind.COOP),
+    ("כוח לעובדים", OrganizationKind.CBO),
+    ("מרכז הצדק התעסוקתי", OrganizationKind.CBO),
+    ("קואופרטיב ניקיון הוגן", OrganizationKind.COOP),
+    ("רשת העסקים החברתיים", OrganizationKind.DEVELOPER),
+    ("פורום מעסיקים הוגנים", OrganizationKind.COMPANY),
+]
+MEMBERS = [  # name, address, organisation (index in ORGANIZATIONS)
+    ("יעל כהן", "yael.cohen@example.org.il", 0),
+    ("אבי מזרחי", "avi.mizrahi@example.org.il", 1),
+    ("רונית אברהם", "ronit.avraham@example.org.il", 2),
+    ("עומר פרץ", "omer.peretz@example.org.il", 3),
+    ("תמר שלום", "tamar.shalom@example.org.il", 4),
+    ("דני ביטון", "dani.biton@example.org.il", 5),
+    ("שירה גולן", "shira.golan@example.org.il", 0),
+    ("יוסי אלון", "yossi.alon@example.org.il", 1),
+]
+MEETINGS = [  # days from today, title, agenda template
+    (-84, "קבוצת עבודה, מפגש 1: היכרות וחזון משותף", "working_group_1"),
+    (-56, "קבוצת עבודה, מפגש 2: עקרונות מנחים ואג'נדה משותפת", "working_group_2"),
+    (-28, "קבוצת עבודה, מפגש 3: חידוד האג'נדה המשותפת", "working_group_3"),
+    (7, "קבוצת עבודה, מפגש 4: ניצחונות מהירים ותתי־קבוצות", None),
+]
+MEETING_4_AGENDA = [
+    (0, "פתיחה וסקירת סדר היום"),
+    (10, "מעקב אחר משימות פתוחות מהמפגשים הקודמים"),
+    (30, "ניצחונות מהירים: מה אפשר להשיג עד הרבעון הבא"),
+    (70, "הקמת תתי־קבוצות"),
+    (105, "סיכום וצעדים הבאים"),
+]
+NOTES = {  # meeting → {agenda position: notes}
+    0: {
+        1: "כל אחד מהחברים סיפר מה מביא אותו לשולחן: ארגוני עובדים, קואופרטיבים ומעסיקים רוצים לראות "
+        "העסקה הוגנת בענפי הניקיון והשמירה.",
+        5: "הסכמנו להיפגש פעם בחודש, בכל פעם אצל ארגון חבר אחר.",
+    },
+    1: {
+        1: "עקרונות מנחים: שקיפות בשכר, קול לעובדים בקבלת החלטות, עבודה עם מעסיקים ולא רק נגדם.",
+        3: "הבעיה: עובדי קבלן בענפי הניקיון והשמירה מקבלים פחות מהמגיע להם על פי חוק.",
+    },
+    2: {
+        2: "שני סיפורי הצלחה: קואופרטיב ניקיון שהעלה את השכר ב־12% ומעסיק שהעביר עובדי קבלן להעסקה ישירה.",
+        4: "מנופים לשינוי מערכתי: מכרזים ציבוריים, תקנון רכש של רשויות מקומיות.",
+    },
+}
+DECISIONS = {
+    0: ["נפגשים אחת לחודש; האירוח עובר בין הארגונים החברים."],
+    1: ["העקרונות המנחים יאושרו סופית במפגש 3.", "נתמקד תחילה בענפי הניקיון והשמירה."],
+    2: ["מאשרים את העקרונות המנחים.", "במפגש 4 נקים שתי תתי־קבוצות: מחקר ומכרזים."],
+}
+ACTIONS = [  # meeting, what, owner (index in MEMBERS), due and done: days after the meeting, or None
+    (0, "לסכם את הראיונות האישיים ולשתף עם הקבוצה", 0, 14, 10),
+    (0, "למפות את היוזמות הקיימות בתחום התעסוקה ההוגנת", 1, 21, 20),
+    (1, "לנסח טיוטה של העקרונות המנחים", 2, 14, 12),
+    (1, "לאסוף נתונים על השכר בענפי הניקיון והשמירה", 3, 21, None),  # overdue
+    (2, "לכתוב טיוטה ראשונה של נאום המעלית", 4, 35, None),
+    (2, "לתאם את האירוח של מפגש 4", 5, None, None),
+]
+
+
+def load(admin: User, make_user: Callable[..., User]) -> Cohort:
+    today = clock.today(ZONE)
+    program = programs.create_program(
+        "תעסוקה הוגנת: יוזמת קולקטיב אימפקט",
+        ProgramKind.WORKING_GROUP,
+        ZONE,
+        "ארגוני עובדים, קואופרטיבים ומעסיקים עובדים יחד על אג'נדה משותפת להעסקה הוגנת.",
+    )
+    cohort = programs.create_cohort(
+        program,
+        "קבוצת העבודה לתעסוקה הוגנת",
+        today - dt.timedelta(days=100),
+        today + dt.timedelta(days=180),
+        ZONE,
+    )
+    organizations = [accounts.create_organization(name, kind, "ירושלים") for name, kind in ORGANIZATIONS]
+    name, email = FACILITATOR
+    facilitator = make_user(email, name, locale="he", timezone=ZONE)
+    programs.add_member(cohort, facilitator, Role.FACILITATOR, cohort.starts_on, admin.id)
+    members = []
+    for name, email, org in MEMBERS:
+        user = make_user(email, name, locale="he", timezone=ZONE, organization=organizations[org])
+        programs.add_member(cohort, user, Role.FELLOW, cohort.starts_on, admin.id)
+        members.append(user)
+    db.session.flush()
+    meetings = [
+        _meeting(cohort, today, offset, title, template, facilitator) for offset, title, template in MEETINGS
+    ]
+    for index, texts in NOTES.items():
+        meeting = meetings[index]
+        services.save_notes(
+            meeting, {meeting.agenda[p].id: text for p, text in texts.items()}, facilitator.id
+        )
+    for index, texts in DECISIONS.items():
+        for text in texts:
+            services.record_decision(meetings[index], text, facilitator.id).recorded_at = meetings[
+                index
+            ].ends_at
+    for index, what, owner, due, done in ACTIONS:
+        meeting = meetings[index]
+        held = meeting.starts_at.date()
+        item = services.add_action(
+            meeting,
+            what,
+            members[owner].id,
+            held + dt.timedelta(days=due) if due is not None else None,
+            facilitator.id,
+            today,
+        )
+        item.created_at = meeting.ends_at
+        if done is not None:
+            item.status, item.closed_at = ActionStatus.DONE, meeting.ends_at + dt.timedelta(days=done)
+    db.session.flush()
+    return cohort
+
+
+def _meeting(
+    cohort: Cohort, today: dt.date, offset: int, title: str, template: str | None, facilitator: Any
+) -> Event:
+    day = today + dt.timedelta(days=offset)
+    starts = events.to_utc(dt.datetime.combine(day, dt.time(17, 0)), ZONE)
+    meeting = events.create_event(
+        cohort,
+        events.EventFields(
+            kind=EventKind.WORKING_GROUP,
+            title=title,
+            description="",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            timezone=ZONE,
+            venue="ירושלים",
+        ),
+        facilitator.id,
+    )
+    if template is not None:
+        events.apply_template(meeting, template, "he")
+    else:
+        events.replace_agenda(
+            meeting,
+            [(starts + dt.timedelta(minutes=minutes), text, "") for minutes, text in MEETING_4_AGENDA],
+        )
+    db.session.flush()
+    return meeting
