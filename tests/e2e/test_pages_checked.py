@@ -20,6 +20,7 @@ from fellowship.awards.models import Contest, Project
 from fellowship.credentials.models import Credential
 from fellowship.curriculum.models import CohortModule, Worksheet
 from fellowship.discussions.models import Announcement, Reply
+from fellowship.events.enums import EventKind
 from fellowship.events.models import Event
 from fellowship.extensions import db
 from fellowship.impact.models import Certificate, ReportingPeriod
@@ -56,6 +57,9 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
     academy = db.session.scalar(sa.select(Announcement).where(Announcement.cohort_id != cohort.id))
     circle = db.session.scalar(sa.select(Cohort).where(Cohort.name == "Tech Co-op Founders' Circle"))
     certificate = db.session.scalar(sa.select(Certificate.code).where(Certificate.holder == "Amara Okafor"))
+    meetings = db.session.scalars(
+        sa.select(Event.id).where(Event.kind == EventKind.WORKING_GROUP).order_by(Event.starts_at)
+    ).all()
     badge = db.session.scalar(sa.select(Credential.uuid).where(Credential.worksheet_id.is_not(None)).limit(1))
     return {
         FACILITATOR: {
@@ -107,6 +111,10 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "reports": f"/programs/{cohort.program_id}/reports",
         },
         "juror@example.org": {"juror home": "/", "jury": f"/contests/{prize.id}/jury"},
+        "michal.barak@example.org.il": {
+            "working-group meeting with carried action items": f"/events/{meetings[-1]}",
+            "a meeting's minutes": f"/meetings/{meetings[-2]}/minutes",
+        },
         "admin@example.org": {
             "admin home": "/",
             "development mailbox": "/dev/mailbox",

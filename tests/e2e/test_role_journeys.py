@@ -27,6 +27,7 @@ from fellowship.core.mail import OutboxMessage
 from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.curriculum.models import Review, Worksheet
 from fellowship.extensions import db
+from fellowship.groups.models import ActionItem
 from fellowship.impact.models import ReportingPeriod
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -51,7 +52,7 @@ def sign_in(browser: Any, server: str, email: str, lang: str) -> Any:
     page.fill("#password", PASSWORD)
     page.click("main form button[type=submit]")
     expect(page.locator("main h1")).to_be_visible()
-    assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+    assert page.evaluate("document.documentElement.dir") == ("rtl" if lang in {"ar", "he"} else "ltr")
     return page
 
 
@@ -476,3 +477,40 @@ def test_a_fellow_downloads_her_credential_and_anyone_checks_it(
         expect(verifier.locator("#verify-result .flash-success")).to_be_visible()
     assert verifier.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
     shot(verifier, "public-credential-check", lang)
+
+
+def test_a_facilitator_takes_a_meetings_minutes_and_the_next_agenda_carries_its_action_items_in_hebrew(
+    browser: Any, server: str, demo: None
+) -> None:
+    """Issue 22's journey, clicking only, in Hebrew: the working group's facilitator opens meeting 3 from the
+    group's events, writes the notes of an agenda item, records a decision and two action items; meeting 4's
+    page then lists each of them once among the open items carried from earlier meetings."""
+    facilitator = sign_in(browser, server, "michal.barak@example.org.il", "he")
+    facilitator.click("a.cohort-link")
+    facilitator.click("section[data-panel=events] a[href$='/events']")
+    facilitator.click("main a:has-text('מפגש 3')")
+    facilitator.click("[data-panel=minutes] a[href$='/minutes']")
+    facilitator.locator("form textarea[name^=note_]").first.fill("הוחלט להזמין את נציגי הרשות המקומית.")
+    facilitator.click("main section:first-of-type form button[type=submit]")
+    expect(facilitator.locator(".flash-success")).to_be_visible()
+    facilitator.fill("#text", "נציג הרשות יוזמן למפגש 5.")
+    facilitator.click("#decisions ~ form button[type=submit]")
+    expect(facilitator.locator(".flash-success")).to_be_visible()
+    tasks = ["לשלוח מכתב לראש העירייה", "להכין מצגת על המכרזים"]
+    for index, task in enumerate(tasks):
+        facilitator.fill("#what", task)
+        facilitator.select_option("#owner_id", index=index + 1)
+        facilitator.fill("#due_on", (clock.today() + dt.timedelta(days=30)).isoformat())
+        facilitator.click("#action-items ~ form button[type=submit]")
+        expect(facilitator.locator(".flash-success")).to_be_visible()
+    assert facilitator.evaluate("document.documentElement.dir") == "rtl"
+    shot(facilitator, "working-group-minutes", "he")
+    go_home(facilitator)
+    facilitator.click("a.cohort-link")
+    facilitator.click("section[data-panel=events] a:has-text('מפגש 4')")
+    carried = facilitator.locator("[data-panel=minutes] table.action-items").first
+    for task in tasks:
+        expect(carried.locator("td[dir=auto]", has_text=task)).to_have_count(1)
+    shot(facilitator, "working-group-next-meeting", "he")
+    fresh()
+    assert db.session.scalar(sa.select(sa.func.count(ActionItem.id)).where(ActionItem.what.in_(tasks))) == 2

@@ -659,3 +659,32 @@ def test_xss_module_badge_revocation_reasons_and_holder_names(world: World, clie
         response = admin.post(url, data={"reason": payload}, follow_redirects=True)
         check_response(response, payload)
         check(admin, url, payload)
+
+
+def test_xss_working_group_minutes_decisions_and_action_items(world: World, client_as: Any) -> None:
+    """A meeting's notes, decisions and action items (shown on the meeting's page, the minutes page and the
+    owner's home page)."""
+    from tests.test_route_inventory import group_meeting
+
+    meeting, _item = group_meeting(world, world.users["fellow"])
+    db.session.commit()
+    facilitator = client_as("facilitator")
+    first_item = meeting.agenda[0].id
+    for payload in PAYLOADS:
+        saved = facilitator.post(f"/meetings/{meeting.id}/minutes", data={f"note_{first_item}": payload})
+        check_response(saved, payload)
+        check_response(facilitator.post(f"/meetings/{meeting.id}/decisions", data={"text": payload}), payload)
+        added = facilitator.post(
+            f"/meetings/{meeting.id}/action-items",
+            data={"what": payload[:500], "owner_id": world.users["fellow"].id},
+        )
+        check_response(added, payload)
+    for url, role in (
+        (f"/events/{meeting.id}", "fellow"),
+        (f"/meetings/{meeting.id}/minutes", "facilitator"),
+        ("/", "fellow"),
+    ):
+        page = client_as(role).get(url)
+        assert page.status_code == 200
+        for payload in PAYLOADS:
+            assert script_problems(page.get_data(as_text=True), payload) == [], (url, payload)
