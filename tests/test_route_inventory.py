@@ -358,6 +358,9 @@ ROUTES: dict[str, Route] = {
     "fellowship.groups.action_add": Route(
         COHORT_MANAGERS, scoped=True, params=("event_id=meeting_id",), methods=POST_ONLY
     ),
+    "fellowship.groups.summary": Route(
+        COHORT_MANAGERS, scoped=True, params=("event_id=meeting_id",), methods=POST_ONLY
+    ),
     "fellowship.groups.action_status": Route(
         frozenset({"fellow", "facilitator", "admin"}), scoped=True, params=("item_id",), methods=POST_ONLY
     ),

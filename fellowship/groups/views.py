@@ -8,15 +8,17 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from fellowship.core import clock, home, panels
+from fellowship.core.forms import ActionForm
 from fellowship.core.permissions import is_admin, require
 from fellowship.events.access import event_for
 from fellowship.events.enums import EventKind
 from fellowship.events.models import Event
 from fellowship.extensions import db
-from fellowship.groups import queries, services
+from fellowship.groups import notices, queries, services
 from fellowship.groups.enums import ACTION_STATUS_LABELS, ActionStatus
 from fellowship.groups.forms import ActionItemForm, DecisionForm, StatusForm, minutes_form
 from fellowship.groups.models import ActionItem, MeetingHost
@@ -71,6 +73,8 @@ def _minutes_page(event: Event, role: Role | None, status: int = 200, **forms: A
             getattr(form, f"note_{item.id}").data = context["notes"].get(item.id, "")
     page = render_template(
         "groups/minutes.html",
+        summary_form=ActionForm(formdata=None),
+        following=notices.next_meeting(event),
         form=form,
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
         action_form=(forms.get("action_form") or ActionItemForm(formdata=None)).with_members(members),
@@ -144,6 +148,25 @@ def action_add(event_id: int) -> Any:
     db.session.commit()
     flash(_("The action item is added; it stays on every meeting's agenda until it is done."), "success")
     return redirect(url_for(".minutes", event_id=event.id, _anchor="action-items"))
+
+
+@bp.route("/meetings/<int:event_id>/summary", methods=["POST"])
+@login_required
+def summary(event_id: int) -> Any:
+    """Email every member the meeting's decisions and action items and the next meeting, once each."""
+    event, _role = _meeting(event_id, manage=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    sent, before = notices.send_summary(event, clock.today(event.timezone))
+    db.session.commit()
+    if sent:
+        flash(
+            ngettext("The summary went to %(num)d member.", "The summary went to %(num)d members.", sent),
+            "success",
+        )
+    else:
+        flash(_("Everyone already had this meeting's summary; nothing was sent again."), "info")
+    return redirect(url_for(".minutes", event_id=event.id))
 
 
 @bp.route("/action-items/<int:item_id>/status", methods=["POST"])

@@ -483,8 +483,9 @@ def test_a_facilitator_takes_a_meetings_minutes_and_the_next_agenda_carries_its_
     browser: Any, server: str, demo: None
 ) -> None:
     """Issue 22's journey, clicking only, in Hebrew: the working group's facilitator opens meeting 3 from the
-    group's events, writes the notes of an agenda item, records a decision and two action items; meeting 4's
-    page then lists each of them once among the open items carried from earlier meetings."""
+    group's events, writes the notes of an agenda item, records a decision and two action items and emails the
+    summary; meeting 4's page then lists each of them once among the open items carried from earlier
+    meetings."""
     facilitator = sign_in(browser, server, "michal.barak@example.org.il", "he")
     facilitator.click("a.cohort-link")
     facilitator.click("section[data-panel=events] a[href$='/events']")
@@ -505,6 +506,8 @@ def test_a_facilitator_takes_a_meetings_minutes_and_the_next_agenda_carries_its_
         expect(facilitator.locator(".flash-success")).to_be_visible()
     assert facilitator.evaluate("document.documentElement.dir") == "rtl"
     shot(facilitator, "working-group-minutes", "he")
+    facilitator.click("#summary-heading ~ form button[type=submit]")
+    expect(facilitator.locator(".flash-success")).to_be_visible()
     go_home(facilitator)
     facilitator.click("a.cohort-link")
     facilitator.click("section[data-panel=events] a:has-text('מפגש 4')")
@@ -514,3 +517,10 @@ def test_a_facilitator_takes_a_meetings_minutes_and_the_next_agenda_carries_its_
     shot(facilitator, "working-group-next-meeting", "he")
     fresh()
     assert db.session.scalar(sa.select(sa.func.count(ActionItem.id)).where(ActionItem.what.in_(tasks))) == 2
+    summaries = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.kind == "group_summary")
+    ).all()
+    assert (
+        len(summaries) == 9
+    )  # eight members and the facilitator, each in Hebrew with meeting 4's invitation
+    assert all(m.subject.startswith("סיכום וצעדים הבאים") and tasks[0] in m.body_text for m in summaries)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from fellowship.accounts.models import Organization
+from fellowship.accounts.models import Organization, User
 from fellowship.core import audit
 from fellowship.events import services as events
 from fellowship.events.enums import EventKind
@@ -269,3 +269,45 @@ def test_erasure_scrubs_the_name_from_the_minutes(group: World, client_as: Any) 
     assert response.status_code == 302
     texts = [db.session.scalar(sa.select(ActionItem.what)), db.session.scalar(sa.select(Decision.text))]
     assert all("Fiona" not in text and "Erased person" in text for text in texts), texts
+
+
+def test_the_summary_goes_to_every_member_once_in_their_language(group: World, client_as: Any) -> None:
+    """After meeting 2: its decision and action item, the item still open from meeting 1 and meeting 3 with
+    its calendar file, to every member and the staff, each in their own language; pressing again sends
+    nothing."""
+    from fellowship.core.mail import OutboxMessage
+
+    first, second, third = (meeting(group, day) for day in (1, 8, 15))
+    facilitator = client_as("facilitator")
+    add_item(facilitator, first, "Book the hall", group.users["fellow"].id, "2024-02-05")
+    add_item(facilitator, second, "Write the pitch", group.users["fellow"].id, "2024-02-12")
+    facilitator.post(f"/meetings/{second.id}/decisions", data={"text": "Meet monthly."})
+    group.users["fellow"].locale = "es"
+    db.session.commit()
+    assert client_as("fellow").post(f"/meetings/{second.id}/summary").status_code == 403
+    page = facilitator.get(f"/meetings/{second.id}/minutes").get_data(as_text=True)
+    assert "Email the summary" in page and third.title in page
+    response = facilitator.post(f"/meetings/{second.id}/summary", follow_redirects=True)
+    assert response.status_code == 200
+    messages = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "group_summary")).all()
+    recipients = sorted(m.recipient for m in messages)
+    second_member = db.session.scalar(sa.select(User.email).where(User.name == "Gal Second"))
+    staff_and_members = [group.users[r].email for r in ("fellow", "observer", "facilitator")] + [
+        second_member
+    ]
+    assert recipients == sorted(staff_and_members)
+    assert "The summary went to 4 members." in response.get_data(as_text=True)
+    spanish = next(m for m in messages if m.recipient == group.users["fellow"].email)
+    assert spanish.locale == "es" and spanish.subject.startswith("Resumen")
+    assert "Meet monthly." in spanish.body_text and "Write the pitch" in spanish.body_text
+    assert "Book the hall" in spanish.body_text and third.title in spanish.body_text
+    assert [a["filename"] for a in spanish.attachments] == ["invite.ics"]
+    assert "Meeting of 15 February" in spanish.attachments[0]["content"]
+    again = facilitator.post(f"/meetings/{second.id}/summary", follow_redirects=True)
+    assert "nothing was sent again" in again.get_data(as_text=True)
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.kind == "group_summary")
+        )
+        == 4
+    )
