@@ -179,7 +179,7 @@ def vote(slug: str, project_id: int) -> Any:
                     VOTE_MAIL,
                     form.email.data or "",
                     language,
-                    _VoteSubject(project.title),
+                    mail.TitledSubject(VOTE_SUBJECT, project.title),
                     "awards/email/confirm",
                     contest=contest,
                     project=project,
@@ -200,13 +200,7 @@ def vote(slug: str, project_id: int) -> Any:
     return response
 
 
-class _VoteSubject:
-    def __init__(self, title: str) -> None:
-        self.title = title
-
-    def __str__(self) -> str:
-        return str(_l("Confirm your vote for %(title)s")).replace("%(title)s", self.title)
-
+VOTE_SUBJECT = _l("Confirm your vote for %(title)s")
 
 CONFIRM_MESSAGES = {
     "counted": _l("Your vote is counted. Thank you!"),

@@ -74,6 +74,18 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
 
 
+class TitledSubject:
+    """A subject whose wording (a lazy string with ``%(title)s``) is translated as the message is composed, in
+    the recipient's language, with a title someone wrote put in as it is: never through %-formatting, so a
+    "%" in the title cannot break it."""
+
+    def __init__(self, wording: Any, title: str) -> None:
+        self.wording, self.title = wording, title
+
+    def __str__(self) -> str:
+        return str(self.wording).replace("%(title)s", self.title)
+
+
 def compose(
     kind: str,
     recipient: str,

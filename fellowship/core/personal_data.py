@@ -19,6 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
+
+from fellowship.extensions import db
+
 
 @dataclass(frozen=True)
 class Erasure:
@@ -56,6 +60,18 @@ class Erasure:
         if isinstance(value, dict):
             return {k: self.scrub_json(v) for k, v in value.items()}
         return value
+
+    def scrub_rows(self, model: Any, columns: Iterable[str]) -> None:
+        """Every row of ``model`` whose text ``columns`` mention the person, scrubbed (found in one query)."""
+        columns, secrets = tuple(columns), self.secrets()
+        if not secrets:
+            return
+        naming = sa.or_(
+            *(getattr(model, c).contains(secret, autoescape=True) for secret in secrets for c in columns)
+        )
+        for row in db.session.scalars(sa.select(model).where(naming)):
+            for column in columns:
+                setattr(row, column, self.scrub(getattr(row, column)))
 
     def mentioned_in(self, value: Any) -> bool:
         text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value

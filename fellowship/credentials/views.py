@@ -118,11 +118,17 @@ def download(code: str) -> Response:
     """The holder's credential as a file (the compact JWS): for the holder only."""
     certificate = _certificate(code)
     require(certificate.user_id == current_user.id, hide=True)
-    credential = db.session.scalar(queries.for_certificate(certificate.id))
-    if credential is None:
+    return _jwt_file(
+        db.session.scalar(queries.for_certificate(certificate.id)), f"credential-{certificate.code}.jwt"
+    )
+
+
+def _jwt_file(credential: Credential | None, filename: str) -> Response:
+    """A credential as the file its holder downloads (the compact JWS); 404 when none is kept."""
+    if credential is None or not credential.token:
         abort(404)
     response = Response(credential.token, mimetype="text/plain")
-    response.headers["Content-Disposition"] = f'attachment; filename="credential-{certificate.code}.jwt"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -235,12 +241,7 @@ def _my_badge(cohort_id: int, slug: str) -> tuple[Worksheet, Credential | None]:
 def download_badge(cohort_id: int, slug: str) -> Response:
     """The fellow's module badge as a file (the compact JWS): for its holder only."""
     _worksheet, credential = _my_badge(cohort_id, slug)
-    if credential is None or not credential.token:
-        abort(404)
-    response = Response(credential.token, mimetype="text/plain")
-    response.headers["Content-Disposition"] = f'attachment; filename="badge-{slug}.jwt"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _jwt_file(credential, f"badge-{slug}.jwt")
 
 
 @bp.route("/cohorts/<int:cohort_id>/modules/<slug>/badge", methods=["POST"])

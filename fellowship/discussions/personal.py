@@ -73,20 +73,8 @@ def erase(erasure: personal_data.Erasure) -> None:
     )
     db.session.execute(sa.delete(Follow).where(Follow.user_id == erasure.user.id))
     db.session.execute(sa.delete(DigestMark).where(DigestMark.user_id == erasure.user.id))
-    secrets = erasure.secrets()
-    if not secrets:
-        return
-    for model, columns in ((Reply, ("body", "hidden_reason")), (Announcement, ("title", "body", "link"))):
-        naming = sa.or_(
-            *(
-                getattr(model, column).contains(secret, autoescape=True)
-                for secret in secrets
-                for column in columns
-            )
-        )
-        for row in db.session.scalars(sa.select(model).where(naming)):
-            for column in columns:
-                setattr(row, column, erasure.scrub(getattr(row, column)))
+    erasure.scrub_rows(Reply, ("body", "hidden_reason"))
+    erasure.scrub_rows(Announcement, ("title", "body", "link"))
     db.session.flush()
 
 

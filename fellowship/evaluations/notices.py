@@ -28,14 +28,6 @@ KIND = "evaluation_link"
 SUBJECT = _l("How was %(title)s?")
 
 
-class _Subject:
-    def __init__(self, title: str) -> None:
-        self.title = title
-
-    def __str__(self) -> str:
-        return str(SUBJECT).replace("%(title)s", self.title)
-
-
 def dispatch_links() -> int:
     """Email every attendee of an ended event whose evaluation is open and who has not answered; each
     person once per evaluation (a unique notification row), however often the command runs."""
@@ -76,7 +68,7 @@ def dispatch_links() -> int:
             KIND,
             invitation.email,
             locale,
-            _Subject(event.title),
+            mail.TitledSubject(SUBJECT, event.title),
             "evaluations/email/link",
             headers={"List-Unsubscribe": f"<{unsubscribe}>"} if unsubscribe else {},
             secret=True,  # a member's unsubscribe link, or a guest's personal answer link

@@ -65,7 +65,7 @@ def send(
             f"event_{kind}",
             invitation.email,
             locale,
-            _Subject(kind, event.title),
+            mail.TitledSubject(SUBJECTS[kind], event.title),
             "events/email/event",
             headers=headers,
             attachments=[calendar.attachment(event, METHODS[kind], invitation)],
@@ -78,16 +78,6 @@ def send(
         )
         sent += 1
     return sent
-
-
-class _Subject:
-    """A subject translated when the message is composed, in the recipient's language."""
-
-    def __init__(self, kind: str, title: str) -> None:
-        self.kind, self.title = kind, title
-
-    def __str__(self) -> str:
-        return str(SUBJECTS[self.kind]).replace("%(title)s", self.title)
 
 
 def dispatch_reminders() -> int:

@@ -22,16 +22,6 @@ from fellowship.programs.queries import current_membership_clause
 SUBJECT = _l("Summary and next steps: %(title)s")
 
 
-class _Subject:
-    """Translated as the message is composed, in the recipient's language."""
-
-    def __init__(self, title: str) -> None:
-        self.title = title
-
-    def __str__(self) -> str:
-        return str(SUBJECT).replace("%(title)s", self.title)
-
-
 def next_meeting(meeting: Event) -> Event | None:
     return db.session.scalars(
         queries.meetings(meeting.cohort_id).where(Event.starts_at > meeting.starts_at).limit(1)
@@ -75,7 +65,7 @@ def send_summary(meeting: Event, today: dt.date) -> tuple[int, int]:
             "group_summary",
             person.email,
             recipient_locale(person),
-            _Subject(meeting.title),
+            mail.TitledSubject(SUBJECT, meeting.title),
             "groups/email/summary",
             headers={"List-Unsubscribe": f"<{unsubscribe}>"},
             attachments=[calendar.attachment(following, "REQUEST", invitation)]

@@ -43,13 +43,8 @@ def erase(erasure: personal_data.Erasure) -> None:
     db.session.execute(
         sa.update(MeetingHost).where(MeetingHost.chosen_by_id == user_id).values(chosen_by_id=None)
     )
-    secrets = erasure.secrets()
-    if not secrets:
-        return
     for model, column in ((ItemNote, "text"), (Decision, "text"), (ActionItem, "what")):
-        naming = sa.or_(*(getattr(model, column).contains(secret, autoescape=True) for secret in secrets))
-        for row in db.session.scalars(sa.select(model).where(naming)):
-            setattr(row, column, erasure.scrub(getattr(row, column)))
+        erasure.scrub_rows(model, (column,))
     db.session.flush()
 
 

@@ -58,16 +58,6 @@ def period_kind(entry: Entry) -> str:
     return f"{KIND_PREFIX}:{entry.confirmed_at.date().isoformat()}"
 
 
-class _Subject:
-    """The subject, translated when the message is composed, in the recipient's language."""
-
-    def __init__(self, title: str) -> None:
-        self.title = title
-
-    def __str__(self) -> str:
-        return str(SUBJECT).replace("%(title)s", self.title)
-
-
 def _reachable(user: User | None) -> bool:
     """Active, not erased, and allowed to open the confirmation page (``access.may_use``)."""
     return user is not None and user.active and user.erased_at is None and access.may_use(user)
@@ -132,7 +122,7 @@ def remind(entry: Entry, user: User, now: dt.datetime, months: int) -> None:
         MAIL_KIND,
         user.email,
         locale,
-        _Subject(entry.title),
+        mail.TitledSubject(SUBJECT, entry.title),
         "network/email/still_true",
         headers={"List-Unsubscribe": f"<{unsubscribe}>"},
         secret=True,  # the unsubscribe link acts for the recipient

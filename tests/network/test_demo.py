@@ -85,5 +85,6 @@ def test_one_stale_entry_was_asked_and_has_left_search(demo: Any) -> None:
 def test_the_demo_still_loads_once(demo: Any) -> None:
     second = demo.test_cli_runner().invoke(args=["fellowship", "demo"])
     assert second.output == "Demo data already present; nothing changed.\n"
-    assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 3  # fellowship, academy, founding track
+    # The fellowship, the academy, the founding track and the working group.
+    assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 4
     assert db.session.scalar(sa.select(sa.func.count(Entry.id))) == 16
