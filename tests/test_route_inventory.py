@@ -36,6 +36,7 @@ from fellowship.events import calendar
 from fellowship.events import services as events
 from fellowship.events.enums import EventKind
 from fellowship.extensions import db
+from fellowship.groups import services as groups_services
 from fellowship.impact import services as impact_services
 from fellowship.impact.enums import AssistanceKind, Stage
 from fellowship.impact.models import Certificate
@@ -358,6 +359,13 @@ ROUTES: dict[str, Route] = {
     "fellowship.groups.action_add": Route(
         COHORT_MANAGERS, scoped=True, params=("event_id=meeting_id",), methods=POST_ONLY
     ),
+    "fellowship.groups.subgroups": Route(COHORT_READERS, scoped=True, params=("cohort_id",)),
+    "fellowship.groups.subgroup_new": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=POST_ONLY
+    ),
+    "fellowship.groups.subgroup_edit": Route(
+        COHORT_MANAGERS, scoped=True, params=("subgroup_id",), methods=GET_POST
+    ),
     "fellowship.groups.summary": Route(
         COHORT_MANAGERS, scoped=True, params=("event_id=meeting_id",), methods=POST_ONLY
     ),
@@ -470,6 +478,9 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
     db.session.add(worksheet)
     badge = approved_badge(world, fellow)
     meeting, action_item = group_meeting(world, fellow)
+    subgroup = groups_services.save_subgroup(
+        world.cohort.id, None, "Research", [fellow.id], [fellow.id], world.users["admin"].id
+    )
     contest, project, vote_token, vote = awards_fixture(app, world)
     impact_log = ta_log(world.program, world.users["facilitator"])
     certificate = Certificate(
@@ -537,6 +548,7 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "status_list": credential.status_list,
         "badge_slug": "badge-module",
         "meeting_id": meeting.id,
+        "subgroup_id": subgroup.id,
         "item_id": action_item.id,
         "badge_uuid": badge.uuid,
         "period_id": period.id,

@@ -1,8 +1,9 @@
 """The working group of the demo (DOMAIN.md §7, seed 003): a Hebrew-language collective-impact group on fair
 employment. Eight members from six organisations meet monthly in Jerusalem time; meetings 1–3 were held
 before the demo loads, with the seed's agendas in Hebrew, notes, decisions and action items (three done, three
-open, one of them overdue); meeting 4 is next week and carries the open items. Hosting goes round the member
-organisations (nobody chose a host).
+open, one of them overdue); meeting 4 is next week and carries the open items. Two subgroups (research,
+public procurement) were formed at meeting 3. Hosting goes round the member organisations (nobody chose a
+host).
 
 Called by ``fellowship.demo.load``, which hands it the function that makes demo accounts (they share one
 password hash)."""
@@ -128,6 +129,22 @@ def load(admin: User, make_user: Callable[..., User]) -> Cohort:
             services.record_decision(meetings[index], text, facilitator.id).recorded_at = meetings[
                 index
             ].ends_at
+    research = services.save_subgroup(
+        cohort.id,
+        None,
+        "מחקר ונתונים",
+        [members[3].id, members[6].id],
+        [m.id for m in members],
+        facilitator.id,
+    )
+    services.save_subgroup(
+        cohort.id,
+        None,
+        "מכרזים ורכש ציבורי",
+        [members[1].id, members[4].id],
+        [m.id for m in members],
+        facilitator.id,
+    )
     for index, what, owner, due, done in ACTIONS:
         meeting = meetings[index]
         held = meeting.starts_at.date()
@@ -140,6 +157,8 @@ def load(admin: User, make_user: Callable[..., User]) -> Cohort:
             today,
         )
         item.created_at = meeting.ends_at
+        if owner == 3:  # the wage data: the research subgroup's
+            item.subgroup_id = research.id
         if done is not None:
             item.status, item.closed_at = ActionStatus.DONE, meeting.ends_at + dt.timedelta(days=done)
     db.session.flush()

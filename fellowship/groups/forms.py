@@ -3,13 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from fellowship.core.forms import Form, strip
 from fellowship.groups.enums import ACTION_STATUS_LABELS, ActionStatus
-from fellowship.groups.models import TEXT_MAX, ActionItem
+from fellowship.groups.models import TEXT_MAX, ActionItem, Subgroup
 
 TAKE_TURNS = ""
 
@@ -66,11 +67,35 @@ class ActionItemForm(Form):
     )
     owner_id = SelectField(_l("Owner"), coerce=_int_or_none, validate_choice=True)
     due_on = DateField(_l("Due"), validators=[Optional()])
+    subgroup_id = SelectField(_l("Subgroup"), coerce=_int_or_none, validate_choice=True)
 
-    def with_members(self, members: list[tuple[int, str]]) -> ActionItemForm:
+    def with_members(self, members: list[tuple[int, str]], subgroups: list[Any] = ()) -> ActionItemForm:  # type: ignore[assignment]
         self.owner_id.choices = [SelectChoice("", _l("Nobody yet"))] + [
             SelectChoice(user_id, name) for user_id, name in members
         ]
+        self.subgroup_id.choices = [SelectChoice("", _l("The whole group"))] + [
+            SelectChoice(subgroup.id, subgroup.name) for subgroup in subgroups
+        ]
+        return self
+
+
+class SubgroupForm(Form):
+    class Meta:
+        model = Subgroup
+
+    name = StringField(
+        _l("Name of the subgroup"), filters=[strip], validators=[DataRequired(_l("Name the subgroup."))]
+    )
+    members = SelectMultipleField(
+        _l("Members"),
+        coerce=int,
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        validate_choice=True,
+    )
+
+    def with_members(self, members: list[tuple[int, str]]) -> SubgroupForm:
+        self.members.choices = [SelectChoice(user_id, name) for user_id, name in members]
         return self
 
 

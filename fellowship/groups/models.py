@@ -70,5 +70,30 @@ class ActionItem(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    subgroup_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("group_subgroups.id", ondelete="SET NULL"), index=True
+    )
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+
+
+class Subgroup(db.Model):
+    """A few members of a working group who take on one part of its work (seed 003: "forming subgroups");
+    action items may belong to one."""
+
+    __tablename__ = "group_subgroups"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class SubgroupMember(db.Model):
+    __tablename__ = "group_subgroup_members"
+
+    subgroup_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("group_subgroups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)

@@ -76,7 +76,7 @@ def send_summary(meeting: Event, today: dt.date) -> tuple[int, int]:
             meeting=meeting,
             decisions=decisions,
             actions=actions,
-            carried=[(item, owner) for item, owner in carried if item.status.value == "open"],
+            carried=[row for row in carried if row[0].status.value == "open"],
             following=following,
             host=host,
             link=external_url("fellowship.events.event", event_id=meeting.id),

@@ -8,13 +8,19 @@ import sqlalchemy as sa
 
 from fellowship.core import personal_data
 from fellowship.extensions import db
-from fellowship.groups.models import ActionItem, Decision, ItemNote, MeetingHost
+from fellowship.groups.models import ActionItem, Decision, ItemNote, MeetingHost, Subgroup, SubgroupMember
 
 
 def export(user: Any) -> list[dict[str, Any]]:
-    """The action items the person owns."""
+    """The action items the person owns, and the subgroups they are in."""
     items = db.session.scalars(
         sa.select(ActionItem).where(ActionItem.owner_id == user.id).order_by(ActionItem.id)
+    )
+    subgroups = db.session.scalars(
+        sa.select(Subgroup.name)
+        .join(SubgroupMember, SubgroupMember.subgroup_id == Subgroup.id)
+        .where(SubgroupMember.user_id == user.id)
+        .order_by(Subgroup.name)
     )
     return [
         {
@@ -23,7 +29,7 @@ def export(user: Any) -> list[dict[str, Any]]:
             "status": item.status.value,
         }
         for item in items
-    ]
+    ] + [{"subgroup": name} for name in subgroups]
 
 
 def erase(erasure: personal_data.Erasure) -> None:
@@ -43,7 +49,7 @@ def erase(erasure: personal_data.Erasure) -> None:
     db.session.execute(
         sa.update(MeetingHost).where(MeetingHost.chosen_by_id == user_id).values(chosen_by_id=None)
     )
-    for model, column in ((ItemNote, "text"), (Decision, "text"), (ActionItem, "what")):
+    for model, column in ((ItemNote, "text"), (Decision, "text"), (ActionItem, "what"), (Subgroup, "name")):
         erasure.scrub_rows(model, (column,))
     db.session.flush()
 
@@ -52,5 +58,12 @@ personal_data.register(
     "working_groups",
     export,
     erase=erase,
-    tables=("group_meeting_hosts", "group_item_notes", "group_decisions", "group_action_items"),
+    tables=(
+        "group_meeting_hosts",
+        "group_item_notes",
+        "group_decisions",
+        "group_action_items",
+        "group_subgroups",
+        "group_subgroup_members",
+    ),
 )

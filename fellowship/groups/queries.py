@@ -12,7 +12,7 @@ from fellowship.accounts.models import Organization, User
 from fellowship.events.enums import EventKind
 from fellowship.events.models import Event
 from fellowship.groups.enums import ActionStatus
-from fellowship.groups.models import ActionItem, Decision, ItemNote, MeetingHost
+from fellowship.groups.models import ActionItem, Decision, ItemNote, MeetingHost, Subgroup, SubgroupMember
 from fellowship.programs.enums import Role
 from fellowship.programs.models import Cohort, Membership
 from fellowship.programs.queries import current_membership_clause
@@ -74,18 +74,23 @@ def decisions(event_id: int) -> sa.Select[tuple[Decision]]:
     )
 
 
-def _with_owner() -> sa.Select[tuple[ActionItem, Any]]:
-    return sa.select(ActionItem, User.name).outerjoin(User, User.id == ActionItem.owner_id)
+def _with_owner() -> sa.Select[tuple[ActionItem, Any, Any]]:
+    """Action items with their owner's name and their subgroup's name (each may be None)."""
+    return (
+        sa.select(ActionItem, User.name, Subgroup.name)
+        .outerjoin(User, User.id == ActionItem.owner_id)
+        .outerjoin(Subgroup, Subgroup.id == ActionItem.subgroup_id)
+    )
 
 
-def raised_at(event_id: int) -> sa.Select[tuple[ActionItem, Any]]:
-    """The action items a meeting raised, with their owners' names."""
+def raised_at(event_id: int) -> sa.Select[tuple[ActionItem, Any, Any]]:
+    """The action items a meeting raised, with their owners' and subgroups' names."""
     return _with_owner().where(ActionItem.event_id == event_id).order_by(ActionItem.id)
 
 
-def carried_to(meeting: Event) -> sa.Select[tuple[ActionItem, Any]]:
+def carried_to(meeting: Event) -> sa.Select[tuple[ActionItem, Any, Any]]:
     """The action items an earlier meeting of the group raised that were still open when this one began (or
-    are open now, for a meeting to come): each once, oldest first, with its owner's name."""
+    are open now, for a meeting to come): each once, oldest first, with its owner's and subgroup's names."""
     raised = aliased(Event)
     return (
         _with_owner()
@@ -109,4 +114,19 @@ def open_for_owner(user_id: int, limit: int) -> sa.Select[tuple[ActionItem, Even
         .where(ActionItem.owner_id == user_id, ActionItem.status == ActionStatus.OPEN)
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
         .limit(limit)
+    )
+
+
+def subgroups(cohort_id: int) -> sa.Select[tuple[Subgroup]]:
+    return sa.select(Subgroup).where(Subgroup.cohort_id == cohort_id).order_by(Subgroup.name, Subgroup.id)
+
+
+def subgroup_members(cohort_id: int) -> sa.Select[tuple[int, int, str]]:
+    """(subgroup, member, name) for every subgroup of the group, by name."""
+    return (
+        sa.select(SubgroupMember.subgroup_id, User.id, User.name)
+        .join(Subgroup, Subgroup.id == SubgroupMember.subgroup_id)
+        .join(User, User.id == SubgroupMember.user_id)
+        .where(Subgroup.cohort_id == cohort_id)
+        .order_by(User.name, User.id)
     )

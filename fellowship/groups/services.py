@@ -15,7 +15,16 @@ from fellowship.events.models import Event
 from fellowship.extensions import db
 from fellowship.groups import queries
 from fellowship.groups.enums import ActionStatus
-from fellowship.groups.models import TEXT_MAX, WHAT_MAX, ActionItem, Decision, ItemNote, MeetingHost
+from fellowship.groups.models import (
+    TEXT_MAX,
+    WHAT_MAX,
+    ActionItem,
+    Decision,
+    ItemNote,
+    MeetingHost,
+    Subgroup,
+    SubgroupMember,
+)
 
 
 class GroupError(ValueError):
@@ -108,9 +117,16 @@ def record_decision(meeting: Event, text: str, actor_id: int) -> Decision:
 
 
 def add_action(
-    meeting: Event, what: str, owner_id: int | None, due_on: dt.date | None, actor_id: int, today: dt.date
+    meeting: Event,
+    what: str,
+    owner_id: int | None,
+    due_on: dt.date | None,
+    actor_id: int,
+    today: dt.date,
+    subgroup_id: int | None = None,
 ) -> ActionItem:
-    """An action item raised at the meeting, owned by someone in the group."""
+    """An action item raised at the meeting, owned by someone in the group, perhaps for one of its
+    subgroups."""
     what = _text(what, WHAT_MAX)
     if not what:
         raise GroupError(_l("Say what is to be done."))
@@ -120,6 +136,10 @@ def add_action(
         }
         if owner_id not in members:
             raise GroupError(_l("The owner must be someone in the group."))
+    if subgroup_id is not None:
+        subgroup = db.session.get(Subgroup, subgroup_id)
+        if subgroup is None or subgroup.cohort_id != meeting.cohort_id:
+            raise GroupError(_l("Choose one of the group's subgroups."))
     item = ActionItem(
         cohort_id=meeting.cohort_id,
         event_id=meeting.id,
@@ -129,6 +149,7 @@ def add_action(
         status=ActionStatus.OPEN,
         created_at=clock.now(),
         created_by_id=actor_id,
+        subgroup_id=subgroup_id,
     )
     db.session.add(item)
     db.session.flush()
@@ -158,3 +179,40 @@ def set_status(item: ActionItem, status: ActionStatus, actor_id: int) -> bool:
 
 def is_overdue(item: ActionItem, today: dt.date) -> bool:
     return item.status is ActionStatus.OPEN and item.due_on is not None and item.due_on < today
+
+
+def save_subgroup(
+    cohort_id: int,
+    subgroup: Subgroup | None,
+    name: str,
+    member_ids: Iterable[int],
+    allowed: Iterable[int],
+    actor_id: int,
+) -> Subgroup:
+    """Create a subgroup of the group (``subgroup`` None) or rename it and set its members, who must be in
+    the group. Two subgroups of one group cannot share a name."""
+    name = _text(name, 200)
+    if not name:
+        raise GroupError(_l("Name the subgroup."))
+    members = set(member_ids)
+    if not members <= set(allowed):
+        raise GroupError(_l("Subgroup members must be people in the group."))
+    clash = db.session.scalar(
+        sa.select(Subgroup.id).where(Subgroup.cohort_id == cohort_id, Subgroup.name == name)
+    )
+    if clash is not None and (subgroup is None or clash != subgroup.id):
+        raise GroupError(_l("The group already has a subgroup of that name."))
+    if subgroup is None:
+        subgroup = Subgroup(cohort_id=cohort_id, name=name, created_at=clock.now())
+        db.session.add(subgroup)
+        db.session.flush()
+        audit.record(actor_id, subgroup, "created", {"name": [None, name]})
+    elif subgroup.name != name:
+        audit.record(actor_id, subgroup, "renamed", {"name": [subgroup.name, name]})
+        subgroup.name = name
+    db.session.execute(sa.delete(SubgroupMember).where(SubgroupMember.subgroup_id == subgroup.id))
+    db.session.add_all(
+        SubgroupMember(subgroup_id=subgroup.id, user_id=user_id) for user_id in sorted(members)
+    )
+    db.session.flush()
+    return subgroup

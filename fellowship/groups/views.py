@@ -20,10 +20,11 @@ from fellowship.events.models import Event
 from fellowship.extensions import db
 from fellowship.groups import notices, queries, services
 from fellowship.groups.enums import ACTION_STATUS_LABELS, ActionStatus
-from fellowship.groups.forms import ActionItemForm, DecisionForm, StatusForm, minutes_form
-from fellowship.groups.models import ActionItem, MeetingHost
-from fellowship.programs.access import can_manage, with_role
-from fellowship.programs.enums import Role
+from fellowship.groups.forms import ActionItemForm, DecisionForm, StatusForm, SubgroupForm, minutes_form
+from fellowship.groups.models import ActionItem, MeetingHost, Subgroup
+from fellowship.programs.access import can_manage, cohort_for, with_role
+from fellowship.programs.enums import ProgramKind, Role
+from fellowship.programs.models import Cohort
 from fellowship.programs.queries import role_in
 
 bp = Blueprint("groups", __name__, template_folder="templates")
@@ -65,6 +66,7 @@ def _minutes_context(event: Event, role: Role | None) -> dict[str, Any]:
 def _minutes_page(event: Event, role: Role | None, status: int = 200, **forms: Any) -> Any:
     context = _minutes_context(event, role)
     members = db.session.execute(queries.members(event.cohort_id, context["today"])).all()
+    subgroups = db.session.scalars(queries.subgroups(event.cohort_id)).all()
     form = forms.get("form") or minutes_form(event.agenda, context["organizations"])
     if "form" not in forms:
         chosen = db.session.get(MeetingHost, event.id)
@@ -77,7 +79,9 @@ def _minutes_page(event: Event, role: Role | None, status: int = 200, **forms: A
         following=notices.next_meeting(event),
         form=form,
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
-        action_form=(forms.get("action_form") or ActionItemForm(formdata=None)).with_members(members),
+        action_form=(forms.get("action_form") or ActionItemForm(formdata=None)).with_members(
+            members, subgroups
+        ),
         **context,
     )
     return page, status
@@ -135,12 +139,19 @@ def action_add(event_id: int) -> Any:
     event, role = _meeting(event_id, manage=True)
     today = clock.today(event.timezone)
     members = db.session.execute(queries.members(event.cohort_id, today)).all()
-    form = ActionItemForm().with_members(members)
+    subgroups = db.session.scalars(queries.subgroups(event.cohort_id)).all()
+    form = ActionItemForm().with_members(members, subgroups)
     if not form.validate_on_submit():
         return _minutes_page(event, role, 400, action_form=form)
     try:
         services.add_action(
-            event, form.what.data or "", form.owner_id.data, form.due_on.data, current_user.id, today
+            event,
+            form.what.data or "",
+            form.owner_id.data,
+            form.due_on.data,
+            current_user.id,
+            today,
+            form.subgroup_id.data,
         )
     except services.GroupError as error:
         form.what.errors = [str(error)]
@@ -189,6 +200,89 @@ def action_status(item_id: int) -> Any:
     return redirect(url_for("fellowship.events.event", event_id=item.event_id, _anchor="action-items"))
 
 
+@bp.route("/cohorts/<int:cohort_id>/subgroups")
+@login_required
+def subgroups(cohort_id: int) -> Any:
+    """The group's subgroups and who is in each, for everyone in the group; its staff add one."""
+    cohort, role = cohort_for(cohort_id)
+    return _subgroups_page(cohort, role, _subgroup_form(cohort, formdata=None))
+
+
+@bp.route("/cohorts/<int:cohort_id>/subgroups", methods=["POST"])
+@login_required
+def subgroup_new(cohort_id: int) -> Any:
+    cohort, role = cohort_for(cohort_id, manage=True)
+    form = _subgroup_form(cohort)
+    if _saved(form, cohort, None):
+        flash(_("The subgroup is added."), "success")
+        return redirect(url_for(".subgroups", cohort_id=cohort.id))
+    return _subgroups_page(cohort, role, form, 400)
+
+
+@bp.route("/subgroups/<int:subgroup_id>", methods=["GET", "POST"])
+@login_required
+def subgroup_edit(subgroup_id: int) -> Any:
+    """Rename a subgroup or change who is in it (the group's staff)."""
+    subgroup, _role = with_role(Subgroup, subgroup_id, "cohort_id", manage=True)
+    cohort = db.session.get(Cohort, subgroup.cohort_id)
+    rows = db.session.execute(queries.subgroup_members(cohort.id)).all()
+    current = [user_id for subgroup_id_, user_id, _name in rows if subgroup_id_ == subgroup.id]
+    form = _subgroup_form(cohort, data={"name": subgroup.name, "members": current})
+    if _saved(form, cohort, subgroup):
+        flash(_("The subgroup is saved."), "success")
+        return redirect(url_for(".subgroups", cohort_id=cohort.id))
+    page = render_template("groups/subgroup_edit.html", cohort=cohort, subgroup=subgroup, form=form)
+    return page, 400 if form.errors else 200
+
+
+def _subgroup_form(cohort: Cohort, **kwargs: Any) -> SubgroupForm:
+    members = db.session.execute(queries.members(cohort.id, clock.today(cohort.timezone))).all()
+    return SubgroupForm(**kwargs).with_members(members)
+
+
+def _saved(form: SubgroupForm, cohort: Cohort, subgroup: Subgroup | None) -> bool:
+    """Validate and save a subgroup form; True once committed, else the form carries what is wrong."""
+    if not form.validate_on_submit():
+        return False
+    allowed = [choice.value for choice in form.members.choices]
+    try:
+        services.save_subgroup(
+            cohort.id, subgroup, form.name.data or "", form.members.data or [], allowed, current_user.id
+        )
+    except services.GroupError as error:
+        form.name.errors = [str(error)]
+        return False
+    db.session.commit()
+    return True
+
+
+def _subgroups_page(cohort: Cohort, role: Role | None, form: SubgroupForm, status: int = 200) -> Any:
+    page = render_template(
+        "groups/subgroups.html",
+        cohort=cohort,
+        form=form,
+        manager=can_manage(role),
+        **_subgroups_of(cohort.id),
+    )
+    return page, status
+
+
+def _subgroups_of(cohort_id: int) -> dict[str, Any]:
+    """The group's subgroups with their members' names (two queries)."""
+    found = db.session.scalars(queries.subgroups(cohort_id)).all()
+    names: dict[int, list[str]] = {subgroup.id: [] for subgroup in found}
+    for subgroup_id, _user_id, name in db.session.execute(queries.subgroup_members(cohort_id)):
+        names.setdefault(subgroup_id, []).append(name)
+    return {"subgroups": found, "names": names}
+
+
+def _cohort_panel(cohort: Cohort, user: Any) -> dict[str, Any] | None:
+    """On a working group's page: its subgroups and who is in them, with a link to manage them."""
+    if cohort.program.kind is not ProgramKind.WORKING_GROUP:
+        return None
+    return {"cohort": cohort, **_subgroups_of(cohort.id)}
+
+
 def _event_panel(event: Event, user: Any) -> dict[str, Any] | None:
     """On a working-group meeting's page: its host and minutes, and the action items it raised and carried.
     Nothing (and no query) on other events' pages."""
@@ -215,4 +309,5 @@ def _home_block(viewer: home.Viewer) -> dict[str, Any] | None:
 
 
 panels.register_event_panel(panels.EventPanel("minutes", "groups/panel.html", 5, _event_panel))
+panels.register_cohort_panel(panels.CohortPanel("subgroups", "groups/cohort_panel.html", 12, _cohort_panel))
 home.register(home.HomeBlock("action_items", "groups/home_block.html", 25, _home_block))

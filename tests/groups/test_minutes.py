@@ -311,3 +311,47 @@ def test_the_summary_goes_to_every_member_once_in_their_language(group: World, c
         )
         == 4
     )
+
+
+def test_subgroups_group_members_and_action_items(group: World, client_as: Any) -> None:
+    from fellowship.groups.models import Subgroup, SubgroupMember
+
+    facilitator, fellow = client_as("facilitator"), client_as("fellow")
+    fellow_id, outsider_id = group.users["fellow"].id, group.users["other_fellow"].id
+    cohort_page = f"/cohorts/{group.cohort.id}"
+    assert "No subgroups yet." in fellow.get(cohort_page).get_data(as_text=True)
+    url = f"/cohorts/{group.cohort.id}/subgroups"
+    assert fellow.post(url, data={"name": "Research", "members": [fellow_id]}).status_code == 403
+    assert client_as("other_fellow").get(url).status_code == 404
+    refused = facilitator.post(url, data={"name": "Research", "members": [outsider_id]})
+    assert refused.status_code == 400 and "is not a valid choice" in refused.get_data(as_text=True)
+    assert facilitator.post(url, data={"name": "Research", "members": [fellow_id]}).status_code == 302
+    twice = facilitator.post(url, data={"name": "Research", "members": []})
+    assert twice.status_code == 400
+    assert "The group already has a subgroup of that name." in twice.get_data(as_text=True)
+    research = db.session.scalar(sa.select(Subgroup))
+    assert db.session.scalars(sa.select(SubgroupMember.user_id)).all() == [fellow_id]
+    shown = fellow.get(cohort_page).get_data(as_text=True)
+    assert "<bdi>Research</bdi></strong>: <bdi>Fiona Fellow</bdi>" in shown
+    # Renamed, and its members changed, by the staff only.
+    edit = f"/subgroups/{research.id}"
+    assert fellow.get(edit).status_code == 403
+    assert facilitator.post(edit, data={"name": "Research and data", "members": []}).status_code == 302
+    db.session.refresh(research)
+    assert research.name == "Research and data"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SubgroupMember)) == 0
+    # An action item for the subgroup shows its name; another group's subgroup is refused.
+    event = meeting(group, 8)
+    response = facilitator.post(
+        f"/meetings/{event.id}/action-items", data={"what": "Collect wage data", "subgroup_id": research.id}
+    )
+    assert response.status_code == 302
+    assert '<span class="tag"><bdi>Research and data</bdi></span>' in panel(fellow, event)
+    other = Subgroup(cohort_id=group.other_cohort.id, name="Theirs", created_at=research.created_at)
+    db.session.add(other)
+    db.session.commit()
+    wrong = facilitator.post(
+        f"/meetings/{event.id}/action-items", data={"what": "Not ours", "subgroup_id": other.id}
+    )
+    assert wrong.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(ActionItem.id))) == 1

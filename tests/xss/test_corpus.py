@@ -688,3 +688,20 @@ def test_xss_working_group_minutes_decisions_and_action_items(world: World, clie
         assert page.status_code == 200
         for payload in PAYLOADS:
             assert script_problems(page.get_data(as_text=True), payload) == [], (url, payload)
+
+
+def test_xss_subgroup_names(world: World, client_as: Any) -> None:
+    """A working group's subgroup names, on its subgroups page and its cohort page's panel."""
+    from fellowship.programs.enums import ProgramKind
+
+    world.program.kind = ProgramKind.WORKING_GROUP
+    db.session.commit()
+    facilitator = client_as("facilitator")
+    url = f"/cohorts/{world.cohort.id}/subgroups"
+    for number, payload in enumerate(PAYLOADS):
+        name = f"{number} {payload}"[:200]
+        check_response(facilitator.post(url, data={"name": name}, follow_redirects=True), payload)
+    for page in (url, f"/cohorts/{world.cohort.id}"):
+        html = client_as("fellow").get(page).get_data(as_text=True)
+        for payload in PAYLOADS:
+            assert script_problems(html, payload) == [], (page, payload)
