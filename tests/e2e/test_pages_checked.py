@@ -57,6 +57,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
     academy = db.session.scalar(sa.select(Announcement).where(Announcement.cohort_id != cohort.id))
     circle = db.session.scalar(sa.select(Cohort).where(Cohort.name == "Tech Co-op Founders' Circle"))
     certificate = db.session.scalar(sa.select(Certificate.code).where(Certificate.holder == "Amara Okafor"))
+    group_id = db.session.scalar(sa.select(Cohort.id).where(Cohort.name == "קבוצת העבודה לתעסוקה הוגנת"))
     meetings = db.session.scalars(
         sa.select(Event.id).where(Event.kind == EventKind.WORKING_GROUP).order_by(Event.starts_at)
     ).all()
@@ -114,6 +115,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
         "michal.barak@example.org.il": {
             "working-group meeting with carried action items": f"/events/{meetings[-1]}",
             "a meeting's minutes": f"/meetings/{meetings[-2]}/minutes",
+            "subgroups": f"/cohorts/{group_id}/subgroups",
         },
         "admin@example.org": {
             "admin home": "/",
