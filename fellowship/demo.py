@@ -145,7 +145,8 @@ def load() -> str | None:
     credentials_demo.load(admin, fellowship)
     network_demo.load()
     _discussions(fellowship, academy)
-    group = groups_demo.load(admin, _demo_user)
+    funder = db.session.scalar(sa.select(User).where(User.email == OBSERVER_EMAIL))
+    group = groups_demo.load(admin, _demo_user, funder)
     return "\n".join(
         [
             "Demo data loaded:",

@@ -37,7 +37,7 @@ PEOPLE: dict[str, tuple[str, ...]] = {
     "voter": (),
     "juror": ("juror@example.org",),
     "other_fellow": ("agnieszka.nowak@example.pl",),  # a participant of the other program's cohort
-    "fellow": ("amara.okafor@example.org", "agnieszka.nowak@example.pl"),
+    "fellow": ("amara.okafor@example.org", "agnieszka.nowak@example.pl", "yael.cohen@example.org.il"),
     "observer": ("funder.observer@example.org",),
     "other_facilitator": ("zofia.facilitator@example.pl",),
     "facilitator": (

@@ -91,7 +91,7 @@ ACTIONS = [  # meeting, what, owner (index in MEMBERS), due and done: days after
 ]
 
 
-def load(admin: User, make_user: Callable[..., User]) -> Cohort:
+def load(admin: User, make_user: Callable[..., User], observer: User | None = None) -> Cohort:
     today = clock.today(ZONE)
     program = programs.create_program(
         "תעסוקה הוגנת: יוזמת קולקטיב אימפקט",
@@ -110,6 +110,8 @@ def load(admin: User, make_user: Callable[..., User]) -> Cohort:
     name, email = FACILITATOR
     facilitator = make_user(email, name, locale="he", timezone=ZONE)
     programs.add_member(cohort, facilitator, Role.FACILITATOR, cohort.starts_on, admin.id)
+    if observer is not None:  # the fellowship's funder follows the initiative too
+        programs.add_member(cohort, observer, Role.OBSERVER, cohort.starts_on, admin.id)
     members = []
     for name, email, org in MEMBERS:
         user = make_user(email, name, locale="he", timezone=ZONE, organization=organizations[org])
