@@ -520,7 +520,7 @@ def test_a_facilitator_takes_a_meetings_minutes_and_the_next_agenda_carries_its_
     summaries = db.session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.kind == "group_summary")
     ).all()
-    assert (
-        len(summaries) == 9
-    )  # eight members and the facilitator, each in Hebrew with meeting 4's invitation
+    # Eight members, the facilitator and the funder who observes the group, each with meeting 4's invitation,
+    # in Hebrew (the funder has chosen no language: hers is the sender's).
+    assert len(summaries) == 10
     assert all(m.subject.startswith("סיכום וצעדים הבאים") and tasks[0] in m.body_text for m in summaries)
