@@ -366,6 +366,13 @@ ROUTES: dict[str, Route] = {
     "fellowship.groups.subgroup_edit": Route(
         COHORT_MANAGERS, scoped=True, params=("subgroup_id",), methods=GET_POST
     ),
+    "fellowship.groups.common_agenda": Route(COHORT_READERS, scoped=True, params=("cohort_id",)),
+    "fellowship.groups.agenda_version": Route(
+        COHORT_READERS, scoped=True, params=("cohort_id", "number=agenda_number")
+    ),
+    "fellowship.groups.agenda_edit": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
+    ),
     "fellowship.groups.summary": Route(
         COHORT_MANAGERS, scoped=True, params=("event_id=meeting_id",), methods=POST_ONLY
     ),
@@ -481,6 +488,9 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
     subgroup = groups_services.save_subgroup(
         world.cohort.id, None, "Research", [fellow.id], [fellow.id], world.users["admin"].id
     )
+    agenda = groups_services.save_agenda(
+        world.cohort.id, {"vision": "Fair work."}, 0, None, world.users["admin"].id
+    )
     contest, project, vote_token, vote = awards_fixture(app, world)
     impact_log = ta_log(world.program, world.users["facilitator"])
     certificate = Certificate(
@@ -549,6 +559,7 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "badge_slug": "badge-module",
         "meeting_id": meeting.id,
         "subgroup_id": subgroup.id,
+        "agenda_number": agenda.number,
         "item_id": action_item.id,
         "badge_uuid": badge.uuid,
         "period_id": period.id,
@@ -843,6 +854,7 @@ def foreign_params(app: Any, world: World) -> dict[str, Any]:
         "member_id": world.memberships["other_fellow"].id,
         "slug": "erg-business-case",  # a module this cohort was never given
         "badge_slug": "erg-business-case",
+        "agenda_number": 99,  # the other cohort's numbering: no such version here
         "cohort_feed_token": calendar.feed_token(app.secret_key, "cohort", other.id, 1),
         "user_feed_token": calendar.feed_token(app.secret_key, "user", world.users["other_fellow"].id, 1),
         "assignment_id": db.session.scalar(

@@ -2,7 +2,8 @@
 employment. Eight members from six organisations meet monthly in Jerusalem time; meetings 1–3 were held
 before the demo loads, with the seed's agendas in Hebrew, notes, decisions and action items (three done, three
 open, one of them overdue); meeting 4 is next week and carries the open items. Two subgroups (research,
-public procurement) were formed at meeting 3. Hosting goes round the member organisations (nobody chose a
+public procurement) were formed at meeting 3, and the common agenda has three versions, one agreed at each
+meeting. Hosting goes round the member organisations (nobody chose a
 host).
 
 Called by ``fellowship.demo.load``, which hands it the function that makes demo accounts (they share one
@@ -81,6 +82,27 @@ DECISIONS = {
     1: ["העקרונות המנחים יאושרו סופית במפגש 3.", "נתמקד תחילה בענפי הניקיון והשמירה."],
     2: ["מאשרים את העקרונות המנחים.", "במפגש 4 נקים שתי תתי־קבוצות: מחקר ומכרזים."],
 }
+AGENDAS = [  # the common agenda as agreed at meetings 1, 2 and 3
+    {
+        "vision": "כל עובדת ועובד בענפי הניקיון והשמירה מועסקים בתנאים הוגנים.",
+        "pitch": "אנחנו משנים את הדרך שבה העיר קונה שירותים.",
+    },
+    {
+        "vision": "כל עובדת ועובד בענפי הניקיון והשמירה מועסקים בתנאים הוגנים ובהעסקה ישירה.",
+        "principles": "שקיפות בשכר; קול לעובדים בקבלת החלטות; עבודה עם מעסיקים ולא רק נגדם.",
+        "problem": "עובדי קבלן מקבלים פחות מהמגיע להם על פי חוק.",
+        "pitch": "אנחנו משנים את הדרך שבה העיר קונה שירותים.",
+    },
+    {
+        "vision": "כל עובדת ועובד בענפי הניקיון והשמירה מועסקים בתנאים הוגנים ובהעסקה ישירה.",
+        "principles": "שקיפות בשכר; קול לעובדים בקבלת החלטות; עבודה עם מעסיקים ולא רק נגדם.",
+        "problem": "עובדי קבלן מקבלים פחות מהמגיע להם על פי חוק.",
+        "results": "עד סוף השנה: שתי רשויות מקומיות מכניסות תנאי העסקה הוגנת למכרזים.",
+        "stories": "קואופרטיב ניקיון שהעלה את השכר ב־12%; מעסיק שהעביר עובדי קבלן להעסקה ישירה.",
+        "levers": "מכרזים ציבוריים; תקנון רכש של רשויות מקומיות.",
+        "pitch": "אנחנו משנים את הדרך שבה העיר קונה שירותים, כדי שמי שמנקה ושומר ירוויח בכבוד.",
+    },
+]
 ACTIONS = [  # meeting, what, owner (index in MEMBERS), due and done: days after the meeting, or None
     (0, "לסכם את הראיונות האישיים ולשתף עם הקבוצה", 0, 14, 10),
     (0, "למפות את היוזמות הקיימות בתחום התעסוקה ההוגנת", 1, 21, 20),
@@ -131,6 +153,10 @@ def load(admin: User, make_user: Callable[..., User], observer: User | None = No
             services.record_decision(meetings[index], text, facilitator.id).recorded_at = meetings[
                 index
             ].ends_at
+    for number, sections in enumerate(AGENDAS):
+        version = services.save_agenda(cohort.id, sections, number, meetings[number].id, facilitator.id)
+        if version is not None:
+            version.changed_at = meetings[number].ends_at
     research = services.save_subgroup(
         cohort.id,
         None,

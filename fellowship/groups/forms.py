@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from fellowship.core.forms import Form, strip
 from fellowship.groups.enums import ACTION_STATUS_LABELS, ActionStatus
-from fellowship.groups.models import TEXT_MAX, ActionItem, Subgroup
+from fellowship.groups.models import AGENDA_TEXT_MAX, TEXT_MAX, ActionItem, Subgroup
 
 TAKE_TURNS = ""
 
@@ -77,6 +77,43 @@ class ActionItemForm(Form):
             SelectChoice(subgroup.id, subgroup.name) for subgroup in subgroups
         ]
         return self
+
+
+SECTION_LABELS = {
+    "vision": _l("Vision"),
+    "principles": _l("Guiding principles"),
+    "problem": _l("The problem"),
+    "results": _l("The results we seek"),
+    "stories": _l("Success stories"),
+    "levers": _l("Levers for system change"),
+    "pitch": _l("Elevator pitch"),
+}
+
+
+def agenda_form(meetings: list[Any], **kwargs: Any) -> Form:
+    """The common agenda's sections, the version the editor starts from, and the meeting it was agreed at."""
+
+    class AgendaForm(Form):
+        base = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+        event_id = SelectField(
+            _l("Agreed at or after the meeting"),
+            coerce=_int_or_none,
+            choices=[SelectChoice("", _l("No particular meeting"))]
+            + [SelectChoice(meeting.id, meeting.title) for meeting in meetings],
+            validate_choice=True,
+        )
+
+    for key, label in SECTION_LABELS.items():
+        setattr(
+            AgendaForm,
+            key,
+            TextAreaField(
+                label,
+                filters=[strip],
+                validators=[Length(max=AGENDA_TEXT_MAX, message=_l("Keep it under %(max)d characters."))],
+            ),
+        )
+    return AgendaForm(**kwargs)
 
 
 class SubgroupForm(Form):

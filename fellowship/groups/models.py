@@ -97,3 +97,23 @@ class SubgroupMember(db.Model):
         sa.ForeignKey("group_subgroups.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+
+AGENDA_TEXT_MAX = 10_000
+
+
+class AgendaVersion(db.Model):
+    """One version of a working group's common agenda (seed 003's sections, by key: ``services.SECTIONS``),
+    kept whole: every save makes a new version, so what changed, by whom and when, can always be shown."""
+
+    __tablename__ = "group_agenda_versions"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column()
+    sections: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"))
+    """The meeting it was agreed at or after, when the editor said so."""
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

@@ -8,7 +8,15 @@ import sqlalchemy as sa
 
 from fellowship.core import personal_data
 from fellowship.extensions import db
-from fellowship.groups.models import ActionItem, Decision, ItemNote, MeetingHost, Subgroup, SubgroupMember
+from fellowship.groups.models import (
+    ActionItem,
+    AgendaVersion,
+    Decision,
+    ItemNote,
+    MeetingHost,
+    Subgroup,
+    SubgroupMember,
+)
 
 
 def export(user: Any) -> list[dict[str, Any]]:
@@ -49,6 +57,13 @@ def erase(erasure: personal_data.Erasure) -> None:
     db.session.execute(
         sa.update(MeetingHost).where(MeetingHost.chosen_by_id == user_id).values(chosen_by_id=None)
     )
+    db.session.execute(
+        sa.update(AgendaVersion).where(AgendaVersion.changed_by_id == user_id).values(changed_by_id=None)
+    )
+    for secret in erasure.secrets():
+        naming = sa.cast(AgendaVersion.sections, sa.Text).contains(secret, autoescape=True)
+        for version in db.session.scalars(sa.select(AgendaVersion).where(naming)):
+            version.sections = erasure.scrub_json(version.sections)
     for model, column in ((ItemNote, "text"), (Decision, "text"), (ActionItem, "what"), (Subgroup, "name")):
         erasure.scrub_rows(model, (column,))
     db.session.flush()
@@ -65,5 +80,6 @@ personal_data.register(
         "group_action_items",
         "group_subgroups",
         "group_subgroup_members",
+        "group_agenda_versions",
     ),
 )

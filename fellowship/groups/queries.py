@@ -12,7 +12,15 @@ from fellowship.accounts.models import Organization, User
 from fellowship.events.enums import EventKind
 from fellowship.events.models import Event
 from fellowship.groups.enums import ActionStatus
-from fellowship.groups.models import ActionItem, Decision, ItemNote, MeetingHost, Subgroup, SubgroupMember
+from fellowship.groups.models import (
+    ActionItem,
+    AgendaVersion,
+    Decision,
+    ItemNote,
+    MeetingHost,
+    Subgroup,
+    SubgroupMember,
+)
 from fellowship.programs.enums import Role
 from fellowship.programs.models import Cohort, Membership
 from fellowship.programs.queries import current_membership_clause
@@ -129,4 +137,30 @@ def subgroup_members(cohort_id: int) -> sa.Select[tuple[int, int, str]]:
         .join(User, User.id == SubgroupMember.user_id)
         .where(Subgroup.cohort_id == cohort_id)
         .order_by(User.name, User.id)
+    )
+
+
+def latest_agenda(cohort_id: int) -> sa.Select[tuple[AgendaVersion]]:
+    return (
+        sa.select(AgendaVersion)
+        .where(AgendaVersion.cohort_id == cohort_id)
+        .order_by(AgendaVersion.number.desc())
+        .limit(1)
+    )
+
+
+def agenda_history(cohort_id: int) -> sa.Select[tuple[int, Any, Any, Any]]:
+    """(number, when, who, meeting title) of every version, newest first."""
+    return (
+        sa.select(AgendaVersion.number, AgendaVersion.changed_at, User.name, Event.title)
+        .outerjoin(User, User.id == AgendaVersion.changed_by_id)
+        .outerjoin(Event, Event.id == AgendaVersion.event_id)
+        .where(AgendaVersion.cohort_id == cohort_id)
+        .order_by(AgendaVersion.number.desc())
+    )
+
+
+def agenda_versions(cohort_id: int, numbers: list[int]) -> sa.Select[tuple[AgendaVersion]]:
+    return sa.select(AgendaVersion).where(
+        AgendaVersion.cohort_id == cohort_id, AgendaVersion.number.in_(numbers)
     )

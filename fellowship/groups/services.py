@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from fellowship.core import audit, clock
 from fellowship.events.models import Event
@@ -16,15 +17,20 @@ from fellowship.extensions import db
 from fellowship.groups import queries
 from fellowship.groups.enums import ActionStatus
 from fellowship.groups.models import (
+    AGENDA_TEXT_MAX,
     TEXT_MAX,
     WHAT_MAX,
     ActionItem,
+    AgendaVersion,
     Decision,
     ItemNote,
     MeetingHost,
     Subgroup,
     SubgroupMember,
 )
+
+SECTIONS = ("vision", "principles", "problem", "results", "stories", "levers", "pitch")
+"""The common agenda's sections, in seed 003's order (labels in ``forms.SECTION_LABELS``)."""
 
 
 class GroupError(ValueError):
@@ -216,3 +222,46 @@ def save_subgroup(
     )
     db.session.flush()
     return subgroup
+
+
+def save_agenda(
+    cohort_id: int, texts: dict[str, str], base: int, event_id: int | None, actor_id: int
+) -> AgendaVersion | None:
+    """A new version of the group's common agenda, when anything changed (None when nothing did). ``base`` is
+    the version the editor started from: if someone saved another meanwhile, nothing is saved and the editor
+    is told, so no one's text is silently replaced."""
+    latest = db.session.scalar(queries.latest_agenda(cohort_id))
+    number = latest.number if latest is not None else 0
+    if base != number:
+        raise StaleAgenda(number)
+    sections = {key: _text(texts.get(key, ""), AGENDA_TEXT_MAX) for key in SECTIONS}
+    if latest is not None and {k: latest.sections.get(k, "") for k in SECTIONS} == sections:
+        return None
+    if latest is None and not any(sections.values()):
+        return None
+    version = AgendaVersion(
+        cohort_id=cohort_id,
+        number=number + 1,
+        sections=sections,
+        event_id=event_id,
+        changed_at=clock.now(),
+        changed_by_id=actor_id,
+    )
+    try:
+        with db.session.begin_nested():  # two editors saving from the same version: the second is refused
+            db.session.add(version)
+    except IntegrityError as error:
+        raise StaleAgenda(number + 1) from error
+    return version
+
+
+class StaleAgenda(GroupError):
+    def __init__(self, newest: int) -> None:
+        super().__init__(
+            _l(
+                "Someone saved version %(num)d while you were editing. Your text is below: compare it with "
+                "the new version and save again.",
+                num=newest,
+            )
+        )
+        self.newest = newest

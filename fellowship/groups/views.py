@@ -14,13 +14,22 @@ from flask_login import current_user, login_required
 from fellowship.core import clock, home, panels
 from fellowship.core.forms import ActionForm
 from fellowship.core.permissions import is_admin, require
+from fellowship.core.textdiff import word_diff
 from fellowship.events.access import event_for
 from fellowship.events.enums import EventKind
 from fellowship.events.models import Event
 from fellowship.extensions import db
 from fellowship.groups import notices, queries, services
 from fellowship.groups.enums import ACTION_STATUS_LABELS, ActionStatus
-from fellowship.groups.forms import ActionItemForm, DecisionForm, StatusForm, SubgroupForm, minutes_form
+from fellowship.groups.forms import (
+    SECTION_LABELS,
+    ActionItemForm,
+    DecisionForm,
+    StatusForm,
+    SubgroupForm,
+    agenda_form,
+    minutes_form,
+)
 from fellowship.groups.models import ActionItem, MeetingHost, Subgroup
 from fellowship.programs.access import can_manage, cohort_for, with_role
 from fellowship.programs.enums import ProgramKind, Role
@@ -233,6 +242,84 @@ def subgroup_edit(subgroup_id: int) -> Any:
         return redirect(url_for(".subgroups", cohort_id=cohort.id))
     page = render_template("groups/subgroup_edit.html", cohort=cohort, subgroup=subgroup, form=form)
     return page, 400 if form.errors else 200
+
+
+@bp.route("/cohorts/<int:cohort_id>/common-agenda")
+@login_required
+def common_agenda(cohort_id: int) -> Any:
+    """The group's common agenda as it stands (printable for partners), and every earlier version."""
+    cohort, role = cohort_for(cohort_id)
+    return render_template(
+        "groups/agenda.html",
+        cohort=cohort,
+        version=db.session.scalar(queries.latest_agenda(cohort.id)),
+        history=db.session.execute(queries.agenda_history(cohort.id)).all(),
+        labels=SECTION_LABELS,
+        manager=can_manage(role),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/common-agenda/versions/<int:number>")
+@login_required
+def agenda_version(cohort_id: int, number: int) -> Any:
+    """One version, with what changed since the one before it, word by word."""
+    cohort, _role = cohort_for(cohort_id)
+    found = {
+        v.number: v for v in db.session.scalars(queries.agenda_versions(cohort.id, [number, number - 1]))
+    }
+    version = found.get(number)
+    if version is None:
+        abort(404)
+    before = found.get(number - 1)
+    diffs = {
+        key: word_diff(before.sections.get(key, "") if before else "", version.sections.get(key, ""))
+        for key in services.SECTIONS
+    }
+    return render_template(
+        "groups/agenda_version.html",
+        cohort=cohort,
+        version=version,
+        before=before,
+        diffs=diffs,
+        labels=SECTION_LABELS,
+        history=db.session.execute(queries.agenda_history(cohort.id)).all(),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/common-agenda/edit", methods=["GET", "POST"])
+@login_required
+def agenda_edit(cohort_id: int) -> Any:
+    """The group's staff write the next version of the common agenda, at or after a meeting."""
+    cohort, _role = cohort_for(cohort_id, manage=True)
+    latest = db.session.scalar(queries.latest_agenda(cohort.id))
+    meetings = db.session.scalars(queries.meetings(cohort.id)).all()
+    current = latest.number if latest is not None else 0
+    if request.method == "GET":
+        form = agenda_form(meetings, data={"base": current, **(latest.sections if latest else {})})
+    else:
+        form = agenda_form(meetings)
+    status = 200
+    if form.validate_on_submit():
+        texts = {key: getattr(form, key).data or "" for key in services.SECTIONS}
+        try:
+            saved = services.save_agenda(
+                cohort.id, texts, form.base.data, form.event_id.data, current_user.id
+            )
+        except services.StaleAgenda as error:
+            flash(str(error), "error")
+            form.base.data = error.newest
+            status = 409
+        else:
+            db.session.commit()
+            if saved is None:
+                flash(_("Nothing changed, so no new version was saved."), "info")
+            else:
+                flash(_("Version %(num)d of the common agenda is saved.", num=saved.number), "success")
+            return redirect(url_for(".common_agenda", cohort_id=cohort.id))
+    elif request.method == "POST":
+        status = 400
+    page = render_template("groups/agenda_edit.html", cohort=cohort, form=form, labels=SECTION_LABELS)
+    return page, status
 
 
 def _subgroup_form(cohort: Cohort, **kwargs: Any) -> SubgroupForm:

@@ -116,6 +116,8 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "working-group meeting with carried action items": f"/events/{meetings[-1]}",
             "a meeting's minutes": f"/meetings/{meetings[-2]}/minutes",
             "subgroups": f"/cohorts/{group_id}/subgroups",
+            "common agenda": f"/cohorts/{group_id}/common-agenda",
+            "a common agenda version's changes": f"/cohorts/{group_id}/common-agenda/versions/3",
         },
         "admin@example.org": {
             "admin home": "/",

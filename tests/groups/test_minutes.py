@@ -355,3 +355,34 @@ def test_subgroups_group_members_and_action_items(group: World, client_as: Any) 
     )
     assert wrong.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count(ActionItem.id))) == 1
+
+
+def test_the_common_agenda_keeps_every_version_and_shows_what_changed(group: World, client_as: Any) -> None:
+    from fellowship.groups.models import AgendaVersion
+
+    facilitator, fellow = client_as("facilitator"), client_as("fellow")
+    page = f"/cohorts/{group.cohort.id}/common-agenda"
+    edit = f"{page}/edit"
+    assert "has not written its common agenda yet" in fellow.get(page).get_data(as_text=True)
+    assert fellow.get(edit).status_code == 403
+    assert client_as("other_fellow").get(page).status_code == 404
+    event = meeting(group, 8)
+    first = {"base": "0", "vision": "Fair pay for every cleaner.", "pitch": "We change how the city buys."}
+    assert facilitator.post(edit, data={**first, "event_id": event.id}).status_code == 302
+    second = {**first, "base": "1", "vision": "Fair pay and a voice for every cleaner."}
+    assert facilitator.post(edit, data=second).status_code == 302
+    shown = fellow.get(page).get_data(as_text=True)
+    assert "Fair pay and a voice for every cleaner." in shown and "Version 2" in shown
+    diff = fellow.get(f"{page}/versions/2").get_data(as_text=True)
+    assert "Fair pay<ins> and a voice</ins> for every cleaner." in diff
+    assert "Fair pay" in diff and "Changes since version 1" in diff
+    # Saving from an old version is refused, and the text typed comes back.
+    stale = facilitator.post(edit, data={**first, "vision": "Mine, from version 1."})
+    assert stale.status_code == 409 and "Mine, from version 1." in stale.get_data(as_text=True)
+    assert "Someone saved version 2" in stale.get_data(as_text=True)
+    # Saving with nothing changed makes no version.
+    assert facilitator.post(edit, data={**second, "base": "2"}).status_code == 302
+    versions = db.session.scalars(sa.select(AgendaVersion).order_by(AgendaVersion.number)).all()
+    assert [(v.number, v.event_id) for v in versions] == [(1, event.id), (2, None)]
+    assert versions[1].sections["vision"] == "Fair pay and a voice for every cleaner."
+    assert fellow.get(f"{page}/versions/3").status_code == 404

@@ -705,3 +705,18 @@ def test_xss_subgroup_names(world: World, client_as: Any) -> None:
         html = client_as("fellow").get(page).get_data(as_text=True)
         for payload in PAYLOADS:
             assert script_problems(html, payload) == [], (page, payload)
+
+
+def test_xss_common_agenda_sections(world: World, client_as: Any) -> None:
+    """The common agenda's sections, on the agenda page, a version's changes and the edit form."""
+    facilitator = client_as("facilitator")
+    edit = f"/cohorts/{world.cohort.id}/common-agenda/edit"
+    for number, payload in enumerate(PAYLOADS):
+        data = {"base": str(number), "vision": f"{number} {payload}", "pitch": payload}
+        check_response(facilitator.post(edit, data=data, follow_redirects=True), payload)
+    pages = [f"/cohorts/{world.cohort.id}/common-agenda", edit]
+    pages += [f"/cohorts/{world.cohort.id}/common-agenda/versions/{n}" for n in (1, 2, len(PAYLOADS))]
+    for url in pages:
+        html = facilitator.get(url).get_data(as_text=True)
+        for payload in PAYLOADS:
+            assert script_problems(html, payload) == [], (url, payload)
