@@ -72,6 +72,7 @@ def issue_badge(worksheet: Worksheet) -> Credential:
     if row is None:
         raise CredentialError(_l("This cohort does not issue module badges."))
     cohort, program, holder, approved_at = row
+    approved_at = approved_at or worksheet.updated_at or clock.now()  # approved with no review row kept
     module = worksheet.module
     achievement = document.ModuleAchievement(
         cohort.id,

@@ -262,3 +262,18 @@ def test_the_module_page_reads_a_fixed_number_of_queries_for_its_badges(
         page = admin.get(module_page(world))
     assert page.status_code == 200 and page.get_data(as_text=True).count("/revoke") == 7
     assert many.count == few.count
+
+
+def test_a_worksheet_approved_without_a_review_row_still_gets_its_badge(
+    app: Any, world: World, client_as: Any, module: str
+) -> None:
+    """A worksheet marked approved with no review kept (as an import would leave it): the badge is dated by
+    the worksheet's last change instead of failing dispatch."""
+    choose(client_as("facilitator"), world, True)
+    client_as("fellow").post(module, data={**FILLED, "action": "save"})
+    worksheet = sheet(world)
+    worksheet.status = WorksheetStatus.APPROVED
+    db.session.commit()
+    assert "credentials: 1" in app.test_cli_runner().invoke(args=["fellowship", "dispatch"]).output
+    token = db.session.scalar(sa.select(Credential.token))
+    assert payload(token)["validFrom"].startswith(worksheet.updated_at.date().isoformat())
