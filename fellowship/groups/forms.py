@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -69,7 +70,9 @@ class ActionItemForm(Form):
     due_on = DateField(_l("Due"), validators=[Optional()])
     subgroup_id = SelectField(_l("Subgroup"), coerce=_int_or_none, validate_choice=True)
 
-    def with_members(self, members: list[tuple[int, str]], subgroups: list[Any] = ()) -> ActionItemForm:  # type: ignore[assignment]
+    def with_members(
+        self, members: Sequence[tuple[int, str]], subgroups: Sequence[Any] = ()
+    ) -> ActionItemForm:
         self.owner_id.choices = [SelectChoice("", _l("Nobody yet"))] + [
             SelectChoice(user_id, name) for user_id, name in members
         ]

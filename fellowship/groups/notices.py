@@ -16,6 +16,7 @@ from fellowship.events import calendar
 from fellowship.events.models import Event, EventInvitation
 from fellowship.extensions import db
 from fellowship.groups import queries, services
+from fellowship.groups.enums import ActionStatus
 from fellowship.programs.models import Membership
 from fellowship.programs.queries import current_membership_clause
 
@@ -76,7 +77,7 @@ def send_summary(meeting: Event, today: dt.date) -> tuple[int, int]:
             meeting=meeting,
             decisions=decisions,
             actions=actions,
-            carried=[row for row in carried if row[0].status.value == "open"],
+            carried=[row for row in carried if row[0].status is ActionStatus.OPEN],
             following=following,
             host=host,
             link=external_url("fellowship.events.event", event_id=meeting.id),

@@ -74,8 +74,6 @@ def _minutes_context(event: Event, role: Role | None) -> dict[str, Any]:
 
 def _minutes_page(event: Event, role: Role | None, status: int = 200, **forms: Any) -> Any:
     context = _minutes_context(event, role)
-    members = db.session.execute(queries.members(event.cohort_id, context["today"])).all()
-    subgroups = db.session.scalars(queries.subgroups(event.cohort_id)).all()
     form = forms.get("form") or minutes_form(event.agenda, context["organizations"])
     if "form" not in forms:
         chosen = db.session.get(MeetingHost, event.id)
@@ -88,12 +86,17 @@ def _minutes_page(event: Event, role: Role | None, status: int = 200, **forms: A
         following=notices.next_meeting(event),
         form=form,
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
-        action_form=(forms.get("action_form") or ActionItemForm(formdata=None)).with_members(
-            members, subgroups
-        ),
+        action_form=forms.get("action_form") or _action_form(event, context["today"], formdata=None),
         **context,
     )
     return page, status
+
+
+def _action_form(event: Event, today: Any, **kwargs: Any) -> ActionItemForm:
+    """The form for a new action item, its owners and subgroups those of the meeting's group."""
+    members = db.session.execute(queries.members(event.cohort_id, today)).all()
+    subgroups = db.session.scalars(queries.subgroups(event.cohort_id)).all()
+    return ActionItemForm(**kwargs).with_members(members, subgroups)
 
 
 @bp.route("/meetings/<int:event_id>/minutes", methods=["GET", "POST"])
@@ -147,9 +150,7 @@ def decision_add(event_id: int) -> Any:
 def action_add(event_id: int) -> Any:
     event, role = _meeting(event_id, manage=True)
     today = clock.today(event.timezone)
-    members = db.session.execute(queries.members(event.cohort_id, today)).all()
-    subgroups = db.session.scalars(queries.subgroups(event.cohort_id)).all()
-    form = ActionItemForm().with_members(members, subgroups)
+    form = _action_form(event, today)
     if not form.validate_on_submit():
         return _minutes_page(event, role, 400, action_form=form)
     try:
@@ -184,8 +185,10 @@ def summary(event_id: int) -> Any:
             ngettext("The summary went to %(num)d member.", "The summary went to %(num)d members.", sent),
             "success",
         )
-    else:
+    elif before:
         flash(_("Everyone already had this meeting's summary; nothing was sent again."), "info")
+    else:
+        flash(_("Nobody in the group takes notification emails: nothing was sent."), "info")
     return redirect(url_for(".minutes", event_id=event.id))
 
 

@@ -386,3 +386,13 @@ def test_the_common_agenda_keeps_every_version_and_shows_what_changed(group: Wor
     assert [(v.number, v.event_id) for v in versions] == [(1, event.id), (2, None)]
     assert versions[1].sections["vision"] == "Fair pay and a voice for every cleaner."
     assert fellow.get(f"{page}/versions/3").status_code == 404
+
+
+def test_a_summary_nobody_takes_says_so(group: World, client_as: Any) -> None:
+    event = meeting(group, 8)
+    db.session.execute(sa.update(User).values(email_notifications=False))
+    db.session.commit()
+    response = client_as("facilitator").post(f"/meetings/{event.id}/summary", follow_redirects=True)
+    assert "Nobody in the group takes notification emails: nothing was sent." in response.get_data(
+        as_text=True
+    )
