@@ -12,7 +12,7 @@ from fellowship.attendance import services as attendance
 from fellowship.curriculum.models import CohortModule
 from fellowship.events.models import Event
 from fellowship.extensions import db
-from fellowship.programs.models import Cohort, Program
+from fellowship.programs.models import Cohort, Membership, Program
 
 
 def figures(title: str) -> attendance.EventFigures:
@@ -313,3 +313,42 @@ def test_every_demo_certificate_has_its_credential_and_one_is_revoked(app: Any) 
     )
     page = holder.get(f"/cohorts/{cohort_id}/modules/mission-statement").get_data(as_text=True)
     assert f'href="/cohorts/{cohort_id}/modules/mission-statement/badge.jwt"' in page
+
+
+def test_demo_working_group_follows_seed_003(app: Any, client: Any) -> None:
+    """The Hebrew working group: every member interviewed before meeting 1, meetings 1–3 held with minutes,
+    three versions of the common agenda, action items done and open (one overdue), and meeting 4's page
+    carrying the open ones, each once."""
+    from fellowship.accounts.models import User
+    from fellowship.core import clock
+    from fellowship.groups.enums import ActionStatus
+    from fellowship.groups.models import ActionItem, AgendaVersion, Decision, Interview, ItemNote
+
+    app.test_cli_runner().invoke(args=["fellowship", "demo"])
+    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.name == "קבוצת העבודה לתעסוקה הוגנת"))
+    meetings = db.session.scalars(
+        sa.select(Event).where(Event.cohort_id == cohort.id).order_by(Event.starts_at)
+    ).all()
+    assert len(meetings) == 4
+    members = db.session.scalars(
+        sa.select(Membership.user_id).where(Membership.cohort_id == cohort.id, Membership.role == "fellow")
+    ).all()
+    interviews = db.session.scalars(sa.select(Interview).where(Interview.cohort_id == cohort.id)).all()
+    assert sorted(i.member_id for i in interviews) == sorted(members) and len(members) == 8
+    first_day = meetings[0].starts_at.date()
+    assert all(i.held_on < first_day and i.notes for i in interviews)
+    held = [m.id for m in meetings[:3]]
+    assert db.session.scalar(sa.select(sa.func.count(ItemNote.event_id.distinct()))) == 3
+    assert set(db.session.scalars(sa.select(Decision.event_id))) == set(held)
+    assert db.session.scalar(sa.select(sa.func.count(AgendaVersion.id))) == 3
+    items = db.session.scalars(sa.select(ActionItem).where(ActionItem.cohort_id == cohort.id)).all()
+    open_items = [i for i in items if i.status is ActionStatus.OPEN]
+    assert len(open_items) == 3 and len(items) == 6
+    today = clock.today("Asia/Jerusalem")
+    assert sum(1 for i in open_items if i.due_on is not None and i.due_on < today) == 1
+    client.login_as(db.session.scalar(sa.select(User).where(User.email == "michal.barak@example.org.il")))
+    page = client.get(f"/events/{meetings[3].id}").get_data(as_text=True)
+    for item in open_items:
+        assert page.count(f'<td dir="auto">{item.what}</td>') == 1, item.what
+    checklist = client.get(f"/cohorts/{cohort.id}/interviews").get_data(as_text=True)
+    assert checklist.count("Record the interview") == 0 and "Interviewed: 8 of 8 members." in checklist

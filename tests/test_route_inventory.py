@@ -367,6 +367,14 @@ ROUTES: dict[str, Route] = {
         COHORT_MANAGERS, scoped=True, params=("subgroup_id",), methods=GET_POST
     ),
     "fellowship.groups.common_agenda": Route(COHORT_READERS, scoped=True, params=("cohort_id",)),
+    # The interviews before the first meeting: the group's staff only (the notes are theirs).
+    "fellowship.groups.interviews": Route(COHORT_MANAGERS, scoped=True, params=("cohort_id",)),
+    "fellowship.groups.interview": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id", "user_id"), methods=GET_POST
+    ),
+    "fellowship.groups.interview_remove": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id", "user_id"), methods=POST_ONLY
+    ),
     "fellowship.groups.agenda_version": Route(
         COHORT_READERS, scoped=True, params=("cohort_id", "number=agenda_number")
     ),
@@ -490,6 +498,16 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
     )
     agenda = groups_services.save_agenda(
         world.cohort.id, {"vision": "Fair work."}, 0, None, world.users["admin"].id
+    )
+    groups_services.save_interview(
+        world.cohort.id,
+        fellow,
+        None,
+        dt.date(2024, 1, 10),
+        1.0,
+        "Met at the co-op.",
+        world.users["admin"].id,
+        clock.today(),
     )
     contest, project, vote_token, vote = awards_fixture(app, world)
     impact_log = ta_log(world.program, world.users["facilitator"])
@@ -852,6 +870,7 @@ def foreign_params(app: Any, world: World) -> dict[str, Any]:
         "reply_id": other_reply.id,
         "invitation_id": invitation.id,
         "member_id": world.memberships["other_fellow"].id,
+        "user_id": world.users["other_fellow"].id,  # a member of another cohort
         "slug": "erg-business-case",  # a module this cohort was never given
         "badge_slug": "erg-business-case",
         "agenda_number": 99,  # the other cohort's numbering: no such version here

@@ -1,10 +1,10 @@
 """The working group of the demo (DOMAIN.md §7, seed 003): a Hebrew-language collective-impact group on fair
-employment. Eight members from six organisations meet monthly in Jerusalem time; meetings 1–3 were held
-before the demo loads, with the seed's agendas in Hebrew, notes, decisions and action items (three done, three
-open, one of them overdue); meeting 4 is next week and carries the open items. Two subgroups (research,
-public procurement) were formed at meeting 3, and the common agenda has three versions, one agreed at each
-meeting. Hosting goes round the member organisations (nobody chose a
-host).
+employment. Eight members from six organisations meet monthly in Jerusalem time. The facilitator
+interviewed every member one on one in the two weeks before meeting 1 (eight and a half hours in all);
+meetings 1–3 were held before the demo loads, with the seed's agendas in Hebrew, notes, decisions and action
+items (three done, three open, one of them overdue); meeting 4 is next week and carries the open items. Two
+subgroups (research, public procurement) were formed at meeting 3, and the common agenda has three versions,
+one agreed at each meeting. Hosting goes round the member organisations (nobody chose a host).
 
 Called by ``fellowship.demo.load``, which hands it the function that makes demo accounts (they share one
 password hash)."""
@@ -103,6 +103,16 @@ AGENDAS = [  # the common agenda as agreed at meetings 1, 2 and 3
         "pitch": "אנחנו משנים את הדרך שבה העיר קונה שירותים, כדי שמי שמנקה ושומר ירוויח בכבוד.",
     },
 ]
+INTERVIEWS = [  # member (index in MEMBERS), days before meeting 1, hours, the staff's notes
+    (0, 16, 1.5, "מביאה ניסיון של קואופרטיב שהעלה שכר; רוצה שהקבוצה תגיע למכרזים."),
+    (1, 15, 1.0, "ארגון עובדים; חושש שמעסיקים ישתלטו על סדר היום."),
+    (2, 14, 1.0, "מחזיקה נתונים משפטיים על הפרות שכר; מוכנה לשתף."),
+    (3, 12, 1.0, "מנהל קואופרטיב ניקיון; זמן מוגבל, מעדיף מפגשים בערב."),
+    (4, 11, 1.5, "מכירה את הרשויות המקומיות; מציעה לארח את המפגש השלישי."),
+    (5, 9, 1.0, "מייצג מעסיקים; שואל מה הם מרוויחים מהשותפות."),
+    (6, 8, 0.5, "חברה שנייה מהסדנה; תעבוד על הנתונים."),
+    (7, 7, 1.0, "ותיק בארגון; מציע להתחיל מענף אחד."),
+]
 ACTIONS = [  # meeting, what, owner (index in MEMBERS), due and done: days after the meeting, or None
     (0, "לסכם את הראיונות האישיים ולשתף עם הקבוצה", 0, 14, 10),
     (0, "למפות את היוזמות הקיימות בתחום התעסוקה ההוגנת", 1, 21, 20),
@@ -143,6 +153,21 @@ def load(admin: User, make_user: Callable[..., User], observer: User | None = No
     meetings = [
         _meeting(cohort, today, offset, title, template, facilitator) for offset, title, template in MEETINGS
     ]
+    first = today + dt.timedelta(days=MEETINGS[0][0])
+    for member, before, hours, notes in INTERVIEWS:
+        held = first - dt.timedelta(days=before)
+        interview = services.save_interview(
+            cohort.id,
+            members[member],
+            facilitator.id,
+            held,
+            hours,
+            notes,
+            facilitator.id,
+            today,
+            [facilitator.id],
+        )
+        interview.recorded_at = events.to_utc(dt.datetime.combine(held, dt.time(18, 0)), ZONE)
     for index, texts in NOTES.items():
         meeting = meetings[index]
         services.save_notes(

@@ -4,14 +4,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from fellowship.core.forms import Form, strip
 from fellowship.groups.enums import ACTION_STATUS_LABELS, ActionStatus
-from fellowship.groups.models import AGENDA_TEXT_MAX, TEXT_MAX, ActionItem, Subgroup
+from fellowship.groups.models import AGENDA_TEXT_MAX, HOURS_MAX, HOURS_MIN, TEXT_MAX, ActionItem, Subgroup
 
 TAKE_TURNS = ""
 
@@ -149,3 +157,31 @@ class StatusForm(Form):
     @property
     def chosen(self) -> ActionStatus:
         return ActionStatus(self.status.data)
+
+
+class InterviewForm(Form):
+    """One member's interview: when, with whom, how long, and the staff's notes."""
+
+    held_on = DateField(_l("Held on"), validators=[InputRequired(_l("Say on which day it took place."))])
+    interviewer_id = SelectField(_l("Interviewed by"), coerce=_int_or_none, validate_choice=True)
+    hours = DecimalField(
+        _l("Hours"),
+        places=2,
+        validators=[
+            InputRequired(_l("Say how long it took, in hours.")),
+            NumberRange(
+                min=HOURS_MIN, max=HOURS_MAX, message=_l("Between a quarter of an hour and 24 hours.")
+            ),
+        ],
+    )
+    notes = TextAreaField(
+        _l("Notes (the group's staff only)"),
+        filters=[strip],
+        validators=[Length(max=TEXT_MAX, message=_l("Keep it under %(max)d characters."))],
+    )
+
+    def with_interviewers(self, people: Sequence[tuple[int, str]]) -> InterviewForm:
+        self.interviewer_id.choices = [SelectChoice("", _l("Not recorded"))] + [
+            SelectChoice(user_id, name) for user_id, name in people
+        ]
+        return self

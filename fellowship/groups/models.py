@@ -117,3 +117,34 @@ class AgendaVersion(db.Model):
     """The meeting it was agreed at or after, when the editor said so."""
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+
+HOURS_MIN = 0.25
+HOURS_MAX = 24
+
+
+class Interview(db.Model):
+    """The one-on-one interview a member of the group had with its staff (seed 003: "before meeting 1,
+    one-on-one interviews with every member"). One per member and group. The notes are for the group's staff
+    only; the hours are technical assistance the program gave (``impact`` reads ``queries.interview_hours``).
+    The member's organisation is kept as it was that day, so the report names who was helped even if the
+    member moves on."""
+
+    __tablename__ = "group_interviews"
+    __table_args__ = (
+        sa.UniqueConstraint("cohort_id", "member_id"),
+        sa.CheckConstraint(f"hours > 0 AND hours <= {HOURS_MAX}", name="hours_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="SET NULL")
+    )
+    interviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    held_on: Mapped[dt.date] = mapped_column(index=True)
+    hours: Mapped[float] = mapped_column()
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

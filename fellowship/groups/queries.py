@@ -16,6 +16,7 @@ from fellowship.groups.models import (
     ActionItem,
     AgendaVersion,
     Decision,
+    Interview,
     ItemNote,
     MeetingHost,
     Subgroup,
@@ -164,3 +165,72 @@ def agenda_versions(cohort_id: int, numbers: list[int]) -> sa.Select[tuple[Agend
     return sa.select(AgendaVersion).where(
         AgendaVersion.cohort_id == cohort_id, AgendaVersion.number.in_(numbers)
     )
+
+
+def checklist(cohort_id: int, today: dt.date) -> sa.Select[tuple[Any, ...]]:
+    """The interview checklist: every current member, by name, with their organisation and their interview
+    (None when not held yet) and who held it. One query, whatever the group's size."""
+    interviewer = aliased(User)
+    return (
+        sa.select(User.id, User.name, Organization.name, Interview, interviewer.name)
+        .join(Membership, Membership.user_id == User.id)
+        .outerjoin(Organization, Organization.id == User.organization_id)
+        .outerjoin(Interview, sa.and_(Interview.member_id == User.id, Interview.cohort_id == cohort_id))
+        .outerjoin(interviewer, interviewer.id == Interview.interviewer_id)
+        .where(
+            Membership.cohort_id == cohort_id,
+            Membership.role == Role.FELLOW,
+            current_membership_clause(today),
+        )
+        .order_by(User.name, User.id)
+    )
+
+
+def interview_counts(cohort_id: int, today: dt.date) -> sa.Select[tuple[int, int]]:
+    """(current members, of them interviewed) for the cohort page's panel."""
+    done = sa.func.count(Interview.id)
+    return (
+        sa.select(sa.func.count(Membership.user_id), done)
+        .outerjoin(
+            Interview,
+            sa.and_(Interview.member_id == Membership.user_id, Interview.cohort_id == cohort_id),
+        )
+        .where(
+            Membership.cohort_id == cohort_id,
+            Membership.role == Role.FELLOW,
+            current_membership_clause(today),
+        )
+    )
+
+
+def staff(cohort_id: int, today: dt.date) -> sa.Select[tuple[int, str]]:
+    """(id, name) of the group's current facilitators: who may have held an interview."""
+    return (
+        sa.select(User.id, User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.cohort_id == cohort_id,
+            Membership.role == Role.FACILITATOR,
+            current_membership_clause(today),
+        )
+        .order_by(User.name, User.id)
+    )
+
+
+def interview_hours(program_id: int, starts_on: dt.date | None = None, ends_on: dt.date | None = None) -> Any:
+    """(held_on, organization_id, hours) of every interview in the program's groups, between the two days
+    when given: one-on-one assistance the program's staff gave, for impact's figures."""
+    statement = (
+        sa.select(
+            Interview.held_on.label("held_on"),
+            Interview.organization_id.label("organization_id"),
+            Interview.hours.label("hours"),
+        )
+        .join(Cohort, Cohort.id == Interview.cohort_id)
+        .where(Cohort.program_id == program_id)
+    )
+    if starts_on is not None:
+        statement = statement.where(Interview.held_on >= starts_on)
+    if ends_on is not None:
+        statement = statement.where(Interview.held_on <= ends_on)
+    return statement

@@ -18,11 +18,14 @@ from fellowship.groups import queries
 from fellowship.groups.enums import ActionStatus
 from fellowship.groups.models import (
     AGENDA_TEXT_MAX,
+    HOURS_MAX,
+    HOURS_MIN,
     TEXT_MAX,
     WHAT_MAX,
     ActionItem,
     AgendaVersion,
     Decision,
+    Interview,
     ItemNote,
     MeetingHost,
     Subgroup,
@@ -265,3 +268,82 @@ class StaleAgenda(GroupError):
             )
         )
         self.newest = newest
+
+
+def save_interview(
+    cohort_id: int,
+    member: Any,
+    interviewer_id: int | None,
+    held_on: dt.date,
+    hours: float,
+    notes: str,
+    actor_id: int,
+    today: dt.date,
+    interviewers: Iterable[int] = (),
+) -> Interview:
+    """Record (or correct) the one-on-one interview with a member of the group, held by one of
+    ``interviewers`` (the group's facilitators, or the administrator recording it). The member's organisation
+    is kept as it is today, for the program's figures. The audit trail says what changed but never repeats
+    the notes, which are for the group's staff only."""
+    notes = _text(notes, TEXT_MAX)
+    if interviewer_id is not None and interviewer_id not in set(interviewers):
+        raise GroupError(_l("Choose one of the group's facilitators."))
+    if held_on > today:
+        raise GroupError(_l("Record an interview once it has taken place: that day is still to come."))
+    if not HOURS_MIN <= hours <= HOURS_MAX:
+        raise GroupError(_l("Between a quarter of an hour and 24 hours."))
+    interview = db.session.scalar(
+        sa.select(Interview).where(Interview.cohort_id == cohort_id, Interview.member_id == member.id)
+    )
+    fields = {"interviewer_id": interviewer_id, "held_on": held_on, "hours": float(hours)}
+    if interview is None:
+        interview = Interview(
+            cohort_id=cohort_id,
+            member_id=member.id,
+            organization_id=member.organization_id,
+            notes=notes,
+            recorded_at=clock.now(),
+            recorded_by_id=actor_id,
+            **fields,
+        )
+        try:
+            with db.session.begin_nested():  # two people recording the same interview at once
+                db.session.add(interview)
+        except IntegrityError as error:
+            raise GroupError(
+                _l(
+                    "Someone recorded this interview while you were writing. Your text is below: open the "
+                    "interview again and save it there."
+                )
+            ) from error
+        audit.record(actor_id, interview, "recorded", _jsonable({k: [None, v] for k, v in fields.items()}))
+        return interview
+    changes = {k: [getattr(interview, k), v] for k, v in fields.items() if getattr(interview, k) != v}
+    if interview.notes != notes:
+        changes["notes"] = ["…", "…"]
+    if changes:
+        for key, value in fields.items():
+            setattr(interview, key, value)
+        interview.notes, interview.recorded_at, interview.recorded_by_id = notes, clock.now(), actor_id
+        audit.record(actor_id, interview, "changed", _jsonable(changes))
+        db.session.flush()
+    return interview
+
+
+def remove_interview(interview: Interview, actor_id: int) -> None:
+    """Take back an interview recorded by mistake: its hours leave the program's figures."""
+    audit.record(
+        actor_id,
+        interview,
+        "removed",
+        _jsonable({"held_on": [interview.held_on, None], "hours": [interview.hours, None]}),
+    )
+    db.session.delete(interview)
+    db.session.flush()
+
+
+def _jsonable(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    return {
+        key: [value.isoformat() if isinstance(value, dt.date) else value for value in pair]
+        for key, pair in changes.items()
+    }

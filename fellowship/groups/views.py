@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from fellowship.accounts.models import User
 from fellowship.core import clock, home, panels
 from fellowship.core.forms import ActionForm
 from fellowship.core.permissions import is_admin, require
@@ -25,12 +27,13 @@ from fellowship.groups.forms import (
     SECTION_LABELS,
     ActionItemForm,
     DecisionForm,
+    InterviewForm,
     StatusForm,
     SubgroupForm,
     agenda_form,
     minutes_form,
 )
-from fellowship.groups.models import ActionItem, MeetingHost, Subgroup
+from fellowship.groups.models import ActionItem, Interview, MeetingHost, Subgroup
 from fellowship.programs.access import can_manage, cohort_for, with_role
 from fellowship.programs.enums import ProgramKind, Role
 from fellowship.programs.models import Cohort
@@ -325,6 +328,112 @@ def agenda_edit(cohort_id: int) -> Any:
     return page, status
 
 
+@bp.route("/cohorts/<int:cohort_id>/interviews")
+@login_required
+def interviews(cohort_id: int) -> Any:
+    """The checklist of one-on-one interviews with every member before the first meeting (the group's staff
+    only: the notes are theirs)."""
+    cohort, _role = cohort_for(cohort_id, manage=True)
+    today = clock.today(cohort.timezone)
+    rows = db.session.execute(queries.checklist(cohort.id, today)).all()
+    return render_template(
+        "groups/interviews.html",
+        cohort=cohort,
+        rows=rows,
+        done=sum(1 for row in rows if row[3] is not None),
+        first_meeting=db.session.scalars(queries.meetings(cohort.id).limit(1)).first(),
+        remove_form=ActionForm(formdata=None),
+    )
+
+
+def _interviewers(cohort: Cohort, today: Any) -> list[tuple[int, str]]:
+    """The group's facilitators, and the administrator recording the interview if not one of them."""
+    people = [tuple(row) for row in db.session.execute(queries.staff(cohort.id, today))]
+    if not any(user_id == current_user.id for user_id, _name in people):
+        people.append((current_user.id, current_user.name))
+    return people  # type: ignore[return-value]
+
+
+@bp.route("/cohorts/<int:cohort_id>/interviews/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def interview(cohort_id: int, user_id: int) -> Any:
+    """Record, or correct, one member's interview."""
+    cohort, _role = cohort_for(cohort_id, manage=True)
+    today = clock.today(cohort.timezone)
+    member = db.session.get(User, user_id)
+    if member is None or db.session.scalar(role_in(user_id, cohort.id, today)) is not Role.FELLOW:
+        abort(404)
+    existing = db.session.scalar(
+        sa.select(Interview).where(Interview.cohort_id == cohort.id, Interview.member_id == member.id)
+    )
+    people = _interviewers(cohort, today)
+    if request.method == "GET":
+        data = (
+            {
+                "held_on": existing.held_on,
+                "interviewer_id": existing.interviewer_id,
+                "hours": existing.hours,
+                "notes": existing.notes,
+            }
+            if existing is not None
+            else {"held_on": today, "interviewer_id": current_user.id, "hours": 1}
+        )
+        form = InterviewForm(formdata=None, data=data).with_interviewers(people)
+    else:
+        form = InterviewForm().with_interviewers(people)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.save_interview(
+                cohort.id,
+                member,
+                form.interviewer_id.data,
+                form.held_on.data,
+                float(form.hours.data),
+                form.notes.data or "",
+                current_user.id,
+                today,
+                [user_id for user_id, _name in people],
+            )
+        except services.GroupError as error:
+            db.session.rollback()
+            form.held_on.errors = [str(error)]
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("The interview with %(name)s is recorded.", name=member.name), "success")
+            return redirect(url_for(".interviews", cohort_id=cohort.id, _anchor=f"member-{member.id}"))
+    elif request.method == "POST":
+        status = 400
+    page = render_template(
+        "groups/interview_edit.html",
+        cohort=cohort,
+        member=member,
+        existing=existing,
+        form=form,
+        remove_form=ActionForm(formdata=None),
+    )
+    return page, status
+
+
+@bp.route("/cohorts/<int:cohort_id>/interviews/<int:user_id>/remove", methods=["POST"])
+@login_required
+def interview_remove(cohort_id: int, user_id: int) -> Any:
+    """Take back an interview recorded by mistake."""
+    cohort, _role = cohort_for(cohort_id, manage=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    found = db.session.scalar(
+        sa.select(Interview).where(Interview.cohort_id == cohort.id, Interview.member_id == user_id)
+    )
+    if found is None:
+        abort(404)
+    services.remove_interview(found, current_user.id)
+    db.session.commit()
+    flash(_("The interview is removed; its hours no longer count."), "success")
+    return redirect(url_for(".interviews", cohort_id=cohort.id))
+
+
 def _subgroup_form(cohort: Cohort, **kwargs: Any) -> SubgroupForm:
     members = db.session.execute(queries.members(cohort.id, clock.today(cohort.timezone))).all()
     return SubgroupForm(**kwargs).with_members(members)
@@ -373,6 +482,18 @@ def _cohort_panel(cohort: Cohort, user: Any) -> dict[str, Any] | None:
     return {"cohort": cohort, **_subgroups_of(cohort.id)}
 
 
+def _interviews_panel(cohort: Cohort, user: Any) -> dict[str, Any] | None:
+    """On a working group's page, for its staff only: how many members have had their interview."""
+    if cohort.program.kind is not ProgramKind.WORKING_GROUP:
+        return None
+    role = None if is_admin(user) else db.session.scalar(role_in(user.id, cohort.id, clock.today()))
+    if not is_admin(user) and role is not Role.FACILITATOR:
+        return None
+    today = clock.today(cohort.timezone)
+    members, done = db.session.execute(queries.interview_counts(cohort.id, today)).one()
+    return {"cohort": cohort, "members": members, "done": done}
+
+
 def _event_panel(event: Event, user: Any) -> dict[str, Any] | None:
     """On a working-group meeting's page: its host and minutes, and the action items it raised and carried.
     Nothing (and no query) on other events' pages."""
@@ -400,4 +521,7 @@ def _home_block(viewer: home.Viewer) -> dict[str, Any] | None:
 
 panels.register_event_panel(panels.EventPanel("minutes", "groups/panel.html", 5, _event_panel))
 panels.register_cohort_panel(panels.CohortPanel("subgroups", "groups/cohort_panel.html", 12, _cohort_panel))
+panels.register_cohort_panel(
+    panels.CohortPanel("interviews", "groups/interviews_panel.html", 11, _interviews_panel)
+)
 home.register(home.HomeBlock("action_items", "groups/home_block.html", 25, _home_block))

@@ -22,6 +22,7 @@ from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.curriculum.models import Review, Worksheet
 from fellowship.events.models import Event, EventInvitation
 from fellowship.extensions import db
+from fellowship.groups import queries as group_queries
 from fellowship.impact.models import AssistanceLog
 from fellowship.programs.enums import Role
 from fellowship.programs.models import Cohort, Membership, Program
@@ -154,9 +155,17 @@ def build(program: Program, today: Any) -> Dashboard:
         ):
             if key is not None:  # a moment past the reckoned months (stored at the calendar's far end)
                 month(key).approvals = count
-    logs = sa.select(AssistanceLog).where(AssistanceLog.program_id == program.id).subquery()
+    # The TA log and the working groups' interviews: every hour of assistance the program gave.
+    logs = sa.union_all(
+        sa.select(
+            AssistanceLog.given_on.label("held_on"),
+            AssistanceLog.organization_id.label("organization_id"),
+            AssistanceLog.hours.label("hours"),
+        ).where(AssistanceLog.program_id == program.id),
+        group_queries.interview_hours(program.id),
+    ).subquery()
     for key, hours in db.session.execute(
-        sa.select(month_of(logs.c.given_on), sa.func.sum(logs.c.hours)).group_by(month_of(logs.c.given_on))
+        sa.select(month_of(logs.c.held_on), sa.func.sum(logs.c.hours)).group_by(month_of(logs.c.held_on))
     ):
         month(key).ta_hours = float(hours or 0)
     joined = fellows.subquery()
@@ -188,9 +197,7 @@ def build(program: Program, today: Any) -> Dashboard:
     ):
         partner(org_id).approvals = count
     for org_id, hours in db.session.execute(
-        sa.select(AssistanceLog.organization_id, sa.func.sum(AssistanceLog.hours))
-        .where(AssistanceLog.program_id == program.id)
-        .group_by(AssistanceLog.organization_id)
+        sa.select(logs.c.organization_id, sa.func.sum(logs.c.hours)).group_by(logs.c.organization_id)
     ):
         if org_id is not None:
             partner(org_id).ta_hours = float(hours or 0)

@@ -8,7 +8,12 @@ from flask_babel import gettext as _
 
 from fellowship.core.i18n import format_datetime_in
 from fellowship.impact.enums import AGES, GENDERS, NARRATIVES, PREFER_NOT, RACES, STAGE_LABELS, Stage
-from fellowship.impact.report import COUNTING_RULES, NOT_SAID, OTHER_AREAS
+from fellowship.impact.report import NOT_SAID, OTHER_AREAS
+
+EXPLAINED = 2
+"""The first counting rules (``report.COUNTING_RULES``) whose figures the rows explain."""
+INTERVIEWS_COUNTED = 3
+"""The counting rules that added the working groups' interviews."""
 
 
 def _cell(value: int | None, threshold: int) -> str:
@@ -37,15 +42,16 @@ Row = tuple[str, str, str, str]
 def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[Row]:
     """Every field of the funder's form, in its order, each figure with how it is counted.
 
-    A snapshot submitted under earlier counting rules (no ``rules`` in it) keeps its figures as sent and
-    no explanation, since the explanations describe the current rules.
+    A snapshot keeps its figures as sent and the explanations of the rules it was counted under: none
+    before version 2 (no ``rules`` in it), and the interviews only from version 3.
     """
     a = figures["assistance"]
     threshold = figures["threshold"]
-    current = a.get("rules", 1) >= COUNTING_RULES
+    rules = a.get("rules", 1)
+    interviews = rules >= INTERVIEWS_COUNTED and "interviews" in a
 
     def how(text: str) -> str:
-        return text if current else ""
+        return text if rules >= EXPLAINED else ""
 
     out: list[Row] = []
     section = _("Narrative")
@@ -53,6 +59,14 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[Row]:
         out.append((section, str(label), narratives.get(key, ""), ""))
     section = _("Technical assistance")
     not_other = _("Logs for organisations of any stage but “Other organisation”.")
+    others_how = (
+        _(
+            "Organisations named on logs at the stage “Other organisation”, and those of the working-group "
+            "members interviewed."
+        )
+        if interviews
+        else _("Organisations named on logs at the stage “Other organisation”.")
+    )
     out += [
         (
             section,
@@ -107,19 +121,26 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[Row]:
             section,
             _("Other organisations supported"),
             str(a["other_organisations"]),
-            how(_("Organisations named on logs at the stage “Other organisation”.")),
+            how(others_how),
         ),
         (
             section,
             _("Other organisations"),
             "; ".join(a.get("other_organisation_names", [])),
-            how(_("Organisations named on logs at the stage “Other organisation”.")),
+            how(others_how),
         ),
         (
             section,
             _("Hours for other organisations"),
             _hours(a["other_organisation_hours"]),
-            how(_("Hours of logs at the stage “Other organisation”, counted in no row above.")),
+            how(
+                _(
+                    "Hours of logs at the stage “Other organisation” and of working-group interviews, "
+                    "counted in no row above."
+                )
+                if interviews
+                else _("Hours of logs at the stage “Other organisation”, counted in no row above.")
+            ),
         ),
         (
             section,
@@ -127,11 +148,31 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[Row]:
             "; ".join(a["types"]),
             how(_("The kinds of help named on logs.") + " " + not_other),
         ),
+    ]
+    if interviews:
+        out.append(
+            (
+                section,
+                _("Working-group interviews"),
+                _("%(num)d; hours: %(hours)s", num=a["interviews"], hours=_hours(a["interview_hours"])),
+                how(
+                    _(
+                        "One-on-one interviews with working-group members, from each group's checklist; "
+                        "already in the hours and organisations for other organisations."
+                    )
+                ),
+            )
+        )
+    out += [
         (
             section,
             _("People reached"),
             str(a["people_reached"]),
-            how(_("Sum of the people counted on every log of the period.")),
+            how(
+                _("Sum of the people counted on every log of the period, and one per interview.")
+                if interviews
+                else _("Sum of the people counted on every log of the period.")
+            ),
         ),
         (
             _("Curriculum"),

@@ -19,6 +19,7 @@ from fellowship.evaluations.models import Question, Receipt, Survey
 from fellowship.events.models import Event, EventInvitation
 from fellowship.events.queries import participant_clause
 from fellowship.extensions import db
+from fellowship.groups import queries as group_queries
 from fellowship.impact.enums import AGES, GENDERS, PREFER_NOT, RACES, AssistanceKind, Stage
 from fellowship.impact.models import AssistanceLog, Demographics, ReportingPeriod
 from fellowship.impact.privacy import suppress
@@ -36,9 +37,11 @@ def utc_bounds(program: Program, starts_on: dt.date, ends_on: dt.date) -> tuple[
     return start, end
 
 
-COUNTING_RULES = 2
+COUNTING_RULES = 3
 """Version of the counting rules below, kept in every snapshot: a report submitted under earlier rules
-keeps its figures as sent, and the page explains the counting only for snapshots made under these rules."""
+keeps its figures as sent, and the page explains each figure only by the rules it was counted under
+(``exports.rows``). Version 2 counted each logged hour in one row only; version 3 adds the working groups'
+interviews."""
 
 
 def _assistance(program: Program, starts_on: dt.date, ends_on: dt.date) -> dict[str, Any]:
@@ -50,6 +53,11 @@ def _assistance(program: Program, starts_on: dt.date, ends_on: dt.date) -> dict[
     hours under its stage ("hours of support"), group workshop and education hours as group education,
     outreach hours as popular education. Sessions and workshops are counts of logs, not hours; people
     reached counts every log once.
+
+    The one-on-one interviews the program's working groups hold with their members (``groups``) are
+    assistance too, given to the partner organisations of a collective-impact initiative rather than to a
+    co-op at a development stage: they count as support for other organisations (hours, organisations, one
+    person reached each), never in the TA log's rows, and are shown on a row of their own as well.
     """
     in_period = sa.and_(
         AssistanceLog.program_id == program.id,
@@ -96,8 +104,20 @@ def _assistance(program: Program, starts_on: dt.date, ends_on: dt.date) -> dict[
         .distinct()
         .order_by(AssistanceLog.help_type)
     ).all()
+    interviews = group_queries.interview_hours(program.id, starts_on, ends_on).subquery()
+    interview_count, interview_sum = db.session.execute(
+        sa.select(sa.func.count(), sa.func.sum(interviews.c.hours))
+    ).one()
+    interview_hours = float(interview_sum or 0)
+    interviewed = db.session.scalars(
+        sa.select(Organization.name)
+        .join(interviews, interviews.c.organization_id == Organization.id)
+        .distinct()
+    ).all()
+    other_hours += interview_hours
+    people += interview_count
     worked_with = sorted({name for name, other in organisations if not other})
-    others = sorted({name for name, other in organisations if other})
+    others = sorted({name for name, other in organisations if other} | set(interviewed))
     return {
         "rules": COUNTING_RULES,
         "one_on_one": sessions,
@@ -112,6 +132,8 @@ def _assistance(program: Program, starts_on: dt.date, ends_on: dt.date) -> dict[
         "other_organisation_names": others,
         "other_organisation_hours": other_hours,
         "types": list(types),
+        "interviews": interview_count,
+        "interview_hours": interview_hours,
     }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from fellowship.accounts.models import User
 from fellowship.awards.models import Contest, Project
 from fellowship.credentials.models import Credential
 from fellowship.curriculum.models import CohortModule, Worksheet
@@ -61,6 +62,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
     meetings = db.session.scalars(
         sa.select(Event.id).where(Event.kind == EventKind.WORKING_GROUP).order_by(Event.starts_at)
     ).all()
+    interviewee = db.session.scalar(sa.select(User.id).where(User.email == "yael.cohen@example.org.il"))
     badge = db.session.scalar(sa.select(Credential.uuid).where(Credential.worksheet_id.is_not(None)).limit(1))
     return {
         FACILITATOR: {
@@ -118,6 +120,8 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "subgroups": f"/cohorts/{group_id}/subgroups",
             "common agenda": f"/cohorts/{group_id}/common-agenda",
             "a common agenda version's changes": f"/cohorts/{group_id}/common-agenda/versions/3",
+            "interview checklist": f"/cohorts/{group_id}/interviews",
+            "an interview": f"/cohorts/{group_id}/interviews/{interviewee}",
         },
         "admin@example.org": {
             "admin home": "/",

@@ -720,3 +720,20 @@ def test_xss_common_agenda_sections(world: World, client_as: Any) -> None:
         html = facilitator.get(url).get_data(as_text=True)
         for payload in PAYLOADS:
             assert script_problems(html, payload) == [], (url, payload)
+
+
+def test_xss_interview_notes(world: World, client_as: Any) -> None:
+    """A member's interview notes, on the group's checklist and the interview's form (one interview, its
+    notes replaced by each payload in turn)."""
+    from fellowship.programs.enums import ProgramKind
+
+    world.program.kind = ProgramKind.WORKING_GROUP
+    db.session.commit()
+    facilitator = client_as("facilitator")
+    url = f"/cohorts/{world.cohort.id}/interviews/{world.users['fellow'].id}"
+    for payload in PAYLOADS:
+        data = {"held_on": "2024-01-10", "hours": "1", "interviewer_id": "", "notes": payload}
+        saved = facilitator.post(url, data=data, follow_redirects=True)
+        assert saved.status_code == 200, payload  # saved, and the checklist shows it
+        check_response(saved, payload)
+        assert script_problems(facilitator.get(url).get_data(as_text=True), payload) == [], payload
