@@ -28,7 +28,7 @@ from fellowship.events.access import event_for
 from fellowship.events.queries import invitation_of
 from fellowship.extensions import db, limiter
 from fellowship.programs.access import can_manage, cohort_for, cohort_role
-from fellowship.programs.enums import Role
+from fellowship.programs.enums import Role, people_of
 
 bp = Blueprint("attendance", __name__, template_folder="templates")
 
@@ -273,6 +273,7 @@ def _event_panel(event: Any, user: Any) -> dict[str, Any] | None:
         "can_apologise": mine is not None and now < event.starts_at and event.cancelled_at is None,
         "checkin_open": mine is not None and event.checkin_open(now),
         "status_labels": STATUS_LABELS,  # the event page is not this blueprint's, so pass the labels along
+        "people": people_of(event.cohort.program.kind),
     }
 
 
@@ -315,6 +316,7 @@ def cohort_report(cohort_id: int) -> str:
         everyone=everyone,
         flag=can_manage(role),
         minimum=cohort.min_attendance_rate,
+        people=people_of(cohort.program.kind),
     )
 
 

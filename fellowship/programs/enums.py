@@ -46,3 +46,13 @@ PARTICIPANT_KINDS = frozenset({ProgramKind.ERG_ACADEMY, ProgramKind.TECH_COOP_FO
 # A working group's members represent their organisations: they are "members", not fellows.
 MEMBER_LABEL = _l("Member")
 MEMBER_KINDS = frozenset({ProgramKind.WORKING_GROUP})
+
+
+def people_of(kind: ProgramKind) -> str:
+    """What a program of this kind calls its fellows, as a key templates choose their wording by:
+    "members", "participants" or "fellows"."""
+    if kind in MEMBER_KINDS:
+        return "members"
+    if kind in PARTICIPANT_KINDS:
+        return "participants"
+    return "fellows"

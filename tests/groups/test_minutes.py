@@ -396,3 +396,17 @@ def test_a_summary_nobody_takes_says_so(group: World, client_as: Any) -> None:
     assert "Nobody in the group takes notification emails: nothing was sent." in response.get_data(
         as_text=True
     )
+
+
+def test_a_meetings_attendance_counts_members(group: World, client_as: Any) -> None:
+    """Attendance works for a meeting as for any event, in the group's words: members, not fellows."""
+    from fellowship.attendance import services as attendance
+
+    event = meeting(group, 8)
+    attendance.mark_all_present(event, group.users["facilitator"].id)
+    db.session.commit()
+    facilitator = client_as("facilitator")
+    page = facilitator.get(f"/events/{event.id}").get_data(as_text=True)
+    assert '<li id="fellows-figure">2 of 2 members attended</li>' in page
+    report = facilitator.get(f"/cohorts/{group.cohort.id}/attendance").get_data(as_text=True)
+    assert '<th scope="col">Members</th>' in report and ">Fellows<" not in report
