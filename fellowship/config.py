@@ -244,6 +244,9 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
         "FELLOWSHIP_RATELIMIT_ACCOUNT": limits(ENV_PREFIX + "RATELIMIT_ACCOUNT", "5 per minute; 20 per hour"),
         "FELLOWSHIP_RATELIMIT_TOKEN": limits(ENV_PREFIX + "RATELIMIT_TOKEN", "20 per minute; 100 per hour"),
         "FELLOWSHIP_RATELIMIT_CHECKIN": limits(ENV_PREFIX + "RATELIMIT_CHECKIN", "10 per minute"),
+        "FELLOWSHIP_RATELIMIT_HELP_REQUEST": limits(
+            ENV_PREFIX + "RATELIMIT_HELP_REQUEST", "5 per hour; 10 per day"
+        ),
         # Identity providers people may sign in through (core/identity_providers.py).
         "FELLOWSHIP_OIDC_PROVIDERS": oidc_providers,
         # The Ed25519 keys credentials are signed with, newest first (core/signing_keys.py, credentials/).

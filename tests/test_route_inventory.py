@@ -42,7 +42,7 @@ from fellowship.impact.enums import AssistanceKind, Stage
 from fellowship.impact.models import Certificate
 from fellowship.network import services as network_services
 from fellowship.network.enums import Category, EntryKind
-from fellowship.network.models import Entry
+from fellowship.network.models import Block, Entry
 from fellowship.programs.models import Cohort, Program
 from tests.conftest import ROLES, World
 
@@ -61,6 +61,7 @@ JURORS = frozenset({"juror"})
 LIBRARY = frozenset({"facilitator", "other_facilitator", "admin"})
 NETWORK = frozenset(SIGNED_IN - {"juror"})
 ENTRY_EDITORS = frozenset({"fellow", "admin"})
+EXCHANGE_SIDES = frozenset({"fellow", "other_fellow", "admin"})
 WRITERS = frozenset({"fellow", "facilitator", "admin"})
 THREAD = ("cohort_id", "kind", "subject_id")
 REPLY = ("cohort_id", "reply_id")
@@ -399,6 +400,40 @@ ROUTES: dict[str, Route] = {
     "fellowship.network.hide": Route(ADMIN, params=("entry_id",), methods=POST_ONLY),
     "fellowship.network.unhide": Route(ADMIN, params=("entry_id",), methods=POST_ONLY),
     "fellowship.network.directory": Route(PUBLIC),
+    # Requests and exchanges: Olga (another program's fellow) asked Fiona's organisation's offer. The two
+    # sides and administrators see it; only the offer's side answers or blocks, only the asker withdraws.
+    "fellowship.network.ask": Route(NETWORK, params=("entry_id",), methods=GET_POST),
+    "fellowship.network.exchanges": Route(NETWORK),
+    "fellowship.network.exchange": Route(
+        EXCHANGE_SIDES, params=("exchange_id",), denied=dict.fromkeys(NETWORK - EXCHANGE_SIDES, 404)
+    ),
+    **{
+        f"fellowship.network.exchange_{action}": Route(
+            frozenset({"fellow"}),
+            params=("exchange_id",),
+            methods=POST_ONLY,
+            denied={**dict.fromkeys(NETWORK - EXCHANGE_SIDES, 404), "other_fellow": 403, "admin": 403},
+        )
+        for action in ("accept", "decline", "block")
+    },
+    "fellowship.network.exchange_withdraw": Route(
+        frozenset({"other_fellow"}),
+        params=("exchange_id",),
+        methods=POST_ONLY,
+        denied={**dict.fromkeys(NETWORK - EXCHANGE_SIDES, 404), "fellow": 403, "admin": 403},
+    ),
+    "fellowship.network.exchange_done": Route(
+        frozenset({"fellow", "other_fellow"}),
+        params=("exchange_id",),
+        methods=POST_ONLY,
+        denied={**dict.fromkeys(NETWORK - EXCHANGE_SIDES, 404), "admin": 403},
+    ),
+    "fellowship.network.unblock": Route(
+        frozenset({"fellow"}),
+        params=("block_id",),
+        methods=POST_ONLY,
+        denied=dict.fromkeys(NETWORK - {"fellow"}, 404),
+    ),
     # Discussions: the cohort's members read and follow; fellows, facilitators and admins write; staff post
     # announcements and hide replies; a reply is edited and deleted by its author (the fellow) alone.
     "fellowship.discussions.index": Route(COHORT_READERS, scoped=True, params=("cohort_id",)),
@@ -536,6 +571,13 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         category=Category.BUSINESS,
         title="Bookkeeping for new co-ops",
     )
+    exchange = network_services.ask(network_entry, world.users["other_fellow"], "Could you help us?")
+    block = Block(
+        owner_organization_id=world.organization.id,
+        blocked_id=world.users["observer"].id,
+        created_at=clock.now(),
+    )
+    db.session.add(block)
     announcement = discussions.post_announcement(
         world.cohort.id, world.users["facilitator"].id, "Welcome", "Hello, everyone.", clock.now()
     )
@@ -563,6 +605,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "subject_id": event.id,
         "reply_id": reply.id,
         "entry_id": network_entry.id,
+        "exchange_id": exchange.id,
+        "block_id": block.id,
         "contest_id": contest.id,
         "contest_slug": contest.slug,
         "project_id": project.id,

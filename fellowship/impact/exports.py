@@ -14,6 +14,8 @@ EXPLAINED = 2
 """The first counting rules (``report.COUNTING_RULES``) whose figures the rows explain."""
 INTERVIEWS_COUNTED = 3
 """The counting rules that added the working groups' interviews."""
+EXCHANGES_COUNTED = 4
+"""The counting rules that added the co-op network's exchanges."""
 
 
 def _cell(value: int | None, threshold: int) -> str:
@@ -43,12 +45,14 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[Row]:
     """Every field of the funder's form, in its order, each figure with how it is counted.
 
     A snapshot keeps its figures as sent and the explanations of the rules it was counted under: none
-    before version 2 (no ``rules`` in it), and the interviews only from version 3.
+    before version 2 (no ``rules`` in it), the interviews only from version 3, the network's exchanges only
+    from version 4.
     """
     a = figures["assistance"]
     threshold = figures["threshold"]
     rules = a.get("rules", 1)
     interviews = rules >= INTERVIEWS_COUNTED and "interviews" in a
+    exchanges = rules >= EXCHANGES_COUNTED and "peer_exchanges" in a
 
     def how(text: str) -> str:
         return text if rules >= EXPLAINED else ""
@@ -59,6 +63,11 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[Row]:
         out.append((section, str(label), narratives.get(key, ""), ""))
     section = _("Technical assistance")
     not_other = _("Logs for organisations of any stage but “Other organisation”.")
+    if exchanges:
+        not_other += " " + _(
+            "Exchanges in the co-op network that the program's staff gave count here too, at the stage of "
+            "the organisation helped (co-ops as existing co-ops, co-op developers as developers)."
+        )
     others_how = (
         _(
             "Organisations named on logs at the stage “Other organisation”, and those of the working-group "
@@ -89,7 +98,10 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[Row]:
                 section,
                 _("Hours of support: %(stage)s", stage=STAGE_LABELS[stage]),
                 _hours(a["hours_by_stage"][stage.value]),
-                how(_("Hours of one-on-one logs at this stage.")),
+                how(
+                    _("Hours of one-on-one logs at this stage.")
+                    + (" " + _("And of network exchanges the program's staff gave.") if exchanges else "")
+                ),
             )
         )
     out += [
@@ -163,6 +175,48 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[Row]:
                 ),
             )
         )
+    if exchanges:
+        out += [
+            (
+                section,
+                _("Peer exchanges (co-op network)"),
+                _(
+                    "%(num)d; hours: %(hours)s",
+                    num=a["peer_exchanges"],
+                    hours=_hours(a["peer_exchange_hours"]),
+                ),
+                how(
+                    _(
+                        "Exchanges through the co-op network that both sides marked done in the period, "
+                        "asked by the program's fellows and given by someone other than the program's "
+                        "staff. Help between peers, not technical assistance the program gave: in no row "
+                        "above."
+                    )
+                ),
+            ),
+            (
+                section,
+                _("Collaboration with other TA providers"),
+                "; ".join(a["ta_providers"])
+                + (
+                    " ("
+                    + _(
+                        "%(num)d; hours: %(hours)s",
+                        num=a["ta_provider_exchanges"],
+                        hours=_hours(a["ta_provider_exchange_hours"]),
+                    )
+                    + ")"
+                    if a["ta_provider_exchanges"]
+                    else ""
+                ),
+                how(
+                    _(
+                        "The peer exchanges above whose helping organisation gives co-ops technical "
+                        "assistance (a co-op developer, or one that says so in its network settings)."
+                    )
+                ),
+            ),
+        ]
     out += [
         (
             section,

@@ -11,8 +11,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
-from fellowship.accounts.models import Organization
+from fellowship.accounts.enums import OrganizationKind
+from fellowship.accounts.models import Organization, User
 from fellowship.curriculum.queries import materials_published
 from fellowship.evaluations import queries as evaluation_queries
 from fellowship.evaluations.models import Question, Receipt, Survey
@@ -23,6 +25,7 @@ from fellowship.groups import queries as group_queries
 from fellowship.impact.enums import AGES, GENDERS, PREFER_NOT, RACES, AssistanceKind, Stage
 from fellowship.impact.models import AssistanceLog, Demographics, ReportingPeriod
 from fellowship.impact.privacy import suppress
+from fellowship.network import queries as network_queries
 from fellowship.programs.enums import Role
 from fellowship.programs.models import Cohort, Membership, Program
 
@@ -37,11 +40,11 @@ def utc_bounds(program: Program, starts_on: dt.date, ends_on: dt.date) -> tuple[
     return start, end
 
 
-COUNTING_RULES = 3
+COUNTING_RULES = 4
 """Version of the counting rules below, kept in every snapshot: a report submitted under earlier rules
 keeps its figures as sent, and the page explains each figure only by the rules it was counted under
 (``exports.rows``). Version 2 counted each logged hour in one row only; version 3 adds the working groups'
-interviews."""
+interviews; version 4 the co-op network's exchanges."""
 
 
 def _assistance(program: Program, starts_on: dt.date, ends_on: dt.date) -> dict[str, Any]:
@@ -91,7 +94,7 @@ def _assistance(program: Program, starts_on: dt.date, ends_on: dt.date) -> dict[
             education += hours
         else:
             outreach += hours
-    organisations = db.session.execute(
+    organisations: list[Any] = db.session.execute(
         sa.select(Organization.name, AssistanceLog.stage == Stage.OTHER)
         .join(AssistanceLog, AssistanceLog.organization_id == Organization.id)
         .where(in_period)
@@ -116,6 +119,16 @@ def _assistance(program: Program, starts_on: dt.date, ends_on: dt.date) -> dict[
     ).all()
     other_hours += interview_hours
     people += interview_count
+    peer, staff = _exchanges(program, starts_on, ends_on)
+    for stage, hours, name in staff:  # the program's own staff helped: technical assistance, one-on-one
+        people += 1
+        if stage is Stage.OTHER:
+            other_hours += hours
+        else:
+            sessions += 1
+            hours_by_stage[stage.value] += hours
+        if name:
+            organisations.append((name, stage is Stage.OTHER))
     worked_with = sorted({name for name, other in organisations if not other})
     others = sorted({name for name, other in organisations if other} | set(interviewed))
     return {
@@ -134,7 +147,78 @@ def _assistance(program: Program, starts_on: dt.date, ends_on: dt.date) -> dict[
         "types": list(types),
         "interviews": interview_count,
         "interview_hours": interview_hours,
+        **peer,
     }
+
+
+STAGE_OF_KIND = {OrganizationKind.COOP: Stage.EXISTING_COOP, OrganizationKind.DEVELOPER: Stage.DEVELOPER}
+"""The stage an exchange the program's staff gave counts at, by the kind of the helped organisation: the
+network knows no development stage, so co-ops count as existing co-ops, co-op developers as developers,
+and everyone else as other organisations."""
+
+
+def _exchanges(
+    program: Program, starts_on: dt.date, ends_on: dt.date
+) -> tuple[dict[str, Any], list[tuple[Stage, float, str]]]:
+    """The co-op network's exchanges completed in the period whose asker is one of the program's fellows
+    (``network`` says which are done and who took part; impact decides whose they are). Each counts once:
+
+    - when the helper is the program's staff (a facilitator of one of its cohorts, or an administrator) it
+      is technical assistance the program gave, returned as (stage, hours, organisation) for the TA rows;
+    - otherwise it is a peer exchange, counted on its own row with its hours; those whose helping
+      organisation is a TA provider also fill "collaboration with other TA providers".
+    """
+    done = network_queries.completed_exchanges(starts_on, ends_on).subquery()
+    fellows = (
+        sa.select(Membership.user_id)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(Cohort.program_id == program.id, Membership.role == Role.FELLOW)
+    )
+    staff = sa.or_(
+        User.is_admin.is_(True),
+        User.id.in_(
+            sa.select(Membership.user_id)
+            .join(Cohort, Cohort.id == Membership.cohort_id)
+            .where(Cohort.program_id == program.id, Membership.role == Role.FACILITATOR)
+        ),
+    )
+    asked = aliased(Organization)
+    rows = db.session.execute(
+        sa.select(
+            done.c.hours,
+            done.c.ta_provider,
+            done.c.helper_organization,
+            sa.func.coalesce(staff, sa.false()),
+            asked.kind,
+            asked.name,
+        )
+        .outerjoin(User, User.id == done.c.helper_id)
+        .outerjoin(asked, asked.id == done.c.asker_organization_id)
+        .where(done.c.asker_id.in_(fellows))
+        .order_by(done.c.exchange_id)
+    ).all()
+    peer_count, peer_hours, providers, provider_count, provider_hours = 0, 0.0, set(), 0, 0.0
+    given: list[tuple[Stage, float, str]] = []
+    for hours, ta_provider, helper_organization, by_staff, asker_kind, asker_organization in rows:
+        hours = float(hours or 0)
+        if by_staff:
+            given.append((STAGE_OF_KIND.get(asker_kind, Stage.OTHER), hours, asker_organization or ""))
+            continue
+        peer_count += 1
+        peer_hours += hours
+        if ta_provider:
+            provider_count += 1
+            provider_hours += hours
+            if helper_organization:
+                providers.add(helper_organization)
+    figures = {
+        "peer_exchanges": peer_count,
+        "peer_exchange_hours": peer_hours,
+        "ta_provider_exchanges": provider_count,
+        "ta_provider_exchange_hours": provider_hours,
+        "ta_providers": sorted(providers),
+    }
+    return figures, given
 
 
 def _events(program: Program, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:

@@ -72,3 +72,35 @@ SUGGESTED_SKILLS = {
     Category.TECH: ("web", "software", "design", "data", "hosting", "security"),
     Category.WORK: ("subcontracting", "selling"),
 }
+
+
+class ExchangeStatus(enum.StrEnum):
+    """A request for help and, once accepted, the exchange it became (seed 004's people exchange)."""
+
+    REQUESTED = "requested"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    AGREED = "agreed"
+    DONE = "done"
+
+
+EXCHANGE_STATUS_LABELS = {
+    ExchangeStatus.REQUESTED: _l("Asked, waiting for an answer"),
+    ExchangeStatus.DECLINED: _l("Declined"),
+    ExchangeStatus.WITHDRAWN: _l("Withdrawn"),
+    ExchangeStatus.AGREED: _l("Agreed, under way"),
+    ExchangeStatus.DONE: _l("Done"),
+}
+
+
+class Payment(enum.StrEnum):
+    """The seed's "time and cost involved": whether the help is paid for or given in kind."""
+
+    IN_KIND = "in_kind"
+    PAID = "paid"
+
+
+PAYMENT_LABELS = {
+    Payment.IN_KIND: _l("In kind (no money changes hands)"),
+    Payment.PAID: _l("Paid"),
+}

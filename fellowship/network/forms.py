@@ -5,15 +5,24 @@ other codes, comma-separated."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from fellowship.core.forms import Form, strip
 from fellowship.core.i18n import LANGUAGE_NAMES
-from fellowship.network.enums import CATEGORY_LABELS, ENTRY_KIND_LABELS, SKILL_LABELS
-from fellowship.network.models import Entry, NetworkProfile
+from fellowship.network.enums import CATEGORY_LABELS, ENTRY_KIND_LABELS, PAYMENT_LABELS, SKILL_LABELS, Payment
+from fellowship.network.models import EXCHANGE_HOURS_MAX, Entry, Exchange, NetworkProfile
 
 OWN_WORDS_LENGTH = 500
 OWN_CODES_LENGTH = 100
@@ -120,6 +129,10 @@ class OrganizationForm(Form):
         validators=[Optional(), Length(max=OWN_CODES_LENGTH)],
         filters=[strip],
     )
+    ta_provider = BooleanField(
+        _l("We give co-ops technical assistance"),
+        description=_l("Programs' reports count exchanges with us as collaboration with other TA providers."),
+    )
 
 
 class HideForm(Form):
@@ -131,4 +144,68 @@ class HideForm(Form):
         description=_l("The owner sees it."),
         validators=[DataRequired(message=_l("Say why the entry is hidden."))],
         filters=[strip],
+    )
+
+
+class AskForm(Form):
+    """A request for help on an offer: a short message; no contact details are exchanged yet."""
+
+    class Meta:
+        model = Exchange
+
+    message = TextAreaField(
+        _l("What do you need help with?"),
+        description=_l(
+            "A few lines: what, by when, and whether you can pay or would give something in kind. Your "
+            "email address is shown to the other side only if they accept."
+        ),
+        validators=[DataRequired(message=_l("Say what you need help with."))],
+        filters=[strip],
+    )
+
+
+def _payments() -> list[SelectChoice]:
+    return [SelectChoice(payment.value, label) for payment, label in PAYMENT_LABELS.items()]
+
+
+class AcceptForm(Form):
+    """The offer's side accepts and writes down the agreement (seed 004's "social contract")."""
+
+    class Meta:
+        model = Exchange
+
+    agreed_help = TextAreaField(
+        _l("The help agreed"),
+        validators=[DataRequired(message=_l("Say what help was agreed."))],
+        filters=[strip],
+    )
+    expectations = TextAreaField(
+        _l("Expectations on both sides"),
+        description=_l(
+            "For example: who prepares what, how you keep in touch, what happens if plans change."
+        ),
+        filters=[strip],
+    )
+    due_on = DateField(_l("By when"), validators=[Optional()])
+    payment = RadioField(_l("Paid or in kind"), choices=_payments(), default=Payment.IN_KIND.value)
+    answer = TextAreaField(_l("A message to the person who asked"), filters=[strip])
+
+
+class DeclineForm(Form):
+    class Meta:
+        model = Exchange
+
+    answer = TextAreaField(_l("A message to the person who asked"), filters=[strip])
+
+
+class DoneForm(Form):
+    hours = DecimalField(
+        _l("Hours the help took"),
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0.25, max=EXCHANGE_HOURS_MAX, message=_l("Between a quarter of an hour and 500 hours.")
+            ),
+        ],
     )

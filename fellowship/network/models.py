@@ -29,7 +29,7 @@ from fellowship.accounts.models import Organization, User
 from fellowship.core import clock
 from fellowship.core.models import TimestampMixin, UTCDateTime, enum_type
 from fellowship.extensions import db
-from fellowship.network.enums import Category, EntryKind
+from fellowship.network.enums import Category, EntryKind, ExchangeStatus, Payment
 
 
 class WordList(sa.TypeDecorator[list[str]]):
@@ -64,6 +64,9 @@ class NetworkProfile(db.Model):
     in_public_directory: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     place: Mapped[str] = mapped_column(sa.String(120), default="")
     languages: Mapped[list[str]] = mapped_column(WordList(100), default=list)
+    ta_provider: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    """The organisation gives co-ops technical assistance (as every co-op developer does): exchanges with it
+    count as collaboration with other TA providers in programs' reports."""
 
     organization: Mapped[Organization] = relationship()
 
@@ -152,3 +155,105 @@ for _statement in POSTGRESQL_DDL:
 sa.event.listen(
     Entry.__table__, "before_drop", sa.DDL(f"DROP TABLE IF EXISTS {FTS_TABLE}").execute_if(dialect="sqlite")
 )
+
+
+MESSAGE_MAX = 1000
+AGREEMENT_MAX = 2000
+EXCHANGE_HOURS_MAX = 500
+
+
+class Exchange(db.Model):
+    """A member's request for help on an offer and, once the offer's side accepts it, the exchange it became:
+    what was agreed, by when, paid or in kind (seed 004's "social contract"), and its hours once both sides
+    marked it done.
+
+    The two sides: the **asker**, and the **helper** side, the offer's owner (a person, or an organisation
+    any of whose members may answer); ``helper_id`` is the person who accepted. The entry's title and both
+    organisations are kept as they were, so the exchange keeps its meaning after the entry changes or goes.
+    Neither side sees the other's contact details until the request is accepted (``contact_open``).
+    """
+
+    __tablename__ = "network_exchanges"
+    __table_args__ = (
+        sa.CheckConstraint(
+            f"hours IS NULL OR (hours > 0 AND hours <= {EXCHANGE_HOURS_MAX})", name="hours_in_range"
+        ),
+        sa.CheckConstraint("(owner_user_id IS NULL) <> (owner_organization_id IS NULL)", name="one_owner"),
+        sa.Index("ix_network_exchanges_status_completed", "status", "completed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("network_entries.id", ondelete="SET NULL"), index=True
+    )
+    entry_title: Mapped[str] = mapped_column(sa.String(120))
+    asker_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    asker_organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="SET NULL")
+    )
+    owner_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    """The offer's owner when a person offered it."""
+    owner_organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    """The offer's owner when an organisation offered it."""
+    message: Mapped[str] = mapped_column(sa.String(MESSAGE_MAX))
+    status: Mapped[ExchangeStatus] = mapped_column(
+        enum_type(ExchangeStatus), default=ExchangeStatus.REQUESTED, index=True
+    )
+    asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    answer: Mapped[str] = mapped_column(sa.String(MESSAGE_MAX), default="")
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    helper_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    """Who answered for the offer's side (accepted or declined)."""
+    helper_organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="SET NULL")
+    )
+    """The organisation that helps: the offer's, or the helper's own when a person offered it."""
+    agreed_help: Mapped[str] = mapped_column(sa.String(AGREEMENT_MAX), default="")
+    expectations: Mapped[str] = mapped_column(sa.String(AGREEMENT_MAX), default="")
+    due_on: Mapped[dt.date | None] = mapped_column()
+    payment: Mapped[Payment | None] = mapped_column(enum_type(Payment))
+    asker_done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    helper_done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    hours: Mapped[float | None] = mapped_column()
+    """The helper side's count of the hours given, recorded when it marks the exchange done."""
+    completed_on: Mapped[dt.date | None] = mapped_column()
+    """The day (UTC) both sides had marked it done: the day reports count it."""
+
+    asker: Mapped[User] = relationship(foreign_keys=[asker_id])
+    helper: Mapped[User | None] = relationship(foreign_keys=[helper_id])
+    owner_user: Mapped[User | None] = relationship(foreign_keys=[owner_user_id])
+    owner_organization: Mapped[Organization | None] = relationship(foreign_keys=[owner_organization_id])
+    asker_organization: Mapped[Organization | None] = relationship(foreign_keys=[asker_organization_id])
+    helper_organization: Mapped[Organization | None] = relationship(foreign_keys=[helper_organization_id])
+
+    @property
+    def contact_open(self) -> bool:
+        """Contact details show to the two sides only once the request is accepted."""
+        return self.status in (ExchangeStatus.AGREED, ExchangeStatus.DONE)
+
+
+class Block(db.Model):
+    """An offer's side refuses further requests from a person: a person blocks for themselves, an
+    organisation's member for the organisation's offers. ``services.block`` keeps one row per pair."""
+
+    __tablename__ = "network_blocks"
+    __table_args__ = (
+        sa.CheckConstraint("(owner_user_id IS NULL) <> (owner_organization_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    owner_organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    blocked_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    blocked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    blocked: Mapped[User] = relationship(foreign_keys=[blocked_id])

@@ -41,8 +41,8 @@ from fellowship.core import audit, clock, mail, notifications
 from fellowship.core.i18n import format_date
 from fellowship.extensions import db
 from fellowship.network import access, freshness, queries, services
-from fellowship.network.enums import ENTRY_KIND_LABELS
-from fellowship.network.models import Entry
+from fellowship.network.enums import ENTRY_KIND_LABELS, ExchangeStatus
+from fellowship.network.models import Entry, Exchange
 
 SUBJECT_TYPE = Entry.__tablename__
 KIND_PREFIX = "still_true"
@@ -168,3 +168,107 @@ def dispatch_archive() -> int:
 
 notifications.register("network archive", dispatch_archive)
 notifications.register("network reminders", dispatch_reminders)
+
+
+# --- requests and exchanges ---------------------------------------------------------------------------------
+
+EXCHANGE_SUBJECT = Exchange.__tablename__
+EXCHANGE_MAIL_KIND = "network_exchange"
+EXCHANGE_SUBJECTS = {
+    "asked": _l("A request for help: %(title)s"),
+    "accepted": _l("Your request was accepted: %(title)s"),
+    "declined": _l("Your request was declined: %(title)s"),
+    "confirm": _l("Mark the exchange done: %(title)s"),
+}
+
+
+def helper_side(exchange: Exchange) -> list[User]:
+    """Who answers for the offer: the person who offered it, or the organisation's active members."""
+    if exchange.owner_user_id is not None:
+        return [exchange.owner_user] if _reachable(exchange.owner_user) else []
+    members = db.session.scalars(
+        sa.select(User)
+        .where(
+            User.organization_id == exchange.owner_organization_id,
+            User.active.is_(True),
+            User.erased_at.is_(None),
+        )
+        .order_by(User.id)
+    )
+    return [user for user in members if _reachable(user)]
+
+
+def _not_told(kind: str) -> sa.ColumnElement[bool]:
+    return ~sa.exists().where(
+        notifications.Notification.subject_type == EXCHANGE_SUBJECT,
+        notifications.Notification.subject_id == Exchange.id,
+        notifications.Notification.kind == kind,
+    )
+
+
+def exchange_notices() -> list[tuple[Exchange, str, list[User]]]:
+    """(exchange, kind, who is told) for every notice not yet given: a new request (the offer's side), an
+    answer (the asker), and an exchange one side marked done (the other side). One batch of each."""
+    found: list[tuple[Exchange, str, list[User]]] = []
+    requested = sa.select(Exchange).where(Exchange.status == ExchangeStatus.REQUESTED, _not_told("asked"))
+    for exchange in db.session.scalars(requested.order_by(Exchange.id).limit(BATCH)):
+        found.append((exchange, "asked", helper_side(exchange)))
+    for status, kind in ((ExchangeStatus.AGREED, "accepted"), (ExchangeStatus.DECLINED, "declined")):
+        answered = sa.select(Exchange).where(
+            Exchange.answered_at.is_not(None),
+            Exchange.status.in_([status, ExchangeStatus.DONE] if kind == "accepted" else [status]),
+            _not_told(kind),
+        )
+        for exchange in db.session.scalars(answered.order_by(Exchange.id).limit(BATCH)):
+            found.append((exchange, kind, [exchange.asker] if _reachable(exchange.asker) else []))
+    half = sa.select(Exchange).where(
+        Exchange.status == ExchangeStatus.AGREED,
+        (Exchange.asker_done_at.is_(None)) != (Exchange.helper_done_at.is_(None)),
+        _not_told("confirm"),
+    )
+    for exchange in db.session.scalars(half.order_by(Exchange.id).limit(BATCH)):
+        if exchange.asker_done_at is None:
+            people = [exchange.asker] if _reachable(exchange.asker) else []
+        else:
+            helper = exchange.helper
+            people = [helper] if helper is not None and _reachable(helper) else helper_side(exchange)
+        found.append((exchange, "confirm", people))
+    return found
+
+
+def tell(exchange: Exchange, kind: str, user: User) -> None:
+    locale, unsubscribe = recipient_locale(user), unsubscribe_link(user)
+    mail.compose(
+        EXCHANGE_MAIL_KIND,
+        user.email,
+        locale,
+        mail.TitledSubject(EXCHANGE_SUBJECTS[kind], exchange.entry_title),
+        "network/email/exchange",
+        headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+        secret=True,  # the unsubscribe link acts for the recipient
+        name=user.name,
+        notice=kind,
+        asker=exchange.asker.name,
+        title=exchange.entry_title,
+        link=external_url("fellowship.network.exchange", exchange_id=exchange.id),
+        unsubscribe=unsubscribe,
+    )
+
+
+def dispatch_exchanges() -> int:
+    """Each notice of a request or exchange goes once to each person it concerns (``notifications.claim``),
+    without contact details: the link opens the exchange's page. Returns how many emails were queued."""
+    sent = 0
+    for exchange, kind, people in exchange_notices():
+        takers = [user for user in people if user.email_notifications]
+        if not takers:
+            notifications.claim(EXCHANGE_SUBJECT, exchange.id, "", kind)  # nobody to tell: done with it
+            continue
+        for user in takers:
+            if notifications.claim(EXCHANGE_SUBJECT, exchange.id, user.email, kind):
+                tell(exchange, kind, user)
+                sent += 1
+    return sent
+
+
+notifications.register("network exchanges", dispatch_exchanges)

@@ -12,12 +12,23 @@ import sqlalchemy as sa
 
 from fellowship.core import personal_data
 from fellowship.extensions import db
-from fellowship.network.models import Entry
+from fellowship.network.models import Block, Entry, Exchange
 from fellowship.network.services import reindex
 
 
 def export(user: Any) -> list[dict[str, Any]]:
+    """The person's entries, and the requests and exchanges they took part in (as asker or as the one who
+    answered), with what was written on both sides."""
     entries = db.session.scalars(sa.select(Entry).where(Entry.user_id == user.id).order_by(Entry.id))
+    exchanges = db.session.scalars(
+        sa.select(Exchange)
+        .where(
+            sa.or_(
+                Exchange.asker_id == user.id, Exchange.helper_id == user.id, Exchange.owner_user_id == user.id
+            )
+        )
+        .order_by(Exchange.id)
+    )
     return [
         {
             "kind": entry.kind.value,
@@ -32,14 +43,36 @@ def export(user: Any) -> list[dict[str, Any]]:
             "hidden_reason": entry.hidden_reason,
         }
         for entry in entries
+    ] + [
+        {
+            "exchange": exchange.entry_title,
+            "asked": exchange.asker_id == user.id,
+            "status": exchange.status.value,
+            "asked_at": exchange.asked_at.isoformat(),
+            "message": exchange.message,
+            "answer": exchange.answer,
+            "agreed_help": exchange.agreed_help,
+            "expectations": exchange.expectations,
+            "hours": exchange.hours,
+        }
+        for exchange in exchanges
     ]
 
 
 def erase(erasure: personal_data.Erasure) -> None:
     """The person's entries are deleted; organisations' entries that name them are scrubbed and
     re-indexed. Entries they hid as an administrator stay hidden (``hidden_by_id`` then points at the
-    erased account)."""
-    db.session.execute(sa.delete(Entry).where(Entry.user_id == erasure.user.id))
+    erased account). Requests and exchanges stay, for the other side and the figures: the person's own
+    request messages are emptied, and their name and address leave every text of every exchange; blocks
+    by or of them go."""
+    user_id = erasure.user.id
+    db.session.execute(sa.delete(Entry).where(Entry.user_id == user_id))
+    # Exchanges stay (their hours are counted), without what the person wrote in their own requests.
+    db.session.execute(sa.update(Exchange).where(Exchange.asker_id == user_id).values(message=""))
+    db.session.execute(
+        sa.delete(Block).where(sa.or_(Block.blocked_id == user_id, Block.owner_user_id == user_id))
+    )
+    erasure.scrub_rows(Exchange, ("entry_title", "message", "answer", "agreed_help", "expectations"))
     secrets = erasure.secrets()
     if not secrets:
         return
@@ -58,4 +91,6 @@ def erase(erasure: personal_data.Erasure) -> None:
     db.session.flush()
 
 
-personal_data.register("network", export, erase=erase, tables=("network_entries",))
+personal_data.register(
+    "network", export, erase=erase, tables=("network_entries", "network_exchanges", "network_blocks")
+)

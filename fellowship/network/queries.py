@@ -11,13 +11,14 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+from fellowship.accounts.enums import OrganizationKind
 from fellowship.accounts.models import Organization
 from fellowship.core import clock
 from fellowship.network import freshness
-from fellowship.network.enums import EntryKind
-from fellowship.network.models import Entry, NetworkProfile, has_word
+from fellowship.network.enums import EntryKind, ExchangeStatus
+from fellowship.network.models import Block, Entry, Exchange, NetworkProfile, has_word
 
 MAX_MATCHES = 20
 
@@ -138,4 +139,90 @@ def directory_offers(now: dt.datetime | None = None, months: int | None = None) 
             visible(now, months), Entry.kind == EntryKind.OFFER, Entry.organization_id.in_(_in_directory())
         )
         .order_by(sa.func.lower(Organization.name), Organization.id, Entry.category, Entry.title, Entry.id)
+    )
+
+
+# --- requests and exchanges --------------------------------------------------------------------------------
+
+
+def _helper_side_clause(user: Any) -> sa.ColumnElement[bool]:
+    mine = Exchange.owner_user_id == user.id
+    if user.organization_id is None:
+        return mine
+    return sa.or_(mine, Exchange.owner_organization_id == user.organization_id)
+
+
+def exchanges_of(user: Any) -> sa.Select[tuple[Exchange]]:
+    """The requests the person made and those made of their offers (their own and their organisation's),
+    newest first, with both sides' names loaded in the same statement."""
+    return (
+        sa.select(Exchange)
+        .options(
+            joinedload(Exchange.asker),
+            joinedload(Exchange.owner_user),
+            joinedload(Exchange.owner_organization),
+        )
+        .where(sa.or_(Exchange.asker_id == user.id, _helper_side_clause(user)))
+        .order_by(Exchange.asked_at.desc(), Exchange.id.desc())
+    )
+
+
+def waiting_on(user: Any, limit: int) -> sa.Select[tuple[Exchange]]:
+    """What waits for the person: requests to their side still unanswered, and agreed exchanges they have
+    not marked done (either side); for the home page."""
+    helper = _helper_side_clause(user)
+    return (
+        sa.select(Exchange)
+        .options(joinedload(Exchange.asker))
+        .where(
+            sa.or_(
+                sa.and_(helper, Exchange.status == ExchangeStatus.REQUESTED),
+                sa.and_(
+                    Exchange.status == ExchangeStatus.AGREED,
+                    sa.or_(
+                        sa.and_(Exchange.asker_id == user.id, Exchange.asker_done_at.is_(None)),
+                        sa.and_(helper, Exchange.helper_done_at.is_(None)),
+                    ),
+                ),
+            )
+        )
+        .order_by(Exchange.asked_at, Exchange.id)
+        .limit(limit)
+    )
+
+
+def blocks_of(user: Any) -> sa.Select[tuple[Block]]:
+    """The people the person's side blocked: for themselves, and for their organisation's offers."""
+    mine = Block.owner_user_id == user.id
+    if user.organization_id is not None:
+        mine = sa.or_(mine, Block.owner_organization_id == user.organization_id)
+    return sa.select(Block).options(joinedload(Block.blocked)).where(mine).order_by(Block.created_at)
+
+
+def completed_exchanges(starts_on: dt.date, ends_on: dt.date) -> sa.Select[Any]:
+    """The exchanges both sides marked done between the two days, with their asker, helper, both
+    organisations, hours and whether the helping organisation is a TA provider (a co-op developer, or one
+    that says so in its network settings): what impact counts, deciding which program each belongs to."""
+    helping = aliased(Organization)
+    return (
+        sa.select(
+            Exchange.id.label("exchange_id"),
+            Exchange.asker_id.label("asker_id"),
+            Exchange.asker_organization_id.label("asker_organization_id"),
+            Exchange.helper_id.label("helper_id"),
+            Exchange.helper_organization_id.label("helper_organization_id"),
+            helping.name.label("helper_organization"),
+            sa.func.coalesce(
+                sa.or_(helping.kind == OrganizationKind.DEVELOPER, NetworkProfile.ta_provider.is_(True)),
+                sa.false(),
+            ).label("ta_provider"),
+            Exchange.hours.label("hours"),
+        )
+        .outerjoin(helping, helping.id == Exchange.helper_organization_id)
+        .outerjoin(NetworkProfile, NetworkProfile.organization_id == Exchange.helper_organization_id)
+        .where(
+            Exchange.status == ExchangeStatus.DONE,
+            Exchange.completed_on >= starts_on,
+            Exchange.completed_on <= ends_on,
+        )
     )

@@ -18,8 +18,8 @@ from flask_babel import lazy_gettext as _l
 from fellowship.core import audit, clock, limits
 from fellowship.extensions import db
 from fellowship.network import freshness
-from fellowship.network.enums import Category, EntryKind
-from fellowship.network.models import Entry
+from fellowship.network.enums import Category, EntryKind, ExchangeStatus, Payment
+from fellowship.network.models import EXCHANGE_HOURS_MAX, Block, Entry, Exchange
 from fellowship.network.search import fold
 
 MAX_SKILLS = 12
@@ -196,3 +196,213 @@ def archive_stale(now: dt.datetime | None = None, months: int | None = None) -> 
         audit.record_for(None, Entry.__tablename__, entry_id, "archived")
     db.session.flush()
     return len(stale)
+
+
+# --- asking for help, and exchanges ------------------------------------------------------------------------
+
+
+def on_helper_side(user: Any, exchange: Exchange) -> bool:
+    """The offer's side: the person who offered it, or any member of the organisation that did."""
+    if exchange.owner_user_id is not None:
+        return exchange.owner_user_id == user.id
+    return user.organization_id is not None and user.organization_id == exchange.owner_organization_id
+
+
+def may_see(user: Any, exchange: Exchange) -> bool:
+    """The two sides, and administrators (who moderate)."""
+    return bool(user.is_admin) or exchange.asker_id == user.id or on_helper_side(user, exchange)
+
+
+def _message(text: str, required: Any, column: Any) -> str:
+    text = (text or "").strip()
+    if required is not None and not text:
+        raise NetworkError(required)
+    _refuse(limits.text_problem(text, True, limits.column_length(column)))
+    return text
+
+
+def _blocked(entry: Entry, asker_id: int) -> bool:
+    owner = (
+        Block.owner_user_id == entry.user_id
+        if entry.user_id is not None
+        else Block.owner_organization_id == entry.organization_id
+    )
+    return bool(db.session.scalar(sa.select(sa.exists().where(owner, Block.blocked_id == asker_id))))
+
+
+def ask(entry: Entry, asker: Any, message: str) -> Exchange:
+    """A member asks an offer's side for help with a short message. Refused for one's own offers, for a
+    side that blocked the asker, and while the asker's earlier request for the same offer is still open."""
+    if entry.kind is not EntryKind.OFFER:
+        raise NetworkError(_l("Only offers can be asked for help."))
+    own = entry.user_id == asker.id or (
+        entry.organization_id is not None and entry.organization_id == asker.organization_id
+    )
+    if own:
+        raise NetworkError(_l("This is your own offer."))
+    if _blocked(entry, asker.id):
+        raise NetworkError(_l("This offer does not take requests from you."))
+    pending = sa.exists().where(
+        Exchange.entry_id == entry.id,
+        Exchange.asker_id == asker.id,
+        Exchange.status.in_([ExchangeStatus.REQUESTED, ExchangeStatus.AGREED]),
+    )
+    if db.session.scalar(sa.select(pending)):
+        raise NetworkError(
+            _l("You already asked for this help: your request is under Requests and exchanges.")
+        )
+    text = _message(message, _l("Say what you need help with."), Exchange.message)
+    exchange = Exchange(
+        entry_id=entry.id,
+        entry_title=entry.title,
+        asker_id=asker.id,
+        asker_organization_id=asker.organization_id,
+        owner_user_id=entry.user_id,
+        owner_organization_id=entry.organization_id,
+        message=text,
+        status=ExchangeStatus.REQUESTED,
+        asked_at=clock.now(),
+    )
+    db.session.add(exchange)
+    db.session.flush()
+    audit.record(asker.id, exchange, "asked")
+    return exchange
+
+
+def _moved(exchange: Exchange, expected: ExchangeStatus, **values: Any) -> bool:
+    """Change the exchange only if it is still in ``expected`` state: two members of an organisation
+    answering at once, or an answer racing a withdrawal, change it once."""
+    changed = db.session.execute(
+        sa.update(Exchange)
+        .where(Exchange.id == exchange.id, Exchange.status == expected)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(exchange)
+    return bool(changed)
+
+
+def accept(
+    exchange: Exchange,
+    helper: Any,
+    agreed_help: str,
+    expectations: str,
+    due_on: dt.date | None,
+    payment: Payment,
+    answer: str = "",
+) -> None:
+    """The offer's side accepts, writing down what was agreed: the help, the expectations on both sides,
+    by when, and whether it is paid or in kind. From now on both sides see each other's contact details."""
+    if not on_helper_side(helper, exchange):
+        raise NetworkError(_l("Only the offer's side can answer this request."))
+    values = {
+        "agreed_help": _message(agreed_help, _l("Say what help was agreed."), Exchange.agreed_help),
+        "expectations": _message(expectations, None, Exchange.expectations),
+        "answer": _message(answer, None, Exchange.answer),
+        "due_on": due_on,
+        "payment": Payment(payment),
+    }
+    organization = exchange.owner_organization_id or helper.organization_id
+    if not _moved(
+        exchange,
+        ExchangeStatus.REQUESTED,
+        status=ExchangeStatus.AGREED,
+        answered_at=clock.now(),
+        helper_id=helper.id,
+        helper_organization_id=organization,
+        **values,
+    ):
+        raise NetworkError(_l("This request was already answered or withdrawn."))
+    audit.record(helper.id, exchange, "accepted", {"payment": [None, values["payment"].value]})
+
+
+def decline(exchange: Exchange, helper: Any, answer: str) -> None:
+    if not on_helper_side(helper, exchange):
+        raise NetworkError(_l("Only the offer's side can answer this request."))
+    text = _message(answer, None, Exchange.answer)
+    if not _moved(
+        exchange,
+        ExchangeStatus.REQUESTED,
+        status=ExchangeStatus.DECLINED,
+        answered_at=clock.now(),
+        helper_id=helper.id,
+        answer=text,
+    ):
+        raise NetworkError(_l("This request was already answered or withdrawn."))
+    audit.record(helper.id, exchange, "declined")
+
+
+def withdraw(exchange: Exchange, asker: Any) -> None:
+    if exchange.asker_id != asker.id:
+        raise NetworkError(_l("Only the person who asked can withdraw the request."))
+    if not _moved(exchange, ExchangeStatus.REQUESTED, status=ExchangeStatus.WITHDRAWN):
+        raise NetworkError(_l("This request was already answered or withdrawn."))
+    audit.record(asker.id, exchange, "withdrawn")
+
+
+def mark_done(exchange: Exchange, user: Any, hours: float | None) -> bool:
+    """One side says the exchange is done: the helper side with the hours it gave. The exchange is done,
+    and counts, when both sides have said so; says whether it is now done. Both sides marking at the same
+    moment still finish it: one statement sets a side's mark and, if the other's is there, the status."""
+    helper = on_helper_side(user, exchange)
+    if exchange.status is not ExchangeStatus.AGREED:
+        raise NetworkError(_l("Only an agreed exchange can be marked done."))
+    if not helper and exchange.asker_id != user.id:
+        raise NetworkError(_l("Only the two sides of the exchange can mark it done."))
+    now = clock.now()
+    if helper:
+        if hours is None or not 0 < hours <= EXCHANGE_HOURS_MAX:
+            raise NetworkError(_l("Say how many hours the help took, up to %(max)d.", max=EXCHANGE_HOURS_MAX))
+        mine, other, extra = Exchange.helper_done_at, Exchange.asker_done_at, {"hours": hours}
+    else:
+        mine, other, extra = Exchange.asker_done_at, Exchange.helper_done_at, {}
+    finishing = other.is_not(None)
+    db.session.execute(
+        sa.update(Exchange)
+        .where(Exchange.id == exchange.id, Exchange.status == ExchangeStatus.AGREED)
+        .values(
+            {
+                mine: now,
+                Exchange.status: sa.case((finishing, ExchangeStatus.DONE.value), else_=Exchange.status),
+                Exchange.completed_on: sa.case((finishing, now.date()), else_=Exchange.completed_on),
+                **{getattr(Exchange, k): v for k, v in extra.items()},
+            }
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(exchange)
+    audit.record(user.id, exchange, "marked done", {"hours": [None, hours]} if helper else None)
+    return exchange.status is ExchangeStatus.DONE
+
+
+def block(exchange: Exchange, user: Any) -> Block:
+    """The offer's side refuses further requests from the exchange's asker (and declines this one if it is
+    still waiting). One row per pair."""
+    if not on_helper_side(user, exchange):
+        raise NetworkError(_l("Only the offer's side can block the person who asked."))
+    owner = (
+        {"owner_user_id": exchange.owner_user_id}
+        if exchange.owner_user_id is not None
+        else {"owner_organization_id": exchange.owner_organization_id}
+    )
+    found = db.session.scalar(sa.select(Block).filter_by(blocked_id=exchange.asker_id, **owner))
+    if found is None:
+        found = Block(blocked_id=exchange.asker_id, blocked_by_id=user.id, created_at=clock.now(), **owner)
+        db.session.add(found)
+        db.session.flush()
+        audit.record(user.id, found, "blocked")
+    if exchange.status is ExchangeStatus.REQUESTED:
+        decline(exchange, user, "")
+    return found
+
+
+def may_unblock(user: Any, found: Block) -> bool:
+    if found.owner_user_id is not None:
+        return found.owner_user_id == user.id
+    return user.organization_id is not None and user.organization_id == found.owner_organization_id
+
+
+def unblock(found: Block, user: Any) -> None:
+    audit.record(user.id, found, "unblocked")
+    db.session.delete(found)
+    db.session.flush()

@@ -12,25 +12,55 @@ from typing import Any
 
 import sqlalchemy as sa
 from babel import Locale, UnknownLocaleError
-from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 import fellowship.network.personal  # noqa: F401  (registers the network's personal-data holding)
-from fellowship.core import clock, i18n, pagecache
+from fellowship.core import clock, home, i18n, pagecache
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.i18n import LANGUAGE_NAMES
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.pagination import paginate
 from fellowship.core.permissions import admin_required, is_admin, require
-from fellowship.extensions import db
-from fellowship.network import freshness, queries, services
+from fellowship.extensions import db, limiter
+from fellowship.network import access, freshness, queries, services
 from fellowship.network.access import network_member_required
-from fellowship.network.enums import CATEGORY_LABELS, ENTRY_KIND_LABELS, SKILL_LABELS, Category, EntryKind
-from fellowship.network.forms import EntryForm, HideForm, OrganizationForm, SearchForm, split_words
-from fellowship.network.models import Entry, NetworkProfile
+from fellowship.network.enums import (
+    CATEGORY_LABELS,
+    ENTRY_KIND_LABELS,
+    EXCHANGE_STATUS_LABELS,
+    PAYMENT_LABELS,
+    SKILL_LABELS,
+    Category,
+    EntryKind,
+    Payment,
+)
+from fellowship.network.forms import (
+    AcceptForm,
+    AskForm,
+    DeclineForm,
+    DoneForm,
+    EntryForm,
+    HideForm,
+    OrganizationForm,
+    SearchForm,
+    split_words,
+)
+from fellowship.network.models import Block, Entry, Exchange, NetworkProfile
 from fellowship.network.search import search
 
 bp = Blueprint("network", __name__, template_folder="templates")
@@ -137,6 +167,7 @@ def entry(entry_id: int) -> str:
         description=render_markdown(found.description),
         matches=matches,
         editable=editable,
+        may_ask=found.kind is EntryKind.OFFER and not editable,  # not editable: so visible, as checked
         hide_form=HideForm() if is_admin(current_user) else None,
         action_form=ActionForm(),
     )
@@ -261,6 +292,7 @@ def organisation() -> Any:
                 profile = NetworkProfile(organization_id=current_user.organization_id)
                 db.session.add(profile)
             profile.in_public_directory = bool(form.in_public_directory.data)
+            profile.ta_provider = bool(form.ta_provider.data)
             profile.place = " ".join((form.place.data or "").split())
             profile.languages = languages
             db.session.commit()
@@ -359,3 +391,218 @@ def directory() -> Response:
     response.headers["Vary"] = "Accept-Language"
     response.set_etag(page.etag)
     return response.make_conditional(request)
+
+
+# --- asking for help, and exchanges ------------------------------------------------------------------------
+
+
+def _exchange_or_404(exchange_id: int) -> Exchange:
+    """The exchange, for its two sides and administrators; 404 for everyone else."""
+    found = db.session.get(Exchange, exchange_id)
+    if found is None or not services.may_see(current_user, found):
+        abort(404)
+    return found
+
+
+def _ask_key() -> str:
+    return f"network-ask|{current_user.get_id()}"
+
+
+def _askable(entry_id: int) -> Entry:
+    found = _entry_or_404(entry_id)
+    if found.kind is not EntryKind.OFFER or not _visible(found):
+        abort(404)
+    return found
+
+
+@bp.route("/network/entries/<int:entry_id>/ask", methods=["GET", "POST"])
+@network_member_required
+@limiter.limit(
+    lambda: current_app.config["FELLOWSHIP_RATELIMIT_HELP_REQUEST"],
+    key_func=_ask_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 302,
+)
+def ask(entry_id: int) -> Any:
+    """Ask an offer's side for help. Only requests that are sent count against the person's limit."""
+    entry = _askable(entry_id)
+    form = AskForm()
+    if form.validate_on_submit():
+        try:
+            exchange = services.ask(entry, current_user, form.message.data or "")
+        except services.NetworkError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Your request is sent. You will see their contact details if they accept."), "success")
+            return redirect(url_for(".exchange", exchange_id=exchange.id))
+    return render_template("network/ask.html", entry=entry, form=form), form_status(form)
+
+
+@bp.route("/network/exchanges")
+@network_member_required
+def exchanges() -> str:
+    """The person's requests and exchanges, both ways, and the people their side blocked."""
+    found = list(db.session.scalars(queries.exchanges_of(current_user)).unique())
+    return render_template(
+        "network/exchanges.html",
+        asked=[e for e in found if e.asker_id == current_user.id],
+        received=[e for e in found if e.asker_id != current_user.id],
+        blocks=list(db.session.scalars(queries.blocks_of(current_user))),
+        status_labels=EXCHANGE_STATUS_LABELS,
+        action_form=ActionForm(),
+    )
+
+
+def _exchange_page(exchange: Exchange, status: int = 200, **forms: Any) -> Any:
+    helper = services.on_helper_side(current_user, exchange)
+    page = render_template(
+        "network/exchange.html",
+        exchange=exchange,
+        helper=helper,
+        asker=exchange.asker_id == current_user.id,
+        status_labels=EXCHANGE_STATUS_LABELS,
+        payment_labels=PAYMENT_LABELS,
+        accept_form=forms.get("accept_form") or AcceptForm(formdata=None),
+        decline_form=forms.get("decline_form") or DeclineForm(formdata=None),
+        done_form=forms.get("done_form") or DoneForm(formdata=None),
+        action_form=ActionForm(formdata=None),
+    )
+    return page, status
+
+
+@bp.route("/network/exchanges/<int:exchange_id>")
+@network_member_required
+def exchange(exchange_id: int) -> Any:
+    return _exchange_page(_exchange_or_404(exchange_id))
+
+
+def _refused(exchange: Exchange, error: Exception, form_name: str, form: Any) -> Any:
+    db.session.rollback()
+    db.session.refresh(exchange)
+    form.form_errors.append(str(error))
+    return _exchange_page(exchange, 400, **{form_name: form})
+
+
+@bp.route("/network/exchanges/<int:exchange_id>/accept", methods=["POST"])
+@network_member_required
+def exchange_accept(exchange_id: int) -> Any:
+    found = _exchange_or_404(exchange_id)
+    require(services.on_helper_side(current_user, found))
+    form = AcceptForm()
+    if not form.validate_on_submit():
+        return _exchange_page(found, 400, accept_form=form)
+    try:
+        services.accept(
+            found,
+            current_user,
+            form.agreed_help.data or "",
+            form.expectations.data or "",
+            form.due_on.data,
+            Payment(form.payment.data),
+            form.answer.data or "",
+        )
+    except services.NetworkError as error:
+        return _refused(found, error, "accept_form", form)
+    db.session.commit()
+    flash(_("You accepted: you now see each other's contact details."), "success")
+    return redirect(url_for(".exchange", exchange_id=found.id))
+
+
+@bp.route("/network/exchanges/<int:exchange_id>/decline", methods=["POST"])
+@network_member_required
+def exchange_decline(exchange_id: int) -> Any:
+    found = _exchange_or_404(exchange_id)
+    require(services.on_helper_side(current_user, found))
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _exchange_page(found, 400, decline_form=form)
+    try:
+        services.decline(found, current_user, form.answer.data or "")
+    except services.NetworkError as error:
+        return _refused(found, error, "decline_form", form)
+    db.session.commit()
+    flash(_("You declined the request."), "success")
+    return redirect(url_for(".exchange", exchange_id=found.id))
+
+
+@bp.route("/network/exchanges/<int:exchange_id>/withdraw", methods=["POST"])
+@network_member_required
+def exchange_withdraw(exchange_id: int) -> Any:
+    found = _exchange_or_404(exchange_id)
+    require(found.asker_id == current_user.id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw(found, current_user)
+    except services.NetworkError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".exchange", exchange_id=found.id))
+    db.session.commit()
+    flash(_("Your request is withdrawn."), "success")
+    return redirect(url_for(".exchange", exchange_id=found.id))
+
+
+@bp.route("/network/exchanges/<int:exchange_id>/done", methods=["POST"])
+@network_member_required
+def exchange_done(exchange_id: int) -> Any:
+    found = _exchange_or_404(exchange_id)
+    require(found.asker_id == current_user.id or services.on_helper_side(current_user, found))
+    form = DoneForm()
+    if not form.validate_on_submit():
+        return _exchange_page(found, 400, done_form=form)
+    hours = float(form.hours.data) if form.hours.data is not None else None
+    try:
+        finished = services.mark_done(found, current_user, hours)
+    except services.NetworkError as error:
+        return _refused(found, error, "done_form", form)
+    db.session.commit()
+    if finished:
+        flash(_("Both sides marked it done: the exchange is complete."), "success")
+    else:
+        flash(_("Marked done. The other side is asked to confirm."), "success")
+    return redirect(url_for(".exchange", exchange_id=found.id))
+
+
+@bp.route("/network/exchanges/<int:exchange_id>/block", methods=["POST"])
+@network_member_required
+def exchange_block(exchange_id: int) -> Any:
+    found = _exchange_or_404(exchange_id)
+    require(services.on_helper_side(current_user, found))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.block(found, current_user)
+    db.session.commit()
+    flash(_("%(name)s cannot ask your side for help again.", name=found.asker.name), "success")
+    return redirect(url_for(".exchanges"))
+
+
+@bp.route("/network/blocks/<int:block_id>/remove", methods=["POST"])
+@network_member_required
+def unblock(block_id: int) -> Any:
+    found = db.session.get(Block, block_id)
+    if found is None or not services.may_unblock(current_user, found):
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.unblock(found, current_user)
+    db.session.commit()
+    flash(_("They can ask your side for help again."), "success")
+    return redirect(url_for(".exchanges"))
+
+
+HOME_LIMIT = 8
+
+
+def _home_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """Requests waiting for the person's answer and exchanges waiting for their "done" (one query)."""
+    if not access.may_use(viewer.user):
+        return None
+    rows = list(db.session.scalars(queries.waiting_on(viewer.user, HOME_LIMIT)).unique())
+    if not rows:
+        return None
+    return {"rows": rows, "user_id": viewer.user.id}
+
+
+home.register(home.HomeBlock("network_exchanges", "network/home_block.html", 30, _home_block))
