@@ -16,6 +16,12 @@ entry, whom its reminder goes to) are as in real use.
   needs a call about converting a business, which his offer matches.
 - Calumet Urban Growers' tool library was last confirmed seven months before the load: its reminder went a
   month before the load, unanswered, so the entry has left search (it is archived six months later).
+- Exchanges (seed 004's people exchange), two of them done in February 2024 and so counted in the
+  fellowship's February draft report: Idris Bello of the Uptown care co-op asked the Bookkeepers Collective
+  (which says it gives co-ops technical assistance) for its bookkeeping set-up, Julia Santos accepted, six
+  hours, in kind; Amara Okafor asked Benicio Ruiz for his mentoring call, an hour and a half. One request is
+  open: Mazovia Energy's Celina Wójcik asked Vistula Logistics for its conference room, and Agnieszka Nowak
+  (Vistula's, whose sign-in ``make run`` prints) has it on her home page to answer.
 """
 
 from __future__ import annotations
@@ -28,11 +34,11 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context
 
 from fellowship.accounts.models import Organization, User
-from fellowship.core import clock, mail
+from fellowship.core import clock, mail, notifications
 from fellowship.core.notifications import Notification
 from fellowship.extensions import db
 from fellowship.network import freshness, notices, services
-from fellowship.network.enums import Category, EntryKind
+from fellowship.network.enums import Category, EntryKind, Payment
 from fellowship.network.models import Entry, NetworkProfile
 
 CHICAGO = "Chicago"
@@ -292,6 +298,58 @@ def load() -> None:
         )
     assert stale is not None
     _stale(stale, now)
+    db.session.get(NetworkProfile, _organization(COLLECTIVE).id).ta_provider = True
+    _exchanges()
+
+
+EXCHANGES = [  # asker, offer title, who accepts, what was agreed, hours, day of February 2024 it was done
+    (
+        "Idris Bello",
+        "Bookkeeping and payroll set-up for co-ops",
+        "Julia Santos",
+        "Set up the chart of accounts and payroll, and train two members to keep the books.",
+        6.0,
+        20,
+    ),
+    (
+        "Amara Okafor",
+        "Mentoría en español: de negocio a cooperativa",
+        "Benicio Ruiz",
+        "A call about how the two conversions went, and what the bakery's owner should ask first.",
+        1.5,
+        12,
+    ),
+]
+
+
+def _exchanges() -> None:
+    """The two done exchanges (dated in February 2024) and the open request (asked today)."""
+    offers = {entry.title: entry for entry in db.session.scalars(sa.select(Entry))}
+    for asker, title, helper, agreed, hours, day in EXCHANGES:
+        asked = dt.datetime(2024, 2, day - 7, 16, tzinfo=dt.UTC)
+        exchange = services.ask(offers[title], _person(asker), "Could you help us with this?")
+        services.accept(
+            exchange,
+            _person(helper),
+            agreed,
+            "We meet twice; notes shared after each.",
+            None,
+            Payment.IN_KIND,
+        )
+        services.mark_done(exchange, _person(asker), None)
+        services.mark_done(exchange, _person(helper), hours)
+        done = dt.datetime(2024, 2, day, 18, tzinfo=dt.UTC)
+        exchange.asked_at, exchange.answered_at = asked, asked + dt.timedelta(days=1)
+        exchange.asker_done_at = exchange.helper_done_at = done
+        exchange.completed_on = done.date()
+        for kind in ("asked", "accepted", "confirm"):  # told back then: dispatch has nothing left to send
+            notifications.claim(notices.EXCHANGE_SUBJECT, exchange.id, "", kind)
+    services.ask(
+        offers["Sala konferencyjna w piątki"],
+        _person("Celina Wójcik"),
+        "Czy możemy skorzystać z sali w piątek za dwa tygodnie? Warsztat dla 30 osób.",
+    )
+    db.session.flush()
 
 
 def _stale(entry: Entry, now: dt.datetime) -> None:

@@ -191,6 +191,16 @@ def waiting_on(user: Any, limit: int) -> sa.Select[tuple[Exchange]]:
     )
 
 
+def requests_for(entry_id: int) -> sa.Select[tuple[Exchange]]:
+    """Every request made of an offer, newest first, with the asker: for administrators, who moderate."""
+    return (
+        sa.select(Exchange)
+        .options(joinedload(Exchange.asker))
+        .where(Exchange.entry_id == entry_id)
+        .order_by(Exchange.asked_at.desc(), Exchange.id.desc())
+    )
+
+
 def blocks_of(user: Any) -> sa.Select[tuple[Block]]:
     """The people the person's side blocked: for themselves, and for their organisation's offers."""
     mine = Block.owner_user_id == user.id

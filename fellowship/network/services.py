@@ -221,6 +221,13 @@ def _message(text: str, required: Any, column: Any) -> str:
     return text
 
 
+def own(user: Any, entry: Entry) -> bool:
+    """The person's own entry, or their organisation's (administrators' too: ``may_edit`` is wider)."""
+    return entry.user_id == user.id or (
+        entry.organization_id is not None and entry.organization_id == user.organization_id
+    )
+
+
 def _blocked(entry: Entry, asker_id: int) -> bool:
     owner = (
         Block.owner_user_id == entry.user_id
@@ -235,10 +242,7 @@ def ask(entry: Entry, asker: Any, message: str) -> Exchange:
     side that blocked the asker, and while the asker's earlier request for the same offer is still open."""
     if entry.kind is not EntryKind.OFFER:
         raise NetworkError(_l("Only offers can be asked for help."))
-    own = entry.user_id == asker.id or (
-        entry.organization_id is not None and entry.organization_id == asker.organization_id
-    )
-    if own:
+    if own(asker, entry):
         raise NetworkError(_l("This is your own offer."))
     if _blocked(entry, asker.id):
         raise NetworkError(_l("This offer does not take requests from you."))

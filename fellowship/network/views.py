@@ -167,7 +167,11 @@ def entry(entry_id: int) -> str:
         description=render_markdown(found.description),
         matches=matches,
         editable=editable,
-        may_ask=found.kind is EntryKind.OFFER and not editable,  # not editable: so visible, as checked
+        may_ask=found.kind is EntryKind.OFFER
+        and not services.own(current_user, found)
+        and (not editable or _visible(found)),  # not editable: its visibility was checked above
+        requests=list(db.session.scalars(queries.requests_for(found.id))) if is_admin(current_user) else [],
+        status_labels=EXCHANGE_STATUS_LABELS,
         hide_form=HideForm() if is_admin(current_user) else None,
         action_form=ActionForm(),
     )

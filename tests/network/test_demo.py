@@ -88,3 +88,24 @@ def test_the_demo_still_loads_once(demo: Any) -> None:
     # The fellowship, the academy, the founding track and the working group.
     assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 4
     assert db.session.scalar(sa.select(sa.func.count(Entry.id))) == 16
+
+
+def test_the_demo_exchanges_count_in_the_february_draft_report(demo: Any, client: Any) -> None:
+    """Two exchanges done in February 2024, one with a TA provider, on the fellowship's February draft;
+    the open request waits on the Vistula participant's home page; dispatch has nothing old to send."""
+    from fellowship.accounts.models import User
+    from fellowship.impact import report
+    from fellowship.impact.models import ReportingPeriod
+
+    period = db.session.scalar(sa.select(ReportingPeriod).where(ReportingPeriod.label == "February 2024"))
+    with demo.test_request_context():
+        figures = report.figures(period)["assistance"]
+    assert (figures["peer_exchanges"], figures["peer_exchange_hours"]) == (2, 7.5)
+    assert figures["ta_providers"] == [COLLECTIVE]
+    assert (figures["ta_provider_exchanges"], figures["ta_provider_exchange_hours"]) == (1, 6.0)
+    # Only the open request is still to be told: to each of Vistula Logistics' three participants.
+    assert notices.dispatch_exchanges() == 3
+    agnieszka = db.session.scalar(sa.select(User).where(User.email == "agnieszka.nowak@example.pl"))
+    client.login_as(agnieszka)
+    home = client.get("/").get_data(as_text=True)
+    assert "Sala konferencyjna w piątki" in home and "Celina Wójcik" in home

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from fellowship.accounts.models import Organization, User
 from fellowship.events.models import EventInvitation
-from fellowship.extensions import db
+from fellowship.extensions import db, limiter
 from fellowship.programs.models import Cohort, Membership, Program
 from tests.conftest import World
 from tests.xss import PAYLOADS, script_problems
@@ -737,3 +737,40 @@ def test_xss_interview_notes(world: World, client_as: Any) -> None:
         assert saved.status_code == 200, payload  # saved, and the checklist shows it
         check_response(saved, payload)
         assert script_problems(facilitator.get(url).get_data(as_text=True), payload) == [], payload
+
+
+def test_xss_network_exchange_texts(world: World, client_as: Any) -> None:
+    """A request's message, the answer, the agreed help and the expectations, written through the forms,
+    on the exchange's page, the list of exchanges and the helper's home page."""
+    from fellowship.network import services
+    from fellowship.network.enums import Category, EntryKind
+    from fellowship.network.models import Entry, Exchange
+
+    offer = services.save_entry(
+        Entry(user_id=world.users["other_fellow"].id),
+        None,
+        kind=EntryKind.OFFER,
+        category=Category.BUSINESS,
+        title="Help offered",
+        published=True,
+    )
+    db.session.commit()
+    fellow, helper = client_as("fellow"), client_as("other_fellow")
+    for payload in PAYLOADS:
+        limiter.reset()
+        asked = fellow.post(
+            f"/network/entries/{offer.id}/ask", data={"message": payload}, follow_redirects=True
+        )
+        assert asked.status_code == 200, payload
+        check_response(asked, payload)
+        exchange = db.session.scalar(sa.select(Exchange).order_by(Exchange.id.desc()))
+        url = f"/network/exchanges/{exchange.id}"
+        check(helper, "/", payload)
+        data = {"agreed_help": payload, "expectations": payload, "payment": "paid", "answer": payload}
+        accepted = helper.post(f"{url}/accept", data=data, follow_redirects=True)
+        assert accepted.status_code == 200, payload
+        check_response(accepted, payload)
+        check(fellow, url, payload)
+        helper.post(f"{url}/done", data={"hours": "1"})
+        fellow.post(f"{url}/done")
+    check(helper, "/network/exchanges", PAYLOADS[0])
