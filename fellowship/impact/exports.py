@@ -63,11 +63,15 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[Row]:
         out.append((section, str(label), narratives.get(key, ""), ""))
     section = _("Technical assistance")
     not_other = _("Logs for organisations of any stage but “Other organisation”.")
-    if exchanges:
-        not_other += " " + _(
+    staff_exchanges = (
+        " "
+        + _(
             "Exchanges in the co-op network that the program's staff gave count here too, at the stage of "
             "the organisation helped (co-ops as existing co-ops, co-op developers as developers)."
         )
+        if exchanges
+        else ""
+    )
     others_how = (
         _(
             "Organisations named on logs at the stage “Other organisation”, and those of the working-group "
@@ -81,7 +85,7 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[Row]:
             section,
             _("One-on-one TA sessions"),
             str(a["one_on_one"]),
-            how(_("Number of one-on-one logs.") + " " + not_other),
+            how(_("Number of one-on-one logs.") + " " + not_other + staff_exchanges),
         ),
         (
             section,
@@ -127,7 +131,7 @@ def rows(figures: dict[str, Any], narratives: dict[str, str]) -> list[Row]:
             section,
             _("Organisations worked with"),
             "; ".join(a["organisations"]),
-            how(_("Organisations named on logs.") + " " + not_other),
+            how(_("Organisations named on logs.") + " " + not_other + staff_exchanges),
         ),
         (
             section,

@@ -469,7 +469,7 @@ def _exchange_page(exchange: Exchange, status: int = 200, **forms: Any) -> Any:
         status_labels=EXCHANGE_STATUS_LABELS,
         payment_labels=PAYMENT_LABELS,
         accept_form=forms.get("accept_form") or AcceptForm(formdata=None),
-        decline_form=forms.get("decline_form") or DeclineForm(formdata=None),
+        decline_form=forms.get("decline_form") or DeclineForm(formdata=None, prefix="decline"),
         done_form=forms.get("done_form") or DoneForm(formdata=None),
         action_form=ActionForm(formdata=None),
     )
@@ -519,7 +519,7 @@ def exchange_accept(exchange_id: int) -> Any:
 def exchange_decline(exchange_id: int) -> Any:
     found = _exchange_or_404(exchange_id)
     require(services.on_helper_side(current_user, found))
-    form = DeclineForm()
+    form = DeclineForm(prefix="decline")  # beside the acceptance form, which has an answer too
     if not form.validate_on_submit():
         return _exchange_page(found, 400, decline_form=form)
     try:

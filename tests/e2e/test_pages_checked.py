@@ -25,7 +25,7 @@ from fellowship.events.enums import EventKind
 from fellowship.events.models import Event
 from fellowship.extensions import db
 from fellowship.impact.models import Certificate, ReportingPeriod
-from fellowship.network.models import Entry
+from fellowship.network.models import Entry, Exchange
 from fellowship.programs.models import Cohort
 
 TOOLS = Path(__file__).parent / "node_modules"
@@ -62,6 +62,12 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
     meetings = db.session.scalars(
         sa.select(Event.id).where(Event.kind == EventKind.WORKING_GROUP).order_by(Event.starts_at)
     ).all()
+    found = db.session.scalars(sa.select(Exchange).order_by(Exchange.id)).all()
+    exchanges = {
+        "done": next(e.id for e in found if e.entry_title.startswith("Mentoría")),  # Amara's
+        "open": next(e.id for e in found if e.status.value == "requested"),
+        "offer": db.session.scalar(sa.select(Entry.id).where(Entry.title == "Our meeting room on Mondays")),
+    }
     interviewee = db.session.scalar(sa.select(User.id).where(User.email == "yael.cohen@example.org.il"))
     badge = db.session.scalar(sa.select(Credential.uuid).where(Credential.worksheet_id.is_not(None)).limit(1))
     return {
@@ -96,11 +102,15 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "profile": "/profile",
             "network entry form": "/network/entries/new",
             "my network entries": "/network/mine",
+            "a done exchange": f"/network/exchanges/{exchanges['done']}",
+            "ask for help": f"/network/entries/{exchanges['offer']}/ask",
             "module discussion": f"/cohorts/{cohort.id}/discussions/module/{canvas.id}",
             "quoting a reply": f"/cohorts/{cohort.id}/announcements/{welcome.id}?quote={first_reply.id}",
         },
         "agnieszka.nowak@example.pl": {
             "participant home": "/",
+            "a request to answer": f"/network/exchanges/{exchanges['open']}",
+            "requests and exchanges": "/network/exchanges",
             "academy announcement": f"/cohorts/{academy.cohort_id}/announcements/{academy.id}",
         },
         FOUNDER: {

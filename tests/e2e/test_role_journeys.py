@@ -524,3 +524,59 @@ def test_a_facilitator_takes_a_meetings_minutes_and_the_next_agenda_carries_its_
     # in Hebrew (the funder has chosen no language: hers is the sender's).
     assert len(summaries) == 10
     assert all(m.subject.startswith("סיכום וצעדים הבאים") and tasks[0] in m.body_text for m in summaries)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_fellow_asks_for_help_the_other_side_accepts_and_the_hours_reach_the_report(
+    app: Any, browser: Any, server: str, demo: None, lang: str
+) -> None:
+    """Issue 21's journey, clicking only: Amara asks the kitchen co-op's meeting-room offer for help; Hana,
+    of the kitchen co-op, accepts from her home page, and only then does each see the other's address; both
+    mark it done (Hana with two hours); the program's facilitator opens a reporting period around today and
+    finds the exchange on the peer-exchange row."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    amara, hana = "amara.okafor@example.org", "hana.kowalczyk@example.org"
+    fellow = sign_in(browser, server, amara, lang)
+    fellow.click("header a[href='/network']")
+    fellow.fill("form[role=search] input[name=q]", "meeting room")
+    fellow.click("form[role=search] button[type=submit]")
+    fellow.click("ul.cards li.card a:has-text('Our meeting room on Mondays')")
+    fellow.click("main a[href$='/ask']")
+    fellow.fill("#message", "Could our fellows meet in your room on the first Monday of next month?")
+    fellow.click("main form button[type=submit]")
+    expect(fellow.locator(".flash-success")).to_be_visible()
+    expect(fellow.locator("main")).not_to_contain_text(hana)
+    helper = sign_in(browser, server, hana, lang)
+    helper.click("[data-block=network_exchanges] li a")
+    expect(helper.locator("main")).not_to_contain_text(amara)
+    helper.fill("#agreed_help", "The room on the first Monday, 6 to 8 pm, with the projector.")
+    helper.fill("#expectations", "Leave the room as you found it.")
+    helper.click("form[action$='/accept'] button[type=submit]")
+    expect(helper.locator(".flash-success")).to_be_visible()
+    expect(helper.locator("#contact ~ dl")).to_contain_text(amara)
+    shot(helper, "network-exchange-accepted", lang)
+    go_home(fellow)
+    fellow.click("[data-block=network_exchanges] li a")
+    expect(fellow.locator("#contact ~ dl")).to_contain_text(hana)
+    fellow.click("form[action$='/done'] button[type=submit]")
+    expect(fellow.locator(".flash-success")).to_be_visible()
+    go_home(helper)
+    helper.click("[data-block=network_exchanges] li a")
+    helper.fill("#hours", "2")
+    helper.click("form[action$='/done'] button[type=submit]")
+    expect(helper.locator(".flash-success")).to_be_visible()
+    staff = sign_in(browser, server, "nadia.petrova@example.org", lang)
+    staff.click("[data-block=impact-staff] a[href^='/reports/']")
+    staff.click("main p.breadcrumb a")
+    today = clock.today()
+    staff.fill("#label", "Around today")
+    staff.fill("#starts_on", (today - dt.timedelta(days=7)).isoformat())
+    staff.fill("#ends_on", (today + dt.timedelta(days=7)).isoformat())
+    staff.click("main section.panel form button[type=submit]")
+    with app.test_request_context(), force_locale(lang):
+        label, value = _("Peer exchanges (co-op network)"), _("%(num)d; hours: %(hours)s", num=1, hours="2")
+    row = staff.locator("main table tr", has=staff.locator(f"th:text-is('{label}')"))
+    expect(row.locator("td.long-answer")).to_have_text(value)
+    shot(staff, "report-peer-exchanges", lang)

@@ -189,7 +189,7 @@ def test_declining_and_blocking(world: World, client_as: Any, offer: Entry) -> N
     fellow, helper = client_as("fellow"), client_as("other_fellow")
     ask(fellow, offer)
     first = db.session.scalar(sa.select(Exchange))
-    declined = helper.post(f"/network/exchanges/{first.id}/decline", data={"answer": "Fully booked."})
+    declined = helper.post(f"/network/exchanges/{first.id}/decline", data={"decline-answer": "Fully booked."})
     assert declined.status_code == 302
     page = fellow.get(f"/network/exchanges/{first.id}").get_data(as_text=True)
     assert "Fully booked." in page and HELPER_EMAIL not in page
