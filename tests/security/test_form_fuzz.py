@@ -53,7 +53,16 @@ POSTED = sorted(endpoint for endpoint, route in ROUTES.items() if "POST" in rout
 def fuzzing_roles(route: Route) -> list[str]:
     """Who may use the route, in the order they are tried: the public for public routes, then the people
     the route is for before those who only oversee it."""
-    order = ("anonymous", "fellow", "facilitator", "juror", "admin", "observer", "other_facilitator")
+    order = (
+        "anonymous",
+        "fellow",
+        "facilitator",
+        "juror",
+        "admin",
+        "observer",
+        "other_facilitator",
+        "other_fellow",
+    )
     return [role for role in order if role in route.allowed]
 
 
