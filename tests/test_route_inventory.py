@@ -62,6 +62,8 @@ LIBRARY = frozenset({"facilitator", "other_facilitator", "admin"})
 NETWORK = frozenset(SIGNED_IN - {"juror"})
 ENTRY_EDITORS = frozenset({"fellow", "admin"})
 EXCHANGE_SIDES = frozenset({"fellow", "other_fellow", "admin"})
+PAIR = frozenset({"fellow", "other_fellow"})
+PAIR_READERS = PAIR | {"facilitator", "admin"}
 WRITERS = frozenset({"fellow", "facilitator", "admin"})
 THREAD = ("cohort_id", "kind", "subject_id")
 REPLY = ("cohort_id", "reply_id")
@@ -428,6 +430,40 @@ ROUTES: dict[str, Route] = {
         methods=POST_ONLY,
         denied={**dict.fromkeys(NETWORK - EXCHANGE_SIDES, 404), "admin": 403},
     ),
+    # Mentoring: Olga (another program's fellow, who offers mentoring) mentors Fiona, paired by an
+    # administrator. The cohort's facilitators pair and read the pair's page (never its notes); only the two
+    # of the pair log and reflect; only the mentor answers a request; only fellows ask a mentor.
+    "fellowship.network.ask_mentoring": Route(
+        frozenset({"fellow", "other_fellow"}),
+        params=("entry_id=mentoring_entry_id",),
+        methods=GET_POST,
+    ),
+    "fellowship.network.pair_new": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=POST_ONLY
+    ),
+    "fellowship.network.mentoring_pair": Route(
+        PAIR_READERS, params=("pair_id",), denied=dict.fromkeys(SIGNED_IN - PAIR_READERS, 404)
+    ),
+    **{
+        f"fellowship.network.mentoring_{action}": Route(
+            PAIR,
+            params=("pair_id",),
+            methods=POST_ONLY,
+            denied={**dict.fromkeys(SIGNED_IN - PAIR_READERS, 404), "facilitator": 403, "admin": 403},
+        )
+        for action in ("meeting", "end", "reflection")
+    },
+    "fellowship.network.mentoring_answer": Route(
+        frozenset({"other_fellow"}),
+        params=("pair_id",),
+        methods=POST_ONLY,
+        denied={
+            **dict.fromkeys(SIGNED_IN - PAIR_READERS, 404),
+            "facilitator": 403,
+            "admin": 403,
+            "fellow": 403,
+        },
+    ),
     "fellowship.network.unblock": Route(
         frozenset({"fellow"}),
         params=("block_id",),
@@ -572,6 +608,18 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         title="Bookkeeping for new co-ops",
     )
     exchange = network_services.ask(network_entry, world.users["other_fellow"], "Could you help us?")
+    mentor = world.users["other_fellow"]
+    mentoring_entry = network_services.save_entry(
+        Entry(user_id=mentor.id),
+        mentor.id,
+        kind=EntryKind.OFFER,
+        category=Category.MENTORING,
+        title="Mentoring for new co-ops",
+        published=True,
+    )
+    pair = network_services.pair(
+        world.cohort.id, mentor.id, fellow.id, world.users["admin"].id, clock.today()
+    )
     block = Block(
         owner_organization_id=world.organization.id,
         blocked_id=world.users["observer"].id,
@@ -606,6 +654,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "reply_id": reply.id,
         "entry_id": network_entry.id,
         "exchange_id": exchange.id,
+        "mentoring_entry_id": mentoring_entry.id,
+        "pair_id": pair.id,
         "block_id": block.id,
         "contest_id": contest.id,
         "contest_slug": contest.slug,

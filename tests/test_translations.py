@@ -15,8 +15,10 @@ from fellowship import PACKAGE_DIR
 TRANSLATED = ("es", "pl", "ar", "he")
 # Strings that are rightly the same in a translation: proper names, codes and format-only strings.
 SAME_AS_SOURCE: dict[str, set[str]] = {code: {"Fellowship"} for code in TRANSLATED}
-SAME_AS_SOURCE["pl"] |= {"Administrator", "system", "Webinar", "Marketing"}  # spelt as in English
-SAME_AS_SOURCE["es"] |= {"Agenda", "no", "Marketing"}  # "no" is the Spanish word too; "Marketing" as in RAE
+# Spelt as in English: Polish "Webinar", "Marketing", "Mentor" and "Mentoring"; Spanish "no" is the Spanish
+# word too, "Marketing" is as in the RAE's dictionary, and "Mentor" is the Spanish word.
+SAME_AS_SOURCE["pl"] |= {"Administrator", "system", "Webinar", "Marketing", "Mentor", "Mentoring"}
+SAME_AS_SOURCE["es"] |= {"Agenda", "no", "Marketing", "Mentor"}
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")]
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
 

@@ -22,6 +22,9 @@ entry, whom its reminder goes to) are as in real use.
   hours, in kind; Amara Okafor asked Benicio Ruiz for his mentoring call, an hour and a half. One request is
   open: Mazovia Energy's Celina Wójcik asked Vistula Logistics for its conference room, and Agnieszka Nowak
   (Vistula's, whose sign-in ``make run`` prints) has it on her home page to answer.
+- Mentoring: Benicio Ruiz, of the 2024 fellowship, mentors two people: Amara Okafor, who asked him in
+  February 2024 (two meetings logged), and Agnieszka Nowak of the academy, whom its facilitator paired with
+  him three weeks before the load (one meeting).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from fellowship.extensions import db
 from fellowship.network import freshness, notices, services
 from fellowship.network.enums import Category, EntryKind, Payment
 from fellowship.network.models import Entry, NetworkProfile
+from fellowship.programs.enums import Role
+from fellowship.programs.models import Membership
 
 CHICAGO = "Chicago"
 WARSAW = "Warszawa"
@@ -300,6 +305,7 @@ def load() -> None:
     _stale(stale, now)
     db.session.get(NetworkProfile, _organization(COLLECTIVE).id).ta_provider = True
     _exchanges()
+    _mentoring()
 
 
 EXCHANGES = [  # asker, offer title, who accepts, what was agreed, hours, day of February 2024 it was done
@@ -384,4 +390,48 @@ def _stale(entry: Entry, now: dt.datetime) -> None:
             sent_at=reminded_at,
         )
     )
+    db.session.flush()
+
+
+def _fellow_cohort(user_id: int) -> int:
+    return db.session.execute(
+        sa.select(Membership.cohort_id).where(Membership.user_id == user_id, Membership.role == Role.FELLOW)
+    ).scalar_one()
+
+
+def _mentoring() -> None:
+    """Two pairs with Benicio Ruiz as the mentor, their meetings logged by him, notes the pairs' own."""
+    from fellowship.programs.models import Cohort
+
+    mentor = _person("Benicio Ruiz")
+    offer = db.session.scalar(
+        sa.select(Entry).where(Entry.user_id == mentor.id, Entry.category == Category.MENTORING)
+    )
+    amara, agnieszka = _person("Amara Okafor"), _person("Agnieszka Nowak")
+    fellowship = db.session.scalar(sa.select(Cohort).where(Cohort.name.like("Worker Cooperative%")))
+    academy = db.session.scalar(sa.select(Cohort).where(Cohort.id == _fellow_cohort(agnieszka.id)))
+    asked = services.ask_mentor(
+        offer, amara, fellowship.id, "I would like to learn how your conversions went.", dt.date(2024, 2, 1)
+    )
+    services.answer_mentoring(asked, mentor, True)
+    asked.created_at = dt.datetime(2024, 2, 1, 17, tzinfo=dt.UTC)
+    asked.started_at = dt.datetime(2024, 2, 2, 15, tzinfo=dt.UTC)
+    meetings = [
+        (asked, dt.date(2024, 2, 9), 60, "We went through how the bakery's owner could value the business."),
+        (asked, dt.date(2024, 3, 8), 45, "Next: a first meeting with the workers, before any numbers."),
+    ]
+    facilitator = db.session.scalar(
+        sa.select(Membership.user_id).where(
+            Membership.cohort_id == academy.id, Membership.role == Role.FACILITATOR
+        )
+    )
+    today = clock.today()
+    paired = services.pair(academy.id, mentor.id, agnieszka.id, facilitator, today)
+    paired.created_at = paired.started_at = clock.now() - dt.timedelta(days=21)
+    meetings.append((paired, today - dt.timedelta(days=14), 30, "How to win a sponsor for the network."))
+    for made, day, minutes, notes in meetings:
+        services.log_meeting(made, mentor, day, minutes, notes, day)  # logged on the day it was held
+    for made, kinds in ((asked, ("asked", "answered")), (paired, ("paired",))):
+        for kind in kinds:  # told back then: dispatch has nothing left to send
+            notifications.claim(notices.PAIR_SUBJECT, made.id, "", kind)
     db.session.flush()

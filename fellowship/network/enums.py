@@ -104,3 +104,19 @@ PAYMENT_LABELS = {
     Payment.IN_KIND: _l("In kind (no money changes hands)"),
     Payment.PAID: _l("Paid"),
 }
+
+
+class PairStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    """A fellow asked the mentor; the mentor has not answered."""
+    ACTIVE = "active"
+    DECLINED = "declined"
+    ENDED = "ended"
+
+
+PAIR_STATUS_LABELS = {
+    PairStatus.PROPOSED: _l("Asked, waiting for the mentor"),
+    PairStatus.ACTIVE: _l("Under way"),
+    PairStatus.DECLINED: _l("Declined"),
+    PairStatus.ENDED: _l("Ended"),
+}

@@ -4,11 +4,15 @@ other codes, comma-separated."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -16,13 +20,22 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from fellowship.core.forms import Form, strip
 from fellowship.core.i18n import LANGUAGE_NAMES
 from fellowship.network.enums import CATEGORY_LABELS, ENTRY_KIND_LABELS, PAYMENT_LABELS, SKILL_LABELS, Payment
-from fellowship.network.models import EXCHANGE_HOURS_MAX, Entry, Exchange, NetworkProfile
+from fellowship.network.models import (
+    EXCHANGE_HOURS_MAX,
+    MEETING_MINUTES_MAX,
+    Entry,
+    Exchange,
+    MentoringMeeting,
+    MentoringPair,
+    MentoringReflection,
+    NetworkProfile,
+)
 
 OWN_WORDS_LENGTH = 500
 OWN_CODES_LENGTH = 100
@@ -208,4 +221,66 @@ class DoneForm(Form):
                 min=0.25, max=EXCHANGE_HOURS_MAX, message=_l("Between a quarter of an hour and 500 hours.")
             ),
         ],
+    )
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return -1  # not a choice: the select refuses it with its message
+
+
+class PairForm(Form):
+    """A facilitator pairs one of the network's mentors with a fellow of the cohort."""
+
+    mentor_id = SelectField(_l("Mentor"), coerce=_int_or_none, validate_choice=True)
+    mentee_id = SelectField(_l("Fellow"), coerce=_int_or_none, validate_choice=True)
+
+    def with_people(self, mentors: Sequence[tuple[int, str]], fellows: Sequence[tuple[int, str]]) -> PairForm:
+        self.mentor_id.choices = [SelectChoice(user_id, name) for user_id, name in mentors]
+        self.mentee_id.choices = [SelectChoice(user_id, name) for user_id, name in fellows]
+        return self
+
+
+class AskMentorForm(Form):
+    class Meta:
+        model = MentoringPair
+
+    cohort_id = SelectField(_l("For your cohort"), coerce=_int_or_none, validate_choice=True)
+    message = TextAreaField(
+        _l("A few words to the mentor"),
+        description=_l("What you would like to talk about, and how often you could meet."),
+        filters=[strip],
+    )
+
+    def with_cohorts(self, cohorts: Sequence[tuple[int, str]]) -> AskMentorForm:
+        self.cohort_id.choices = [SelectChoice(cohort_id, name) for cohort_id, name in cohorts]
+        return self
+
+
+class MeetingForm(Form):
+    class Meta:
+        model = MentoringMeeting
+
+    held_on = DateField(_l("Day"), validators=[InputRequired(_l("Say on which day you met."))])
+    minutes = IntegerField(
+        _l("Length in minutes"),
+        validators=[
+            InputRequired(_l("Say how long you met, in minutes.")),
+            NumberRange(min=1, max=MEETING_MINUTES_MAX, message=_l("Between 1 and 600 minutes.")),
+        ],
+    )
+    notes = TextAreaField(_l("Notes (only the two of you read them)"), filters=[strip])
+
+
+class ReflectionForm(Form):
+    class Meta:
+        model = MentoringReflection
+
+    text = TextAreaField(
+        _l("Your reflection"),
+        description=_l("Only you and the cohort's facilitators read it."),
+        validators=[DataRequired(_l("Write a few words on how the mentoring went."))],
+        filters=[strip],
     )

@@ -29,7 +29,7 @@ from fellowship.accounts.models import Organization, User
 from fellowship.core import clock
 from fellowship.core.models import TimestampMixin, UTCDateTime, enum_type
 from fellowship.extensions import db
-from fellowship.network.enums import Category, EntryKind, ExchangeStatus, Payment
+from fellowship.network.enums import Category, EntryKind, ExchangeStatus, PairStatus, Payment
 
 
 class WordList(sa.TypeDecorator[list[str]]):
@@ -257,3 +257,69 @@ class Block(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     blocked: Mapped[User] = relationship(foreign_keys=[blocked_id])
+
+
+NOTES_MAX = 4000
+MEETING_MINUTES_MAX = 600
+REFLECTION_MAX = 2000
+
+
+class MentoringPair(db.Model):
+    """A mentor (someone who published a mentoring offer in the network) and a fellow of a cohort, paired by
+    one of the cohort's facilitators or at the fellow's request (seed 002: mentoring and peer support)."""
+
+    __tablename__ = "network_mentoring_pairs"
+    __table_args__ = (sa.CheckConstraint("mentor_id <> mentee_id", name="two_people"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    mentee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[PairStatus] = mapped_column(enum_type(PairStatus), default=PairStatus.ACTIVE, index=True)
+    message: Mapped[str] = mapped_column(sa.String(MESSAGE_MAX), default="")
+    """The fellow's words when they asked the mentor themselves."""
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
+    mentee: Mapped[User] = relationship(foreign_keys=[mentee_id])
+
+    def in_pair(self, user: Any) -> bool:
+        return user.id in (self.mentor_id, self.mentee_id)
+
+
+class MentoringMeeting(db.Model):
+    """One meeting of a pair: when and how long for everyone who may see the pair; the notes for the pair
+    only."""
+
+    __tablename__ = "network_mentoring_meetings"
+    __table_args__ = (
+        sa.CheckConstraint(f"minutes > 0 AND minutes <= {MEETING_MINUTES_MAX}", name="minutes_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("network_mentoring_pairs.id", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[dt.date] = mapped_column()
+    minutes: Mapped[int] = mapped_column()
+    notes: Mapped[str] = mapped_column(sa.String(NOTES_MAX), default="")
+    logged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    logged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class MentoringReflection(db.Model):
+    """What one side of a pair says at its end: read by its author and the cohort's facilitators only."""
+
+    __tablename__ = "network_mentoring_reflections"
+    __table_args__ = (sa.UniqueConstraint("pair_id", "author_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("network_mentoring_pairs.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(sa.String(REFLECTION_MAX))
+    written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -41,8 +41,8 @@ from fellowship.core import audit, clock, mail, notifications
 from fellowship.core.i18n import format_date
 from fellowship.extensions import db
 from fellowship.network import access, freshness, queries, services
-from fellowship.network.enums import ENTRY_KIND_LABELS, ExchangeStatus
-from fellowship.network.models import Entry, Exchange
+from fellowship.network.enums import ENTRY_KIND_LABELS, ExchangeStatus, PairStatus
+from fellowship.network.models import Entry, Exchange, MentoringPair
 
 SUBJECT_TYPE = Entry.__tablename__
 KIND_PREFIX = "still_true"
@@ -272,3 +272,76 @@ def dispatch_exchanges() -> int:
 
 
 notifications.register("network exchanges", dispatch_exchanges)
+
+
+# --- mentoring ----------------------------------------------------------------------------------------------
+
+PAIR_SUBJECT = MentoringPair.__tablename__
+PAIR_MAIL_KIND = "network_mentoring"
+PAIR_SUBJECTS = {
+    "asked": _l("A fellow asks you to mentor them: %(title)s"),
+    "answered": _l("Your mentoring request was answered: %(title)s"),
+    "paired": _l("You are paired for mentoring: %(title)s"),
+}
+
+
+def _pair_not_told(kind: str) -> sa.ColumnElement[bool]:
+    return ~sa.exists().where(
+        notifications.Notification.subject_type == PAIR_SUBJECT,
+        notifications.Notification.subject_id == MentoringPair.id,
+        notifications.Notification.kind == kind,
+    )
+
+
+def pair_notices() -> list[tuple[MentoringPair, str, list[User]]]:
+    """(pair, kind, who is told): a fellow's request (the mentor), its answer (the fellow), and a pairing a
+    facilitator made (both). One batch of each."""
+    found: list[tuple[MentoringPair, str, list[User]]] = []
+    asked_by_fellow = MentoringPair.created_by_id == MentoringPair.mentee_id
+    queries_by_kind = (
+        ("asked", sa.and_(MentoringPair.status == PairStatus.PROPOSED, asked_by_fellow)),
+        ("answered", sa.and_(MentoringPair.status != PairStatus.PROPOSED, asked_by_fellow)),
+        ("paired", sa.and_(MentoringPair.status == PairStatus.ACTIVE, ~asked_by_fellow)),
+    )
+    for kind, condition in queries_by_kind:
+        statement = sa.select(MentoringPair).where(condition, _pair_not_told(kind))
+        for made in db.session.scalars(statement.order_by(MentoringPair.id).limit(BATCH)):
+            people = {"asked": [made.mentor], "answered": [made.mentee]}.get(kind, [made.mentor, made.mentee])
+            found.append((made, kind, [user for user in people if _reachable(user)]))
+    return found
+
+
+def dispatch_mentoring() -> int:
+    """Each mentoring notice goes once to each person it concerns; returns how many emails were queued."""
+    sent = 0
+    for made, kind, people in pair_notices():
+        takers = [user for user in people if user.email_notifications]
+        if not takers:
+            notifications.claim(PAIR_SUBJECT, made.id, "", kind)
+            continue
+        for user in takers:
+            if not notifications.claim(PAIR_SUBJECT, made.id, user.email, kind):
+                continue
+            locale, unsubscribe = recipient_locale(user), unsubscribe_link(user)
+            title = f"{made.mentor.name} · {made.mentee.name}"
+            mail.compose(
+                PAIR_MAIL_KIND,
+                user.email,
+                locale,
+                mail.TitledSubject(PAIR_SUBJECTS[kind], title),
+                "network/email/mentoring",
+                headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+                secret=True,  # the unsubscribe link acts for the recipient
+                name=user.name,
+                notice=kind,
+                accepted=made.status is not PairStatus.DECLINED,
+                mentor=made.mentor.name,
+                mentee=made.mentee.name,
+                link=external_url("fellowship.network.mentoring_pair", pair_id=made.id),
+                unsubscribe=unsubscribe,
+            )
+            sent += 1
+    return sent
+
+
+notifications.register("network mentoring", dispatch_mentoring)

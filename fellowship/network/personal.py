@@ -12,7 +12,14 @@ import sqlalchemy as sa
 
 from fellowship.core import personal_data
 from fellowship.extensions import db
-from fellowship.network.models import Block, Entry, Exchange
+from fellowship.network.models import (
+    Block,
+    Entry,
+    Exchange,
+    MentoringMeeting,
+    MentoringPair,
+    MentoringReflection,
+)
 from fellowship.network.services import reindex
 
 
@@ -29,34 +36,72 @@ def export(user: Any) -> list[dict[str, Any]]:
         )
         .order_by(Exchange.id)
     )
-    return [
-        {
-            "kind": entry.kind.value,
-            "category": entry.category.value,
-            "title": entry.title,
-            "description": entry.description,
-            "skills": entry.skills,
-            "place": entry.place,
-            "languages": entry.languages,
-            "published": entry.published,
-            "confirmed_at": entry.confirmed_at.isoformat(),
-            "hidden_reason": entry.hidden_reason,
-        }
-        for entry in entries
-    ] + [
-        {
-            "exchange": exchange.entry_title,
-            "asked": exchange.asker_id == user.id,
-            "status": exchange.status.value,
-            "asked_at": exchange.asked_at.isoformat(),
-            "message": exchange.message,
-            "answer": exchange.answer,
-            "agreed_help": exchange.agreed_help,
-            "expectations": exchange.expectations,
-            "hours": exchange.hours,
-        }
-        for exchange in exchanges
-    ]
+    return (
+        [
+            {
+                "kind": entry.kind.value,
+                "category": entry.category.value,
+                "title": entry.title,
+                "description": entry.description,
+                "skills": entry.skills,
+                "place": entry.place,
+                "languages": entry.languages,
+                "published": entry.published,
+                "confirmed_at": entry.confirmed_at.isoformat(),
+                "hidden_reason": entry.hidden_reason,
+            }
+            for entry in entries
+        ]
+        + [
+            {
+                "exchange": exchange.entry_title,
+                "asked": exchange.asker_id == user.id,
+                "status": exchange.status.value,
+                "asked_at": exchange.asked_at.isoformat(),
+                "message": exchange.message,
+                "answer": exchange.answer,
+                "agreed_help": exchange.agreed_help,
+                "expectations": exchange.expectations,
+                "hours": exchange.hours,
+            }
+            for exchange in exchanges
+        ]
+        + _mentoring(user)
+    )
+
+
+def _mentoring(user: Any) -> list[dict[str, Any]]:
+    """The person's mentoring pairs, the meetings logged (with their notes) and their own reflections."""
+    pairs = db.session.scalars(
+        sa.select(MentoringPair)
+        .where(sa.or_(MentoringPair.mentor_id == user.id, MentoringPair.mentee_id == user.id))
+        .order_by(MentoringPair.id)
+    ).all()
+    out: list[dict[str, Any]] = []
+    for found in pairs:
+        meetings = db.session.scalars(
+            sa.select(MentoringMeeting)
+            .where(MentoringMeeting.pair_id == found.id)
+            .order_by(MentoringMeeting.id)
+        )
+        mine = db.session.scalar(
+            sa.select(MentoringReflection.text).where(
+                MentoringReflection.pair_id == found.id, MentoringReflection.author_id == user.id
+            )
+        )
+        out.append(
+            {
+                "mentoring": "mentor" if found.mentor_id == user.id else "mentee",
+                "status": found.status.value,
+                "message": found.message,
+                "meetings": [
+                    {"held_on": m.held_on.isoformat(), "minutes": m.minutes, "notes": m.notes}
+                    for m in meetings
+                ],
+                "reflection": mine,
+            }
+        )
+    return out
 
 
 def erase(erasure: personal_data.Erasure) -> None:
@@ -73,6 +118,12 @@ def erase(erasure: personal_data.Erasure) -> None:
         sa.delete(Block).where(sa.or_(Block.blocked_id == user_id, Block.owner_user_id == user_id))
     )
     erasure.scrub_rows(Exchange, ("entry_title", "message", "answer", "agreed_help", "expectations"))
+    # Mentoring: the pair stays for the cohort's counts; what the person wrote alone goes, what the pair
+    # wrote together loses their name.
+    db.session.execute(sa.delete(MentoringReflection).where(MentoringReflection.author_id == user_id))
+    db.session.execute(sa.update(MentoringPair).where(MentoringPair.mentee_id == user_id).values(message=""))
+    erasure.scrub_rows(MentoringMeeting, ("notes",))
+    erasure.scrub_rows(MentoringReflection, ("text",))
     secrets = erasure.secrets()
     if not secrets:
         return
@@ -92,5 +143,15 @@ def erase(erasure: personal_data.Erasure) -> None:
 
 
 personal_data.register(
-    "network", export, erase=erase, tables=("network_entries", "network_exchanges", "network_blocks")
+    "network",
+    export,
+    erase=erase,
+    tables=(
+        "network_entries",
+        "network_exchanges",
+        "network_blocks",
+        "network_mentoring_pairs",
+        "network_mentoring_meetings",
+        "network_mentoring_reflections",
+    ),
 )

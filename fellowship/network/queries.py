@@ -14,11 +14,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from fellowship.accounts.enums import OrganizationKind
-from fellowship.accounts.models import Organization
+from fellowship.accounts.models import Organization, User
 from fellowship.core import clock
 from fellowship.network import freshness
-from fellowship.network.enums import EntryKind, ExchangeStatus
-from fellowship.network.models import Block, Entry, Exchange, NetworkProfile, has_word
+from fellowship.network.enums import Category, EntryKind, ExchangeStatus, PairStatus
+from fellowship.network.models import (
+    Block,
+    Entry,
+    Exchange,
+    MentoringMeeting,
+    MentoringPair,
+    MentoringReflection,
+    NetworkProfile,
+    has_word,
+)
 
 MAX_MATCHES = 20
 
@@ -235,4 +244,101 @@ def completed_exchanges(starts_on: dt.date, ends_on: dt.date) -> sa.Select[Any]:
             Exchange.completed_on >= starts_on,
             Exchange.completed_on <= ends_on,
         )
+    )
+
+
+# --- mentoring ----------------------------------------------------------------------------------------------
+
+
+def mentoring_offer_clause() -> sa.ColumnElement[bool]:
+    """A person's published mentoring offer, findable in the network: their opt-in as a mentor."""
+    return sa.and_(
+        Entry.user_id.is_not(None),
+        Entry.kind == EntryKind.OFFER,
+        Entry.category == Category.MENTORING,
+        visible(),
+    )
+
+
+def mentors() -> sa.Select[tuple[int, str]]:
+    """(id, name) of everyone who offers mentoring, by name."""
+    return (
+        sa.select(User.id, User.name)
+        .where(User.id.in_(sa.select(Entry.user_id).where(mentoring_offer_clause())))
+        .order_by(User.name, User.id)
+    )
+
+
+def open_pair(mentor_id: int, mentee_id: int) -> sa.Select[tuple[int]]:
+    return sa.select(MentoringPair.id).where(
+        MentoringPair.mentor_id == mentor_id,
+        MentoringPair.mentee_id == mentee_id,
+        MentoringPair.status.in_([PairStatus.PROPOSED, PairStatus.ACTIVE]),
+    )
+
+
+def cohort_pairs(cohort_id: int) -> sa.Select[Any]:
+    """(pair, mentor's name, mentee's name, meetings, minutes) for the cohort page: counts, never notes."""
+    mentor, mentee = aliased(User), aliased(User)
+    counts = (
+        sa.select(
+            MentoringMeeting.pair_id,
+            sa.func.count().label("meetings"),
+            sa.func.sum(MentoringMeeting.minutes).label("minutes"),
+        )
+        .group_by(MentoringMeeting.pair_id)
+        .subquery()
+    )
+    return (
+        sa.select(
+            MentoringPair,
+            mentor.name,
+            mentee.name,
+            sa.func.coalesce(counts.c.meetings, 0),
+            sa.func.coalesce(counts.c.minutes, 0),
+        )
+        .join(mentor, mentor.id == MentoringPair.mentor_id)
+        .join(mentee, mentee.id == MentoringPair.mentee_id)
+        .outerjoin(counts, counts.c.pair_id == MentoringPair.id)
+        .where(
+            MentoringPair.cohort_id == cohort_id,
+            MentoringPair.status.in_([PairStatus.PROPOSED, PairStatus.ACTIVE, PairStatus.ENDED]),
+        )
+        .order_by(mentee.name, MentoringPair.id)
+    )
+
+
+def pairs_waiting_on(user_id: int) -> sa.Select[tuple[MentoringPair]]:
+    """The person's pairs under way, and fellows' requests waiting for their answer as a mentor."""
+    return (
+        sa.select(MentoringPair)
+        .options(joinedload(MentoringPair.mentor), joinedload(MentoringPair.mentee))
+        .where(
+            sa.or_(
+                sa.and_(MentoringPair.status == PairStatus.PROPOSED, MentoringPair.mentor_id == user_id),
+                sa.and_(
+                    MentoringPair.status == PairStatus.ACTIVE,
+                    sa.or_(MentoringPair.mentor_id == user_id, MentoringPair.mentee_id == user_id),
+                ),
+            )
+        )
+        .order_by(MentoringPair.created_at, MentoringPair.id)
+    )
+
+
+def pair_meetings(pair_id: int) -> sa.Select[tuple[MentoringMeeting]]:
+    return (
+        sa.select(MentoringMeeting)
+        .where(MentoringMeeting.pair_id == pair_id)
+        .order_by(MentoringMeeting.held_on, MentoringMeeting.id)
+    )
+
+
+def pair_reflections(pair_id: int) -> sa.Select[Any]:
+    """(reflection, author's name) of a pair."""
+    return (
+        sa.select(MentoringReflection, User.name)
+        .join(User, User.id == MentoringReflection.author_id)
+        .where(MentoringReflection.pair_id == pair_id)
+        .order_by(MentoringReflection.written_at, MentoringReflection.id)
     )

@@ -14,13 +14,25 @@ from typing import Any
 import sqlalchemy as sa
 from babel import localedata
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from fellowship.core import audit, clock, limits
 from fellowship.extensions import db
-from fellowship.network import freshness
-from fellowship.network.enums import Category, EntryKind, ExchangeStatus, Payment
-from fellowship.network.models import EXCHANGE_HOURS_MAX, Block, Entry, Exchange
+from fellowship.network import freshness, queries
+from fellowship.network.enums import Category, EntryKind, ExchangeStatus, PairStatus, Payment
+from fellowship.network.models import (
+    EXCHANGE_HOURS_MAX,
+    MEETING_MINUTES_MAX,
+    Block,
+    Entry,
+    Exchange,
+    MentoringMeeting,
+    MentoringPair,
+    MentoringReflection,
+)
 from fellowship.network.search import fold
+from fellowship.programs.enums import Role
+from fellowship.programs.queries import role_in
 
 MAX_SKILLS = 12
 MAX_SKILL_LENGTH = 40
@@ -410,3 +422,138 @@ def unblock(found: Block, user: Any) -> None:
     audit.record(user.id, found, "unblocked")
     db.session.delete(found)
     db.session.flush()
+
+
+# --- mentoring ----------------------------------------------------------------------------------------------
+
+
+def _fellow_of(user_id: int, cohort_id: int, today: dt.date) -> bool:
+    role = db.session.scalar(role_in(user_id, cohort_id, today))
+    return role is Role.FELLOW
+
+
+def _is_mentor(user_id: int) -> bool:
+    offers = sa.select(Entry.id).where(Entry.user_id == user_id, queries.mentoring_offer_clause())
+    return bool(db.session.scalar(sa.select(offers.exists())))
+
+
+def _check_pair(cohort_id: int, mentor_id: int, mentee_id: int, today: dt.date) -> None:
+    if mentor_id == mentee_id:
+        raise NetworkError(_l("A mentor and a fellow are two people."))
+    if not _is_mentor(mentor_id):
+        raise NetworkError(_l("Choose someone who offers mentoring in the network."))
+    if not _fellow_of(mentee_id, cohort_id, today):
+        raise NetworkError(_l("Choose one of the cohort's fellows."))
+    if db.session.scalar(queries.open_pair(mentor_id, mentee_id)) is not None:
+        raise NetworkError(_l("These two are already paired, or the request is waiting for an answer."))
+
+
+def pair(cohort_id: int, mentor_id: int, mentee_id: int, actor_id: int, today: dt.date) -> MentoringPair:
+    """A facilitator pairs a mentor (someone with a published mentoring offer) with a fellow of the cohort:
+    the pair is under way at once, since the mentor offered."""
+    _check_pair(cohort_id, mentor_id, mentee_id, today)
+    now = clock.now()
+    made = MentoringPair(
+        cohort_id=cohort_id,
+        mentor_id=mentor_id,
+        mentee_id=mentee_id,
+        status=PairStatus.ACTIVE,
+        created_at=now,
+        created_by_id=actor_id,
+        started_at=now,
+    )
+    db.session.add(made)
+    db.session.flush()
+    audit.record(actor_id, made, "paired")
+    return made
+
+
+def ask_mentor(entry: Entry, fellow: Any, cohort_id: int, message: str, today: dt.date) -> MentoringPair:
+    """A fellow asks the person behind a mentoring offer to mentor them; the mentor accepts or declines."""
+    if entry.user_id is None or entry.category is not Category.MENTORING or entry.kind is not EntryKind.OFFER:
+        raise NetworkError(_l("Only a person's mentoring offer can be asked for mentoring."))
+    _check_pair(cohort_id, entry.user_id, fellow.id, today)
+    text = _message(message, None, MentoringPair.message)
+    made = MentoringPair(
+        cohort_id=cohort_id,
+        mentor_id=entry.user_id,
+        mentee_id=fellow.id,
+        status=PairStatus.PROPOSED,
+        message=text,
+        created_at=clock.now(),
+        created_by_id=fellow.id,
+    )
+    db.session.add(made)
+    db.session.flush()
+    audit.record(fellow.id, made, "asked")
+    return made
+
+
+def _pair_moved(found: MentoringPair, expected: PairStatus, **values: Any) -> bool:
+    changed = db.session.execute(
+        sa.update(MentoringPair)
+        .where(MentoringPair.id == found.id, MentoringPair.status == expected)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(found)
+    return bool(changed)
+
+
+def answer_mentoring(found: MentoringPair, mentor: Any, accept: bool) -> None:
+    if found.mentor_id != mentor.id:
+        raise NetworkError(_l("Only the mentor answers this request."))
+    values: dict[str, Any] = (
+        {"status": PairStatus.ACTIVE, "started_at": clock.now()}
+        if accept
+        else {"status": PairStatus.DECLINED}
+    )
+    if not _pair_moved(found, PairStatus.PROPOSED, **values):
+        raise NetworkError(_l("This request was already answered."))
+    audit.record(mentor.id, found, "accepted" if accept else "declined")
+
+
+def log_meeting(
+    found: MentoringPair, user: Any, held_on: dt.date, minutes: int, notes: str, today: dt.date
+) -> MentoringMeeting:
+    """Either side logs a meeting of the pair: the day, how long, and notes that only the pair reads."""
+    if not found.in_pair(user):
+        raise NetworkError(_l("Only the mentor and the fellow log their meetings."))
+    if found.status is not PairStatus.ACTIVE:
+        raise NetworkError(_l("Meetings are logged while the mentoring is under way."))
+    if held_on > today:
+        raise NetworkError(_l("Log a meeting once it has taken place."))
+    if not 0 < minutes <= MEETING_MINUTES_MAX:
+        raise NetworkError(_l("Between 1 and %(max)d minutes.", max=MEETING_MINUTES_MAX))
+    meeting = MentoringMeeting(
+        pair_id=found.id,
+        held_on=held_on,
+        minutes=minutes,
+        notes=_message(notes, None, MentoringMeeting.notes),
+        logged_by_id=user.id,
+        logged_at=clock.now(),
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def reflect(found: MentoringPair, user: Any, text: str, end: bool = False) -> MentoringReflection:
+    """A side's short reflection on the mentoring, which ``end`` ends (either side may): read by its author
+    and the cohort's facilitators only. One per side."""
+    if not found.in_pair(user):
+        raise NetworkError(_l("Only the mentor and the fellow write a reflection."))
+    text = _message(text, _l("Write a few words on how the mentoring went."), MentoringReflection.text)
+    if end:
+        if not _pair_moved(found, PairStatus.ACTIVE, status=PairStatus.ENDED, ended_at=clock.now()):
+            raise NetworkError(_l("Only mentoring under way can be ended."))
+        audit.record(user.id, found, "ended")
+    elif found.status is not PairStatus.ENDED:
+        raise NetworkError(_l("A reflection is written when the mentoring ends."))
+    written = MentoringReflection(pair_id=found.id, author_id=user.id, text=text, written_at=clock.now())
+    try:
+        with db.session.begin_nested():
+            db.session.add(written)
+    except IntegrityError as error:
+        raise NetworkError(_l("You have already written your reflection.")) from error
+    return written

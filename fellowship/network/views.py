@@ -26,11 +26,12 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 import fellowship.network.personal  # noqa: F401  (registers the network's personal-data holding)
-from fellowship.core import clock, home, i18n, pagecache
+from fellowship.accounts.models import User
+from fellowship.core import clock, home, i18n, pagecache, panels
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.i18n import LANGUAGE_NAMES
 from fellowship.core.markdown import render as render_markdown
@@ -43,6 +44,7 @@ from fellowship.network.enums import (
     CATEGORY_LABELS,
     ENTRY_KIND_LABELS,
     EXCHANGE_STATUS_LABELS,
+    PAIR_STATUS_LABELS,
     PAYMENT_LABELS,
     SKILL_LABELS,
     Category,
@@ -52,16 +54,24 @@ from fellowship.network.enums import (
 from fellowship.network.forms import (
     AcceptForm,
     AskForm,
+    AskMentorForm,
     DeclineForm,
     DoneForm,
     EntryForm,
     HideForm,
+    MeetingForm,
     OrganizationForm,
+    PairForm,
+    ReflectionForm,
     SearchForm,
     split_words,
 )
-from fellowship.network.models import Block, Entry, Exchange, NetworkProfile
+from fellowship.network.models import Block, Entry, Exchange, MentoringPair, NetworkProfile
 from fellowship.network.search import search
+from fellowship.programs.access import cohort_for
+from fellowship.programs.enums import Role
+from fellowship.programs.models import Cohort, Membership
+from fellowship.programs.queries import current_membership_clause, role_in
 
 bp = Blueprint("network", __name__, template_folder="templates")
 
@@ -170,6 +180,10 @@ def entry(entry_id: int) -> str:
         may_ask=found.kind is EntryKind.OFFER
         and not services.own(current_user, found)
         and (not editable or _visible(found)),  # not editable: its visibility was checked above
+        may_ask_mentoring=found.category is Category.MENTORING
+        and found.user_id is not None
+        and found.user_id != current_user.id
+        and bool(_fellow_cohorts(current_user)),
         requests=list(db.session.scalars(queries.requests_for(found.id))) if is_admin(current_user) else [],
         status_labels=EXCHANGE_STATUS_LABELS,
         hide_form=HideForm() if is_admin(current_user) else None,
@@ -610,3 +624,241 @@ def _home_block(viewer: home.Viewer) -> dict[str, Any] | None:
 
 
 home.register(home.HomeBlock("network_exchanges", "network/home_block.html", 30, _home_block))
+
+
+# --- mentoring ----------------------------------------------------------------------------------------------
+
+
+def _fellow_cohorts(user: Any) -> list[tuple[int, str]]:
+    """(id, name) of the cohorts where the person is currently a fellow: where they may be mentored."""
+    rows = db.session.execute(
+        sa.select(Cohort.id, Cohort.name)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.role == Role.FELLOW,
+            current_membership_clause(clock.today()),
+        )
+        .order_by(Cohort.starts_on.desc(), Cohort.id)
+    )
+    return [(cohort_id, name) for cohort_id, name in rows]
+
+
+def _mentoring_offer(entry_id: int) -> Entry:
+    found = _entry_or_404(entry_id)
+    mentoring = found.user_id is not None and found.category is Category.MENTORING
+    if not mentoring or found.kind is not EntryKind.OFFER or not _visible(found):
+        abort(404)
+    return found
+
+
+@bp.route("/network/entries/<int:entry_id>/mentoring", methods=["GET", "POST"])
+@network_member_required
+@limiter.limit(
+    lambda: current_app.config["FELLOWSHIP_RATELIMIT_HELP_REQUEST"],
+    key_func=_ask_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 302,
+)
+def ask_mentoring(entry_id: int) -> Any:
+    """A fellow asks the person behind a mentoring offer to mentor them, for one of their cohorts."""
+    entry = _mentoring_offer(entry_id)
+    cohorts = _fellow_cohorts(current_user)
+    require(bool(cohorts))  # mentoring is for fellows of a cohort
+    form = AskMentorForm().with_cohorts(cohorts)
+    if form.validate_on_submit():
+        try:
+            made = services.ask_mentor(
+                entry, current_user, form.cohort_id.data, form.message.data or "", clock.today()
+            )
+        except services.NetworkError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Your request is sent to %(name)s.", name=made.mentor.name), "success")
+            return redirect(url_for(".mentoring_pair", pair_id=made.id))
+    return render_template("network/ask_mentoring.html", entry=entry, form=form), form_status(form)
+
+
+def _pair_form(cohort_id: int, **kwargs: Any) -> PairForm:
+    fellows = db.session.execute(
+        sa.select(User.id, User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.cohort_id == cohort_id,
+            Membership.role == Role.FELLOW,
+            current_membership_clause(clock.today()),
+        )
+        .order_by(User.name, User.id)
+    ).all()
+    mentors = db.session.execute(queries.mentors()).all()
+    return PairForm(**kwargs).with_people(mentors, fellows)
+
+
+@bp.route("/cohorts/<int:cohort_id>/mentoring", methods=["POST"])
+@login_required
+def pair_new(cohort_id: int) -> Any:
+    """One of the cohort's facilitators (or an administrator) pairs a mentor with a fellow."""
+    cohort, _role = cohort_for(cohort_id, manage=True)
+    form = _pair_form(cohort.id)
+    if form.validate_on_submit():
+        try:
+            services.pair(cohort.id, form.mentor_id.data, form.mentee_id.data, current_user.id, clock.today())
+        except services.NetworkError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The mentor and the fellow are paired."), "success")
+            return redirect(url_for("fellowship.programs.cohort", cohort_id=cohort.id, _anchor="mentoring"))
+    return render_template("network/pair_new.html", cohort=cohort, form=form), 400
+
+
+def _pair_or_404(pair_id: int) -> tuple[MentoringPair, bool]:
+    """The pair, for its two people, the cohort's facilitators and administrators; 404 for everyone else.
+    Says whether the person is one of the cohort's facilitators (who read reflections, never notes)."""
+    found = db.session.get(MentoringPair, pair_id)
+    if found is None:
+        abort(404)
+    role = db.session.scalar(role_in(current_user.id, found.cohort_id, clock.today()))
+    facilitator = role is Role.FACILITATOR
+    if not (found.in_pair(current_user) or facilitator or is_admin(current_user)):
+        abort(404)
+    return found, facilitator
+
+
+def _pair_page(found: MentoringPair, facilitator: bool, status: int = 200, **forms: Any) -> Any:
+    mine = found.in_pair(current_user)
+    reflections = [
+        (reflection, name)
+        for reflection, name in db.session.execute(queries.pair_reflections(found.id))
+        if facilitator or reflection.author_id == current_user.id
+    ]
+    page = render_template(
+        "network/pair.html",
+        pair=found,
+        mine=mine,
+        meetings=db.session.scalars(queries.pair_meetings(found.id)).all(),
+        reflections=reflections,
+        wrote=any(r.author_id == current_user.id for r, _name in reflections),
+        status_labels=PAIR_STATUS_LABELS,
+        meeting_form=forms.get("meeting_form") or MeetingForm(formdata=None, data={"held_on": clock.today()}),
+        reflection_form=forms.get("reflection_form") or ReflectionForm(formdata=None),
+        action_form=ActionForm(formdata=None),
+    )
+    return page, status
+
+
+@bp.route("/mentoring/<int:pair_id>")
+@login_required
+def mentoring_pair(pair_id: int) -> Any:
+    found, facilitator = _pair_or_404(pair_id)
+    return _pair_page(found, facilitator)
+
+
+@bp.route("/mentoring/<int:pair_id>/answer", methods=["POST"])
+@login_required
+def mentoring_answer(pair_id: int) -> Any:
+    found, _facilitator = _pair_or_404(pair_id)
+    require(found.mentor_id == current_user.id)
+    decision = request.form.get("decision", "")
+    if not ActionForm().validate_on_submit() or decision not in ("accept", "decline"):
+        abort(400)
+    try:
+        services.answer_mentoring(found, current_user, decision == "accept")
+    except services.NetworkError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".mentoring_pair", pair_id=found.id))
+    db.session.commit()
+    flash(_("You are now this fellow's mentor.") if decision == "accept" else _("You declined."), "success")
+    return redirect(url_for(".mentoring_pair", pair_id=found.id))
+
+
+@bp.route("/mentoring/<int:pair_id>/meetings", methods=["POST"])
+@login_required
+def mentoring_meeting(pair_id: int) -> Any:
+    found, facilitator = _pair_or_404(pair_id)
+    require(found.in_pair(current_user))
+    form = MeetingForm()
+    if not form.validate_on_submit():
+        return _pair_page(found, facilitator, 400, meeting_form=form)
+    try:
+        services.log_meeting(
+            found, current_user, form.held_on.data, form.minutes.data, form.notes.data or "", clock.today()
+        )
+    except services.NetworkError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return _pair_page(found, facilitator, 400, meeting_form=form)
+    db.session.commit()
+    flash(_("The meeting is logged."), "success")
+    return redirect(url_for(".mentoring_pair", pair_id=found.id))
+
+
+def _reflection(pair_id: int, end: bool) -> Any:
+    found, facilitator = _pair_or_404(pair_id)
+    require(found.in_pair(current_user))
+    form = ReflectionForm()
+    if not form.validate_on_submit():
+        return _pair_page(found, facilitator, 400, reflection_form=form)
+    try:
+        services.reflect(found, current_user, form.text.data or "", end=end)
+    except services.NetworkError as error:
+        db.session.rollback()
+        db.session.refresh(found)
+        form.form_errors.append(str(error))
+        return _pair_page(found, facilitator, 400, reflection_form=form)
+    db.session.commit()
+    flash(_("The mentoring has ended. Thank you.") if end else _("Your reflection is saved."), "success")
+    return redirect(url_for(".mentoring_pair", pair_id=found.id))
+
+
+@bp.route("/mentoring/<int:pair_id>/end", methods=["POST"])
+@login_required
+def mentoring_end(pair_id: int) -> Any:
+    """Either side ends the mentoring, with their reflection."""
+    return _reflection(pair_id, end=True)
+
+
+@bp.route("/mentoring/<int:pair_id>/reflection", methods=["POST"])
+@login_required
+def mentoring_reflection(pair_id: int) -> Any:
+    """The other side adds their reflection once the mentoring has ended."""
+    return _reflection(pair_id, end=False)
+
+
+def _mentoring_panel(cohort: Any, user: Any) -> dict[str, Any] | None:
+    """On the cohort page: its mentoring pairs with their meetings counted (never their notes); its
+    facilitators pair a mentor with a fellow. A fixed number of queries."""
+    admin = is_admin(user)
+    role = None if admin else db.session.scalar(role_in(user.id, cohort.id, clock.today()))
+    manager = admin or role is Role.FACILITATOR
+    rows = db.session.execute(queries.cohort_pairs(cohort.id)).all()
+    if not rows and not manager:
+        return None
+    form = _pair_form(cohort.id, formdata=None) if manager else None
+    return {
+        "cohort": cohort,
+        "rows": rows,
+        "form": form,
+        "labels": PAIR_STATUS_LABELS,
+        "manager": manager,
+        "user_id": user.id,
+    }
+
+
+def _mentoring_block(viewer: home.Viewer) -> dict[str, Any] | None:
+    """The person's mentoring under way, and requests waiting for their answer as a mentor (one query)."""
+    if not access.may_use(viewer.user):
+        return None
+    rows = db.session.scalars(queries.pairs_waiting_on(viewer.user.id)).unique().all()
+    if not rows:
+        return None
+    return {"rows": rows, "user_id": viewer.user.id}
+
+
+home.register(home.HomeBlock("mentoring", "network/mentoring_block.html", 31, _mentoring_block))
+panels.register_cohort_panel(
+    panels.CohortPanel("mentoring", "network/mentoring_panel.html", 40, _mentoring_panel)
+)

@@ -25,7 +25,7 @@ from fellowship.events.enums import EventKind
 from fellowship.events.models import Event
 from fellowship.extensions import db
 from fellowship.impact.models import Certificate, ReportingPeriod
-from fellowship.network.models import Entry, Exchange
+from fellowship.network.models import Entry, Exchange, MentoringPair
 from fellowship.programs.models import Cohort
 
 TOOLS = Path(__file__).parent / "node_modules"
@@ -67,6 +67,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
         "done": next(e.id for e in found if e.entry_title.startswith("Mentoría")),  # Amara's
         "open": next(e.id for e in found if e.status.value == "requested"),
         "offer": db.session.scalar(sa.select(Entry.id).where(Entry.title == "Our meeting room on Mondays")),
+        "pair": db.session.scalar(sa.select(MentoringPair.id).order_by(MentoringPair.id).limit(1)),  # Amara's
     }
     interviewee = db.session.scalar(sa.select(User.id).where(User.email == "yael.cohen@example.org.il"))
     badge = db.session.scalar(sa.select(Credential.uuid).where(Credential.worksheet_id.is_not(None)).limit(1))
@@ -103,6 +104,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "network entry form": "/network/entries/new",
             "my network entries": "/network/mine",
             "a done exchange": f"/network/exchanges/{exchanges['done']}",
+            "mentoring": f"/mentoring/{exchanges['pair']}",
             "ask for help": f"/network/entries/{exchanges['offer']}/ask",
             "module discussion": f"/cohorts/{cohort.id}/discussions/module/{canvas.id}",
             "quoting a reply": f"/cohorts/{cohort.id}/announcements/{welcome.id}?quote={first_reply.id}",

@@ -135,7 +135,8 @@ def test_dispatch_sends_each_reminder_once(world: World, app: Any, event: Any, c
         == "anonymous answers: 0\ncredentials: 0\ndiscussion announcements: 0\ndiscussion digests: 0\n"
         "evaluation links: 0\n"
         "event reminders: 0\n"
-        "network archive: 0\nnetwork reminders: 0\nvote emails forgotten: 0\n"
+        "network archive: 0\nnetwork exchanges: 0\nnetwork mentoring: 0\n"
+        "network reminders: 0\nvote emails forgotten: 0\n"
     )
     clock.set_time(event.starts_at - dt.timedelta(hours=20))
     assert (
@@ -143,14 +144,16 @@ def test_dispatch_sends_each_reminder_once(world: World, app: Any, event: Any, c
         == "anonymous answers: 0\ncredentials: 0\ndiscussion announcements: 0\ndiscussion digests: 0\n"
         "evaluation links: 0\n"
         "event reminders: 3\n"
-        "network archive: 0\nnetwork reminders: 0\nvote emails forgotten: 0\n"
+        "network archive: 0\nnetwork exchanges: 0\nnetwork mentoring: 0\n"
+        "network reminders: 0\nvote emails forgotten: 0\n"
     )
     assert (
         runner.invoke(args=["fellowship", "dispatch"]).output
         == "anonymous answers: 0\ncredentials: 0\ndiscussion announcements: 0\ndiscussion digests: 0\n"
         "evaluation links: 0\n"
         "event reminders: 0\n"
-        "network archive: 0\nnetwork reminders: 0\nvote emails forgotten: 0\n"
+        "network archive: 0\nnetwork exchanges: 0\nnetwork mentoring: 0\n"
+        "network reminders: 0\nvote emails forgotten: 0\n"
     )
     reminders = messages("event_reminder")
     assert len(reminders) == 3

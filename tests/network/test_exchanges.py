@@ -125,6 +125,9 @@ def test_a_fellow_asks_the_other_side_accepts_and_both_mark_it_done(
         3.0,
         dt.date(2024, 1, 18),
     )
+    # The public directory (and its Open Graph tags) never names people or their addresses.
+    directory = client_as("anonymous").get("/network/directory").get_data(as_text=True)
+    assert HELPER_EMAIL not in directory and fiona.email not in directory and "og:description" in directory
     # Counted once, as help between peers: not technical assistance the program gave.
     figures = report_rows(world, client_as("admin"))
     assert figures["Peer exchanges (co-op network)"] == "1; hours: 3"

@@ -166,10 +166,10 @@ def test_dispatch_command_reports_reminders_and_archived_entries(
     runner = app.test_cli_runner()
     clock.set_time(DUE)
     output = runner.invoke(args=["fellowship", "dispatch"]).output
-    assert "network archive: 0\nnetwork exchanges: 0\nnetwork reminders: 1\n" in output
+    assert "network archive: 0\nnetwork exchanges: 0\nnetwork mentoring: 0\nnetwork reminders: 1\n" in output
     clock.set_time(dt.datetime(2025, 2, 18, 18, 1, tzinfo=dt.UTC))  # 2 × 6 + 1 months after
     output = runner.invoke(args=["fellowship", "dispatch"]).output
-    assert "network archive: 1\nnetwork exchanges: 0\nnetwork reminders: 0\n" in output
+    assert "network archive: 1\nnetwork exchanges: 0\nnetwork mentoring: 0\nnetwork reminders: 0\n" in output
     db.session.refresh(old)
     assert old.archived_at is not None
 

@@ -774,3 +774,41 @@ def test_xss_network_exchange_texts(world: World, client_as: Any) -> None:
         helper.post(f"{url}/done", data={"hours": "1"})
         fellow.post(f"{url}/done")
     check(helper, "/network/exchanges", PAYLOADS[0])
+
+
+def test_xss_mentoring_texts(world: World, client_as: Any) -> None:
+    """A fellow's request to a mentor, the meetings' notes and the reflections, through the forms, on the
+    pair's page for each side and the cohort's facilitator."""
+    from fellowship.network import services
+    from fellowship.network.enums import Category, EntryKind
+    from fellowship.network.models import Entry, MentoringPair
+
+    services.save_entry(
+        Entry(user_id=world.users["other_fellow"].id),
+        None,
+        kind=EntryKind.OFFER,
+        category=Category.MENTORING,
+        title="Mentoring",
+        published=True,
+    )
+    db.session.commit()
+    offer = db.session.scalar(sa.select(Entry))
+    fellow, mentor, staff = client_as("fellow"), client_as("other_fellow"), client_as("facilitator")
+    for payload in PAYLOADS:
+        limiter.reset()
+        data = {"cohort_id": str(world.cohort.id), "message": payload}
+        asked = fellow.post(f"/network/entries/{offer.id}/mentoring", data=data, follow_redirects=True)
+        assert asked.status_code == 200, payload
+        check_response(asked, payload)
+        found = db.session.scalar(sa.select(MentoringPair).order_by(MentoringPair.id.desc()))
+        url = f"/mentoring/{found.id}"
+        mentor.post(f"{url}/answer", data={"decision": "accept"})
+        meeting = {"held_on": "2024-01-10", "minutes": "30", "notes": payload}
+        check_response(fellow.post(f"{url}/meetings", data=meeting, follow_redirects=True), payload)
+        check_response(mentor.post(f"{url}/end", data={"text": payload}, follow_redirects=True), payload)
+        reflected = fellow.post(f"{url}/reflection", data={"text": payload}, follow_redirects=True)
+        check_response(reflected, payload)  # the fellow's view of the pair, notes and reflection on it
+        check(staff, url, payload)
+        db.session.refresh(found)
+        assert found.status.value == "ended", payload  # accepted, met and ended through the forms
+    check(staff, f"/cohorts/{world.cohort.id}", PAYLOADS[0])
