@@ -439,7 +439,7 @@ ROUTES: dict[str, Route] = {
         methods=GET_POST,
     ),
     "fellowship.network.pair_new": Route(
-        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=POST_ONLY
+        COHORT_MANAGERS, scoped=True, params=("cohort_id",), methods=GET_POST
     ),
     "fellowship.network.mentoring_pair": Route(
         PAIR_READERS, params=("pair_id",), denied=dict.fromkeys(SIGNED_IN - PAIR_READERS, 404)

@@ -34,7 +34,7 @@ from fellowship.groups.forms import (
     minutes_form,
 )
 from fellowship.groups.models import ActionItem, Interview, MeetingHost, Subgroup
-from fellowship.programs.access import can_manage, cohort_for, with_role
+from fellowship.programs.access import can_manage, cohort_for, role_of, with_role
 from fellowship.programs.enums import ProgramKind, Role
 from fellowship.programs.models import Cohort
 from fellowship.programs.queries import role_in
@@ -486,8 +486,7 @@ def _interviews_panel(cohort: Cohort, user: Any) -> dict[str, Any] | None:
     """On a working group's page, for its staff only: how many members have had their interview."""
     if cohort.program.kind is not ProgramKind.WORKING_GROUP:
         return None
-    role = None if is_admin(user) else db.session.scalar(role_in(user.id, cohort.id, clock.today()))
-    if not is_admin(user) and role is not Role.FACILITATOR:
+    if not is_admin(user) and role_of(user, cohort.id) is not Role.FACILITATOR:
         return None
     today = clock.today(cohort.timezone)
     members, done = db.session.execute(queries.interview_counts(cohort.id, today)).one()

@@ -68,8 +68,8 @@ from fellowship.network.forms import (
 )
 from fellowship.network.models import Block, Entry, Exchange, MentoringPair, NetworkProfile
 from fellowship.network.search import search
-from fellowship.programs.access import cohort_for
-from fellowship.programs.enums import Role
+from fellowship.programs.access import cohort_for, role_of
+from fellowship.programs.enums import Role, fellow_label
 from fellowship.programs.models import Cohort, Membership
 from fellowship.programs.queries import current_membership_clause, role_in
 
@@ -696,12 +696,13 @@ def _pair_form(cohort_id: int, **kwargs: Any) -> PairForm:
     return PairForm(**kwargs).with_people(mentors, fellows)
 
 
-@bp.route("/cohorts/<int:cohort_id>/mentoring", methods=["POST"])
+@bp.route("/cohorts/<int:cohort_id>/mentoring", methods=["GET", "POST"])
 @login_required
 def pair_new(cohort_id: int) -> Any:
     """One of the cohort's facilitators (or an administrator) pairs a mentor with a fellow."""
     cohort, _role = cohort_for(cohort_id, manage=True)
     form = _pair_form(cohort.id)
+    form.mentee_id.label.text = fellow_label(cohort.program.kind)
     if form.validate_on_submit():
         try:
             services.pair(cohort.id, form.mentor_id.data, form.mentee_id.data, current_user.id, clock.today())
@@ -712,7 +713,7 @@ def pair_new(cohort_id: int) -> Any:
             db.session.commit()
             flash(_("The mentor and the fellow are paired."), "success")
             return redirect(url_for("fellowship.programs.cohort", cohort_id=cohort.id, _anchor="mentoring"))
-    return render_template("network/pair_new.html", cohort=cohort, form=form), 400
+    return render_template("network/pair_new.html", cohort=cohort, form=form), form_status(form)
 
 
 def _pair_or_404(pair_id: int) -> tuple[MentoringPair, bool]:
@@ -738,6 +739,7 @@ def _pair_page(found: MentoringPair, facilitator: bool, status: int = 200, **for
     page = render_template(
         "network/pair.html",
         pair=found,
+        fellow=fellow_label(db.session.get(Cohort, found.cohort_id).program.kind),
         mine=mine,
         meetings=db.session.scalars(queries.pair_meetings(found.id)).all(),
         reflections=reflections,
@@ -829,22 +831,19 @@ def mentoring_reflection(pair_id: int) -> Any:
 
 
 def _mentoring_panel(cohort: Any, user: Any) -> dict[str, Any] | None:
-    """On the cohort page: its mentoring pairs with their meetings counted (never their notes); its
-    facilitators pair a mentor with a fellow. A fixed number of queries."""
-    admin = is_admin(user)
-    role = None if admin else db.session.scalar(role_in(user.id, cohort.id, clock.today()))
-    manager = admin or role is Role.FACILITATOR
+    """On the cohort page: its mentoring pairs with their meetings counted (never their notes), and for its
+    facilitators a link to pair a mentor with a fellow. One query (the role comes with the page)."""
+    manager = is_admin(user) or role_of(user, cohort.id) is Role.FACILITATOR
     rows = db.session.execute(queries.cohort_pairs(cohort.id)).all()
     if not rows and not manager:
         return None
-    form = _pair_form(cohort.id, formdata=None) if manager else None
     return {
         "cohort": cohort,
         "rows": rows,
-        "form": form,
         "labels": PAIR_STATUS_LABELS,
         "manager": manager,
         "user_id": user.id,
+        "fellow": fellow_label(cohort.program.kind),
     }
 
 

@@ -6,7 +6,7 @@ import functools
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user
 
 from fellowship.core import clock
@@ -79,7 +79,29 @@ def with_role(
     if row is None:
         abort(404)
     found, role = row
+    if member:
+        _known_roles()[getattr(found, cohort_attribute)] = role
     return found, _checked(role, manage)
+
+
+def _known_roles() -> dict[int, Any]:
+    if "cohort_roles" not in g:
+        g.cohort_roles = {}
+    return g.cohort_roles  # type: ignore[no-any-return]
+
+
+def role_of(user: Any, cohort_id: int) -> Role | None:
+    """The person's current role in the cohort, read once per request: a page that opened the cohort with
+    :func:`with_role` has it already, so its panels and blocks ask no query of their own."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    mine = has_request_context() and current_user.is_authenticated and user.id == current_user.id
+    known = _known_roles() if mine else {}
+    if cohort_id in known:
+        return known[cohort_id]  # type: ignore[no-any-return]
+    role = db.session.scalar(queries.role_in(user.id, cohort_id, clock.today()))
+    known[cohort_id] = role
+    return role
 
 
 def cohort_for(cohort_id: int, manage: bool = False) -> tuple[Cohort, Role | None]:

@@ -1,4 +1,5 @@
 import enum
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -56,3 +57,12 @@ def people_of(kind: ProgramKind) -> str:
     if kind in PARTICIPANT_KINDS:
         return "participants"
     return "fellows"
+
+
+def fellow_label(kind: ProgramKind) -> Any:
+    """The singular word a program of this kind uses for its fellows ("Participant", "Member", "Fellow")."""
+    if kind in PARTICIPANT_KINDS:
+        return PARTICIPANT_LABEL
+    if kind in MEMBER_KINDS:
+        return MEMBER_LABEL
+    return ROLE_LABELS[Role.FELLOW]

@@ -29,13 +29,12 @@ from fellowship.programs import queries, roster, services
 from fellowship.programs.access import can_manage, cohort_for
 from fellowship.programs.enums import (
     MEMBER_KINDS,
-    MEMBER_LABEL,
     PARTICIPANT_KINDS,
-    PARTICIPANT_LABEL,
     PROGRAM_KIND_LABELS,
     ROLE_LABELS,
     ProgramKind,
     Role,
+    fellow_label,
 )
 from fellowship.programs.forms import CohortForm, MemberForm, MembershipForm, ProgramForm, RosterImportForm
 from fellowship.programs.models import Cohort, Membership, Program
@@ -51,11 +50,8 @@ def _labels() -> dict[str, object]:
 def _role_labels(kind: ProgramKind) -> dict[Role, str]:
     """Each role's name in this program, translated once per page rather than once per roster row
     (fellows are "participants" in an ERG academy and a founding track)."""
-    fellow = (
-        PARTICIPANT_LABEL if kind in PARTICIPANT_KINDS else MEMBER_LABEL if kind in MEMBER_KINDS else None
-    )
     return {
-        role: str(fellow if role is Role.FELLOW and fellow else label) for role, label in ROLE_LABELS.items()
+        role: str(fellow_label(kind) if role is Role.FELLOW else label) for role, label in ROLE_LABELS.items()
     }
 
 

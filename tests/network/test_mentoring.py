@@ -123,9 +123,11 @@ def test_a_bad_meeting_is_refused_with_a_message(
 
 def test_a_facilitator_pairs_a_mentor_with_a_fellow(world: World, client_as: Any, offer: Entry) -> None:
     facilitator = client_as("facilitator")
-    page = facilitator.get(f"/cohorts/{world.cohort.id}").get_data(as_text=True)
-    assert f'action="/cohorts/{world.cohort.id}/mentoring"' in page and "Olga Outsider" in page
     url = f"/cohorts/{world.cohort.id}/mentoring"
+    page = facilitator.get(f"/cohorts/{world.cohort.id}").get_data(as_text=True)
+    assert f'href="{url}"' in page
+    form = facilitator.get(url).get_data(as_text=True)
+    assert f'action="{url}"' in form and "Olga Outsider" in form and "Fiona Fellow" in form
     data = {"mentor_id": str(world.users["other_fellow"].id), "mentee_id": str(world.users["fellow"].id)}
     assert facilitator.post(url, data=data).status_code == 302
     again = facilitator.post(url, data=data)
