@@ -58,8 +58,9 @@ def test_demo_loads_the_calendar_once(app: Any) -> None:
     ]
     second = runner.invoke(args=["fellowship", "demo"])
     assert second.output == "Demo data already present; nothing changed.\n"
-    # The fellowship, the academy, the founding track and the Hebrew working group, each once.
-    assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 4
+    # The fellowship, the academy, the founding track, the Hebrew working group and the network's local
+    # groups, each once.
+    assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 5
 
 
 def test_demo_founders_circle_follows_the_tech_coop_track_in_arabic(app: Any) -> None:

@@ -464,6 +464,11 @@ ROUTES: dict[str, Route] = {
             "fellow": 403,
         },
     ),
+    # Local groups: any member of the network joins or leaves one; an administrator starts one.
+    "fellowship.network.groups": Route(NETWORK),
+    "fellowship.network.group_new": Route(ADMIN, methods=POST_ONLY),
+    "fellowship.network.group_join": Route(NETWORK, params=("cohort_id=group_id",), methods=POST_ONLY),
+    "fellowship.network.group_leave": Route(NETWORK, params=("cohort_id=group_id",), methods=POST_ONLY),
     "fellowship.network.unblock": Route(
         frozenset({"fellow"}),
         params=("block_id",),
@@ -620,6 +625,14 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
     pair = network_services.pair(
         world.cohort.id, mentor.id, fellow.id, world.users["admin"].id, clock.today()
     )
+    group = network_services.create_group(
+        "South Side co-op circle",
+        "Chicago",
+        "UTC",
+        world.users["facilitator"],
+        world.users["admin"].id,
+        clock.today(),
+    )
     block = Block(
         owner_organization_id=world.organization.id,
         blocked_id=world.users["observer"].id,
@@ -656,6 +669,7 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "exchange_id": exchange.id,
         "mentoring_entry_id": mentoring_entry.id,
         "pair_id": pair.id,
+        "group_id": group.id,
         "block_id": block.id,
         "contest_id": contest.id,
         "contest_slug": contest.slug,

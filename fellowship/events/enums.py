@@ -9,6 +9,8 @@ class EventKind(enum.StrEnum):
     OFFICE_HOURS = "office_hours"
     WORKING_GROUP = "working_group"
     CEREMONY = "ceremony"
+    MEETUP = "meetup"
+    """A local group's meetup in the co-op network (``network``): hosted by its members in turn."""
 
 
 class Rsvp(enum.StrEnum):
@@ -23,6 +25,7 @@ EVENT_KIND_LABELS = {
     EventKind.OFFICE_HOURS: _l("Office hours"),
     EventKind.WORKING_GROUP: _l("Working-group meeting"),
     EventKind.CEREMONY: _l("Ceremony"),
+    EventKind.MEETUP: _l("Local meetup"),
 }
 
 RSVP_LABELS = {

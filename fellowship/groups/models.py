@@ -19,7 +19,7 @@ TEXT_MAX = 4000
 
 class MeetingHost(db.Model):
     """The organisation that hosts a meeting, when someone chose it; meetings without a row take the next
-    member organisation in turn (``services.hosts``)."""
+    member organisation in turn (``core.rotation.take_turns``)."""
 
     __tablename__ = "group_meeting_hosts"
 

@@ -4,7 +4,7 @@ flushes; the caller commits."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from fellowship.core import audit, clock
+from fellowship.core.rotation import take_turns
 from fellowship.events.models import Event
 from fellowship.extensions import db
 from fellowship.groups import queries
@@ -40,30 +41,12 @@ class GroupError(ValueError):
     """Why a change to the minutes was refused, in words for the person making it."""
 
 
-def hosts(meetings: Sequence[Any], organizations: Sequence[Any], chosen: dict[int, int]) -> dict[int, Any]:
-    """Each meeting's host: the organisation chosen for it, else the member organisation after the previous
-    meeting's host (in the order of ``organizations``), starting from the first. A pure calculation."""
-    by_id = {org.id: org for org in organizations}
-    order = [org.id for org in organizations]
-    found: dict[int, Any] = {}
-    position = -1
-    for meeting in meetings:
-        picked = chosen.get(meeting.id)
-        if picked is not None and picked in by_id:
-            position = order.index(picked)
-            found[meeting.id] = by_id[picked]
-        elif order:
-            position = (position + 1) % len(order)
-            found[meeting.id] = by_id[order[position]]
-    return found
-
-
 def host_of(meeting: Event, today: dt.date) -> tuple[Any, list[Any]]:
     """The meeting's host and the member organisations (three queries, whatever the group's size)."""
     organizations = db.session.scalars(queries.member_organizations(meeting.cohort_id, today)).all()
     chosen = dict(db.session.execute(queries.chosen_hosts(meeting.cohort_id)).all())
     meetings = db.session.scalars(queries.meetings(meeting.cohort_id)).all()
-    return hosts(meetings, organizations, chosen).get(meeting.id), list(organizations)
+    return take_turns(meetings, organizations, chosen).get(meeting.id), list(organizations)
 
 
 def choose_host(meeting: Event, organization_id: int | None, allowed: Iterable[int], actor_id: int) -> None:

@@ -25,6 +25,8 @@ entry, whom its reminder goes to) are as in real use.
 - Mentoring: Benicio Ruiz, of the 2024 fellowship, mentors two people: Amara Okafor, who asked him in
   February 2024 (two meetings logged), and Agnieszka Nowak of the academy, whom its facilitator paired with
   him three weeks before the load (one meeting).
+- A local group, the South Side co-op circle (seed 004's cell), championed by Dolores Whitfield: three
+  fellows have joined, and its next meetup, in two weeks, is hosted by the first of them in turn.
 """
 
 from __future__ import annotations
@@ -306,6 +308,7 @@ def load() -> None:
     db.session.get(NetworkProfile, _organization(COLLECTIVE).id).ta_provider = True
     _exchanges()
     _mentoring()
+    _local_group()
 
 
 EXCHANGES = [  # asker, offer title, who accepts, what was agreed, hours, day of February 2024 it was done
@@ -434,4 +437,38 @@ def _mentoring() -> None:
     for made, kinds in ((asked, ("asked", "answered")), (paired, ("paired",))):
         for kind in kinds:  # told back then: dispatch has nothing left to send
             notifications.claim(notices.PAIR_SUBJECT, made.id, "", kind)
+    db.session.flush()
+
+
+GROUP_MEMBERS = ("Idris Bello", "Julia Santos", "Kwame Asante")
+
+
+def _local_group() -> None:
+    """The South Side co-op circle and its meetup in two weeks (its members invited as for any event)."""
+    from fellowship.events import services as events
+    from fellowship.events.enums import EventKind
+
+    today = clock.today("America/Chicago")
+    champion = _person("Dolores Whitfield")
+    cohort = services.create_group(
+        "South Side co-op circle", "South Side, Chicago", "America/Chicago", champion, champion.id, today
+    )
+    for name in GROUP_MEMBERS:
+        services.join_group(cohort, _person(name), today)
+    starts = events.to_utc(
+        dt.datetime.combine(today + dt.timedelta(days=14), dt.time(18, 30)), "America/Chicago"
+    )
+    events.create_event(
+        cohort,
+        events.EventFields(
+            kind=EventKind.MEETUP,
+            title="South Side co-op circle: spring meetup",
+            description="Bring one question from your co-op; we share tools and contacts.",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            timezone="America/Chicago",
+            venue="Garfield Park Community Kitchen Co-op",
+        ),
+        champion.id,
+    )
     db.session.flush()

@@ -23,8 +23,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from fellowship.core.forms import Form, strip
-from fellowship.core.i18n import LANGUAGE_NAMES
+from fellowship.core.forms import Form, strip, timezone_name
+from fellowship.core.i18n import LANGUAGE_NAMES, timezone_choices
 from fellowship.network.enums import CATEGORY_LABELS, ENTRY_KIND_LABELS, PAYMENT_LABELS, SKILL_LABELS, Payment
 from fellowship.network.models import (
     EXCHANGE_HOURS_MAX,
@@ -282,5 +282,25 @@ class ReflectionForm(Form):
         _l("Your reflection"),
         description=_l("Only you and the cohort's facilitators read it."),
         validators=[DataRequired(_l("Write a few words on how the mentoring went."))],
+        filters=[strip],
+    )
+
+
+class LocalGroupForm(Form):
+    """An administrator starts a local group: its name, place, timezone and champion."""
+
+    name = StringField(
+        _l("Name of the group"),
+        validators=[DataRequired(_l("Name the local group.")), Length(max=200)],
+        filters=[strip],
+    )
+    place = StringField(_l("City or area"), validators=[Optional(), Length(max=120)], filters=[strip])
+    timezone = SelectField(
+        _l("Timezone"), choices=timezone_choices, default="UTC", validators=[timezone_name]
+    )
+    champion = StringField(
+        _l("Champion's email address"),
+        description=_l("Someone with an account, who coordinates the group and its meetups."),
+        validators=[DataRequired(_l("Say who the champion is."))],
         filters=[strip],
     )

@@ -323,3 +323,17 @@ class MentoringReflection(db.Model):
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(sa.String(REFLECTION_MAX))
     written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LocalGroup(db.Model):
+    """A local group of the co-op network (seed 004's cell): a cohort of a local-groups program, in a place,
+    with a champion who coordinates it (the cohort's facilitator). Its meetups are events of kind
+    ``meetup``, hosted by its members in turn."""
+
+    __tablename__ = "network_local_groups"
+
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    place: Mapped[str] = mapped_column(sa.String(120), default="")
+    champion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    champion: Mapped[User | None] = relationship()

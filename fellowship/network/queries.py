@@ -16,18 +16,24 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 from fellowship.accounts.enums import OrganizationKind
 from fellowship.accounts.models import Organization, User
 from fellowship.core import clock
+from fellowship.events.enums import EventKind
+from fellowship.events.models import Event
 from fellowship.network import freshness
 from fellowship.network.enums import Category, EntryKind, ExchangeStatus, PairStatus
 from fellowship.network.models import (
     Block,
     Entry,
     Exchange,
+    LocalGroup,
     MentoringMeeting,
     MentoringPair,
     MentoringReflection,
     NetworkProfile,
     has_word,
 )
+from fellowship.programs.enums import Role
+from fellowship.programs.models import Cohort, Membership
+from fellowship.programs.queries import current_membership_clause
 
 MAX_MATCHES = 20
 
@@ -341,4 +347,68 @@ def pair_reflections(pair_id: int) -> sa.Select[Any]:
         .join(User, User.id == MentoringReflection.author_id)
         .where(MentoringReflection.pair_id == pair_id)
         .order_by(MentoringReflection.written_at, MentoringReflection.id)
+    )
+
+
+# --- local groups -------------------------------------------------------------------------------------------
+
+
+def local_groups(today: dt.date, now: dt.datetime) -> sa.Select[Any]:
+    """(cohort, group, champion's name, current members, next meetup's start) of every local group, by
+    name: one query, whatever the number of groups."""
+    members = (
+        sa.select(sa.func.count(Membership.user_id))
+        .where(
+            Membership.cohort_id == Cohort.id,
+            Membership.role == Role.FELLOW,
+            current_membership_clause(today),
+        )
+        .scalar_subquery()
+    )
+    upcoming = (
+        sa.select(sa.func.min(Event.starts_at))
+        .where(
+            Event.cohort_id == Cohort.id,
+            Event.kind == EventKind.MEETUP,
+            Event.cancelled_at.is_(None),
+            Event.starts_at >= now,
+        )
+        .scalar_subquery()
+    )
+    return (
+        sa.select(Cohort, LocalGroup, User.name, members, upcoming)
+        .join(LocalGroup, LocalGroup.cohort_id == Cohort.id)
+        .outerjoin(User, User.id == LocalGroup.champion_id)
+        .order_by(Cohort.name, Cohort.id)
+    )
+
+
+def memberships_in_groups(user_id: int, today: dt.date) -> sa.Select[tuple[int, Role]]:
+    """(cohort, role) of the person's current places in local groups."""
+    return (
+        sa.select(Membership.cohort_id, Membership.role)
+        .join(LocalGroup, LocalGroup.cohort_id == Membership.cohort_id)
+        .where(Membership.user_id == user_id, current_membership_clause(today))
+    )
+
+
+def meetups(cohort_id: int) -> sa.Select[tuple[Event]]:
+    return (
+        sa.select(Event)
+        .where(Event.cohort_id == cohort_id, Event.kind == EventKind.MEETUP, Event.cancelled_at.is_(None))
+        .order_by(Event.starts_at, Event.id)
+    )
+
+
+def group_members(cohort_id: int, today: dt.date) -> sa.Select[tuple[User]]:
+    """The group's current members by name: the order hosting goes round."""
+    return (
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.cohort_id == cohort_id,
+            Membership.role == Role.FELLOW,
+            current_membership_clause(today),
+        )
+        .order_by(User.name, User.id)
     )

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from fellowship.core import audit, clock, limits
+from fellowship.core.rotation import take_turns
 from fellowship.extensions import db
 from fellowship.network import freshness, queries
 from fellowship.network.enums import Category, EntryKind, ExchangeStatus, PairStatus, Payment
@@ -26,13 +27,16 @@ from fellowship.network.models import (
     Block,
     Entry,
     Exchange,
+    LocalGroup,
     MentoringMeeting,
     MentoringPair,
     MentoringReflection,
 )
 from fellowship.network.search import fold
-from fellowship.programs.enums import Role
-from fellowship.programs.queries import role_in
+from fellowship.programs import services as programs
+from fellowship.programs.enums import ProgramKind, Role
+from fellowship.programs.models import Cohort, Membership, Program
+from fellowship.programs.queries import current_membership_clause, role_in
 
 MAX_SKILLS = 12
 MAX_SKILL_LENGTH = 40
@@ -557,3 +561,64 @@ def reflect(found: MentoringPair, user: Any, text: str, end: bool = False) -> Me
     except IntegrityError as error:
         raise NetworkError(_l("You have already written your reflection.")) from error
     return written
+
+
+# --- local groups -------------------------------------------------------------------------------------------
+
+GROUPS_PROGRAM = "Co-op network local groups"
+GROUP_YEARS = 10
+"""A local group has no end: its cohort runs for ten years, and an administrator may change the dates."""
+
+
+def create_group(
+    name: str, place: str, timezone: str, champion: Any, actor_id: int, today: dt.date
+) -> Cohort:
+    """A new local group: a cohort of the network's local-groups program (made on first use), in a place,
+    its champion its facilitator."""
+    name = " ".join((name or "").split())
+    place = " ".join((place or "").split())
+    if not name:
+        raise NetworkError(_l("Name the local group."))
+    _refuse(limits.text_problem(name, max_length=200))
+    _refuse(limits.text_problem(place, max_length=limits.column_length(LocalGroup.place)))
+    program = db.session.scalar(sa.select(Program).where(Program.kind == ProgramKind.LOCAL_GROUPS).limit(1))
+    if program is None:
+        program = programs.create_program(GROUPS_PROGRAM, ProgramKind.LOCAL_GROUPS, timezone)
+    if db.session.scalar(sa.select(Cohort.id).where(Cohort.program_id == program.id, Cohort.name == name)):
+        raise NetworkError(_l("There is already a local group of that name."))
+    ends = today + dt.timedelta(days=365 * GROUP_YEARS)
+    cohort = programs.create_cohort(program, name, today, ends, timezone)
+    db.session.add(LocalGroup(cohort_id=cohort.id, place=place, champion_id=champion.id))
+    programs.add_member(cohort, champion, Role.FACILITATOR, today, actor_id)
+    db.session.flush()
+    audit.record(actor_id, cohort, "local group", {"place": [None, place], "champion": [None, champion.id]})
+    return cohort
+
+
+def join_group(cohort: Cohort, user: Any, today: dt.date) -> None:
+    """Any member of the network joins a local group as a member (invited from then on to its meetups)."""
+    try:
+        programs.add_member(cohort, user, Role.FELLOW, today, user.id)
+    except programs.ProgramError as error:
+        raise NetworkError(_l("You are already in this local group.")) from error
+
+
+def leave_group(cohort: Cohort, user: Any, today: dt.date) -> None:
+    found = db.session.scalar(
+        sa.select(Membership).where(
+            Membership.cohort_id == cohort.id,
+            Membership.user_id == user.id,
+            Membership.role == Role.FELLOW,
+            current_membership_clause(today),
+        )
+    )
+    if found is None:
+        raise NetworkError(_l("You are not a member of this local group."))
+    programs.update_membership(found, found.role, found.joined_on, max(today, found.joined_on), user.id)
+
+
+def meetup_host(meetup: Any, today: dt.date) -> Any:
+    """Who hosts a meetup: the group's members take turns, by name, one meetup after another."""
+    members = db.session.scalars(queries.group_members(meetup.cohort_id, today)).all()
+    meetups = db.session.scalars(queries.meetups(meetup.cohort_id)).all()
+    return take_turns(meetups, members, {}).get(meetup.id)

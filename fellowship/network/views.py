@@ -37,6 +37,7 @@ from fellowship.core.i18n import LANGUAGE_NAMES
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.pagination import paginate
 from fellowship.core.permissions import admin_required, is_admin, require
+from fellowship.events.enums import EventKind
 from fellowship.extensions import db, limiter
 from fellowship.network import access, freshness, queries, services
 from fellowship.network.access import network_member_required
@@ -59,6 +60,7 @@ from fellowship.network.forms import (
     DoneForm,
     EntryForm,
     HideForm,
+    LocalGroupForm,
     MeetingForm,
     OrganizationForm,
     PairForm,
@@ -66,10 +68,10 @@ from fellowship.network.forms import (
     SearchForm,
     split_words,
 )
-from fellowship.network.models import Block, Entry, Exchange, MentoringPair, NetworkProfile
+from fellowship.network.models import Block, Entry, Exchange, LocalGroup, MentoringPair, NetworkProfile
 from fellowship.network.search import search
 from fellowship.programs.access import cohort_for, role_of
-from fellowship.programs.enums import Role, fellow_label
+from fellowship.programs.enums import ProgramKind, Role, fellow_label
 from fellowship.programs.models import Cohort, Membership
 from fellowship.programs.queries import current_membership_clause, role_in
 
@@ -861,3 +863,125 @@ home.register(home.HomeBlock("mentoring", "network/mentoring_block.html", 31, _m
 panels.register_cohort_panel(
     panels.CohortPanel("mentoring", "network/mentoring_panel.html", 40, _mentoring_panel)
 )
+
+
+# --- local groups -------------------------------------------------------------------------------------------
+
+
+def _groups_page(form: LocalGroupForm | None, status: int = 200) -> Any:
+    today, now = clock.today(), clock.now()
+    rows = db.session.execute(queries.local_groups(today, now)).all()
+    mine = dict(db.session.execute(queries.memberships_in_groups(current_user.id, today)).all())
+    page = render_template(
+        "network/groups.html",
+        rows=rows,
+        mine=mine,
+        form=form,
+        action_form=ActionForm(formdata=None),
+    )
+    return page, status
+
+
+@bp.route("/network/groups")
+@network_member_required
+def groups() -> Any:
+    """The network's local groups: where, who champions each, how many members, the next meetup; members
+    join or leave; administrators start one."""
+    return _groups_page(LocalGroupForm(formdata=None) if is_admin(current_user) else None)
+
+
+@bp.route("/network/groups/new", methods=["POST"])
+@admin_required
+def group_new() -> Any:
+    form = LocalGroupForm()
+    if form.validate_on_submit():
+        champion = db.session.scalar(
+            sa.select(User).where(sa.func.lower(User.email) == (form.champion.data or "").lower())
+        )
+        if champion is None or not champion.active:
+            form.champion.errors = [_("Nobody with an active account has that address.")]
+        else:
+            try:
+                cohort = services.create_group(
+                    form.name.data or "",
+                    form.place.data or "",
+                    form.timezone.data or "UTC",
+                    champion,
+                    current_user.id,
+                    clock.today(),
+                )
+            except services.NetworkError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(_("The local group is started."), "success")
+                return redirect(url_for("fellowship.programs.cohort", cohort_id=cohort.id))
+    return _groups_page(form, 400)
+
+
+def _local_group(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or db.session.get(LocalGroup, cohort_id) is None:
+        abort(404)
+    return cohort
+
+
+@bp.route("/network/groups/<int:cohort_id>/join", methods=["POST"])
+@network_member_required
+def group_join(cohort_id: int) -> Any:
+    cohort = _local_group(cohort_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.join_group(cohort, current_user, clock.today(cohort.timezone))
+    except services.NetworkError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".groups"))
+    db.session.commit()
+    flash(_("Welcome to %(name)s: you are invited to its meetups.", name=cohort.name), "success")
+    return redirect(url_for("fellowship.programs.cohort", cohort_id=cohort.id))
+
+
+@bp.route("/network/groups/<int:cohort_id>/leave", methods=["POST"])
+@network_member_required
+def group_leave(cohort_id: int) -> Any:
+    cohort = _local_group(cohort_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.leave_group(cohort, current_user, clock.today(cohort.timezone))
+    except services.NetworkError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".groups"))
+    db.session.commit()
+    flash(_("You left %(name)s.", name=cohort.name), "success")
+    return redirect(url_for(".groups"))
+
+
+def _group_panel(cohort: Any, user: Any) -> dict[str, Any] | None:
+    """On a local group's page: its place and champion, and its next meetup with who hosts it."""
+    if cohort.program.kind is not ProgramKind.LOCAL_GROUPS:
+        return None
+    group = db.session.get(LocalGroup, cohort.id)
+    if group is None:
+        return None
+    now, today = clock.now(), clock.today(cohort.timezone)
+    upcoming = [m for m in db.session.scalars(queries.meetups(cohort.id)) if m.starts_at >= now]
+    following = upcoming[0] if upcoming else None
+    return {
+        "group": group,
+        "next": following,
+        "host": services.meetup_host(following, today) if following is not None else None,
+    }
+
+
+def _meetup_panel(event: Any, user: Any) -> dict[str, Any] | None:
+    """On a meetup's page: the member whose turn it is to host it. Nothing on other events' pages."""
+    if event.kind is not EventKind.MEETUP:
+        return None
+    return {"host": services.meetup_host(event, clock.today(event.timezone))}
+
+
+panels.register_cohort_panel(panels.CohortPanel("local_group", "network/group_panel.html", 5, _group_panel))
+panels.register_event_panel(panels.EventPanel("meetup", "network/meetup_panel.html", 5, _meetup_panel))

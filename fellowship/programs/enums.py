@@ -12,6 +12,10 @@ class ProgramKind(enum.StrEnum):
     """A collective-impact initiative: each cohort is a working group of member organisations' people, who
     meet monthly (events of kind ``working_group``) and carry decisions and action items between meetings
     (the ``groups`` domain)."""
+    LOCAL_GROUPS = "local_groups"
+    """The co-op network's local groups (seed 004's cells): each cohort is one group of network members
+    in a place, meeting every couple of months (events of kind ``meetup``), coordinated by a champion (the
+    cohort's facilitator) and hosted by its members in turn (``network``)."""
     OTHER = "other"
 
 
@@ -30,6 +34,7 @@ PROGRAM_KIND_LABELS = {
     ProgramKind.ERG_ACADEMY: _l("ERG grassroots academy"),
     ProgramKind.TECH_COOP_FOUNDING: _l("Starting a tech worker cooperative"),
     ProgramKind.WORKING_GROUP: _l("Collective-impact working group"),
+    ProgramKind.LOCAL_GROUPS: _l("Co-op network local groups"),
     ProgramKind.OTHER: _l("Other program"),
 }
 
@@ -44,9 +49,10 @@ ROLE_LABELS = {
 PARTICIPANT_LABEL = _l("Participant")
 PARTICIPANT_KINDS = frozenset({ProgramKind.ERG_ACADEMY, ProgramKind.TECH_COOP_FOUNDING})
 
-# A working group's members represent their organisations: they are "members", not fellows.
+# A working group's members represent their organisations, and a local group's are the network's people:
+# they are "members", not fellows.
 MEMBER_LABEL = _l("Member")
-MEMBER_KINDS = frozenset({ProgramKind.WORKING_GROUP})
+MEMBER_KINDS = frozenset({ProgramKind.WORKING_GROUP, ProgramKind.LOCAL_GROUPS})
 
 
 def people_of(kind: ProgramKind) -> str:

@@ -69,6 +69,8 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
         "offer": db.session.scalar(sa.select(Entry.id).where(Entry.title == "Our meeting room on Mondays")),
         "pair": db.session.scalar(sa.select(MentoringPair.id).order_by(MentoringPair.id).limit(1)),  # Amara's
     }
+    circle_group = db.session.scalar(sa.select(Cohort.id).where(Cohort.name == "South Side co-op circle"))
+    meetup = db.session.scalar(sa.select(Event.id).where(Event.kind == EventKind.MEETUP))
     interviewee = db.session.scalar(sa.select(User.id).where(User.email == "yael.cohen@example.org.il"))
     badge = db.session.scalar(sa.select(Credential.uuid).where(Credential.worksheet_id.is_not(None)).limit(1))
     return {
@@ -134,6 +136,12 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "a common agenda version's changes": f"/cohorts/{group_id}/common-agenda/versions/3",
             "interview checklist": f"/cohorts/{group_id}/interviews",
             "an interview": f"/cohorts/{group_id}/interviews/{interviewee}",
+        },
+        "dolores.whitfield@example.org": {
+            "local groups": "/network/groups",
+            "a local group": f"/cohorts/{circle_group}",
+            "a meetup": f"/events/{meetup}",
+            "pair a mentor": f"/cohorts/{circle_group}/mentoring",
         },
         "admin@example.org": {
             "admin home": "/",

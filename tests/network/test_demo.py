@@ -85,8 +85,8 @@ def test_one_stale_entry_was_asked_and_has_left_search(demo: Any) -> None:
 def test_the_demo_still_loads_once(demo: Any) -> None:
     second = demo.test_cli_runner().invoke(args=["fellowship", "demo"])
     assert second.output == "Demo data already present; nothing changed.\n"
-    # The fellowship, the academy, the founding track and the working group.
-    assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 4
+    # The fellowship, the academy, the founding track, the working group and the network's local groups.
+    assert db.session.scalar(sa.select(sa.func.count(Program.id))) == 5
     assert db.session.scalar(sa.select(sa.func.count(Entry.id))) == 16
 
 

@@ -812,3 +812,23 @@ def test_xss_mentoring_texts(world: World, client_as: Any) -> None:
         db.session.refresh(found)
         assert found.status.value == "ended", payload  # accepted, met and ended through the forms
     check(staff, f"/cohorts/{world.cohort.id}", PAYLOADS[0])
+
+
+def test_xss_local_group_names_and_places(world: World, client_as: Any) -> None:
+    """A local group's name and place, as an administrator starts it, on the list of groups and its page."""
+    admin = client_as("admin")
+    for number, payload in enumerate(PAYLOADS):
+        data = {
+            "name": f"{number} {payload}"[:200],
+            "place": payload[:120],
+            "timezone": "UTC",
+            "champion": world.users["facilitator"].email,
+        }
+        check_response(admin.post("/network/groups/new", data=data, follow_redirects=True), payload)
+    from fellowship.network.models import LocalGroup
+
+    saved = db.session.scalar(sa.select(sa.func.count(LocalGroup.cohort_id)))
+    assert saved >= len(PAYLOADS) - 5  # all but the few the text rules refuse (control characters)
+    listing = client_as("fellow").get("/network/groups").get_data(as_text=True)
+    for payload in PAYLOADS:
+        assert script_problems(listing, payload) == [], payload
