@@ -151,6 +151,45 @@ def _assistance(program: Program, starts_on: dt.date, ends_on: dt.date) -> dict[
     }
 
 
+def exchange_rows(program: Program, starts_on: dt.date, ends_on: dt.date) -> list[Any]:
+    """(hours, helper organisation is a TA provider, its name, given by the program's staff, the helped
+    organisation's kind and name, completed on, helper's name) of the network's exchanges done between the
+    two days and asked by the program's fellows, in the order they were made."""
+    done = network_queries.completed_exchanges(starts_on, ends_on).subquery()
+    fellows = (
+        sa.select(Membership.user_id)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(Cohort.program_id == program.id, Membership.role == Role.FELLOW)
+    )
+    staff = sa.or_(
+        User.is_admin.is_(True),
+        User.id.in_(
+            sa.select(Membership.user_id)
+            .join(Cohort, Cohort.id == Membership.cohort_id)
+            .where(Cohort.program_id == program.id, Membership.role == Role.FACILITATOR)
+        ),
+    )
+    asked = aliased(Organization)
+    return list(
+        db.session.execute(
+            sa.select(
+                done.c.hours,
+                done.c.ta_provider,
+                done.c.helper_organization,
+                sa.func.coalesce(staff, sa.false()),
+                asked.kind,
+                asked.name,
+                done.c.completed_on,
+                User.name,
+            )
+            .outerjoin(User, User.id == done.c.helper_id)
+            .outerjoin(asked, asked.id == done.c.asker_organization_id)
+            .where(done.c.asker_id.in_(fellows))
+            .order_by(done.c.exchange_id)
+        ).all()
+    )
+
+
 STAGE_OF_KIND = {OrganizationKind.COOP: Stage.EXISTING_COOP, OrganizationKind.DEVELOPER: Stage.DEVELOPER}
 """The stage an exchange the program's staff gave counts at, by the kind of the helped organisation: the
 network knows no development stage, so co-ops count as existing co-ops, co-op developers as developers,
@@ -168,38 +207,10 @@ def _exchanges(
     - otherwise it is a peer exchange, counted on its own row with its hours; those whose helping
       organisation is a TA provider also fill "collaboration with other TA providers".
     """
-    done = network_queries.completed_exchanges(starts_on, ends_on).subquery()
-    fellows = (
-        sa.select(Membership.user_id)
-        .join(Cohort, Cohort.id == Membership.cohort_id)
-        .where(Cohort.program_id == program.id, Membership.role == Role.FELLOW)
-    )
-    staff = sa.or_(
-        User.is_admin.is_(True),
-        User.id.in_(
-            sa.select(Membership.user_id)
-            .join(Cohort, Cohort.id == Membership.cohort_id)
-            .where(Cohort.program_id == program.id, Membership.role == Role.FACILITATOR)
-        ),
-    )
-    asked = aliased(Organization)
-    rows = db.session.execute(
-        sa.select(
-            done.c.hours,
-            done.c.ta_provider,
-            done.c.helper_organization,
-            sa.func.coalesce(staff, sa.false()),
-            asked.kind,
-            asked.name,
-        )
-        .outerjoin(User, User.id == done.c.helper_id)
-        .outerjoin(asked, asked.id == done.c.asker_organization_id)
-        .where(done.c.asker_id.in_(fellows))
-        .order_by(done.c.exchange_id)
-    ).all()
+    rows = exchange_rows(program, starts_on, ends_on)
     peer_count, peer_hours, providers, provider_count, provider_hours = 0, 0.0, set(), 0, 0.0
     given: list[tuple[Stage, float, str]] = []
-    for hours, ta_provider, helper_organization, by_staff, asker_kind, asker_organization in rows:
+    for hours, ta_provider, helper_organization, by_staff, asker_kind, asker_organization, _on, _by in rows:
         hours = float(hours or 0)
         if by_staff:
             given.append((STAGE_OF_KIND.get(asker_kind, Stage.OTHER), hours, asker_organization or ""))

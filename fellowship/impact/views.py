@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from fellowship.accounts import services as accounts
 from fellowship.accounts.models import Organization, User
-from fellowship.core import clock, home, i18n, panels, personal_data
+from fellowship.core import clock, home, i18n, limits, panels, personal_data
 from fellowship.core.csv_export import csv_response
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.permissions import is_admin, require
@@ -113,10 +113,16 @@ def assistance(program_id: int) -> Any:
         form=form,
         logs=db.session.scalars(stmt).all(),
         totals=totals if not mine_only else [t for t in totals if t[0] == current_user.name],
+        exchanges=[
+            row for row in report_figures.exchange_rows(program, limits.EARLIEST, limits.LATEST) if row[3]
+        ][-EXCHANGES_SHOWN:],
         kind_labels=ASSISTANCE_KIND_LABELS,
         stage_labels=STAGE_LABELS,
         action_form=ActionForm(),
     ), form_status(form)
+
+
+EXCHANGES_SHOWN = 100
 
 
 def _own_log(program: Program, log_id: int) -> AssistanceLog:

@@ -242,6 +242,7 @@ def completed_exchanges(starts_on: dt.date, ends_on: dt.date) -> sa.Select[Any]:
                 sa.false(),
             ).label("ta_provider"),
             Exchange.hours.label("hours"),
+            Exchange.completed_on.label("completed_on"),
         )
         .outerjoin(helping, helping.id == Exchange.helper_organization_id)
         .outerjoin(NetworkProfile, NetworkProfile.organization_id == Exchange.helper_organization_id)

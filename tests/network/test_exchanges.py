@@ -257,6 +257,8 @@ def test_an_exchange_given_by_the_programs_staff_is_technical_assistance(
     accept(facilitator, exchange)
     facilitator.post(f"/network/exchanges/{exchange.id}/done", data={"hours": "2"})
     fellow.post(f"/network/exchanges/{exchange.id}/done")
+    log_page = client_as("facilitator").get(f"/programs/{world.program.id}/assistance").get_data(as_text=True)
+    assert 'id="network-exchanges"' in log_page and "Northside Co-op" in log_page  # not to be logged twice
     figures = report_rows(world, client_as("admin"))
     assert figures["One-on-one TA sessions"] == "1"
     assert figures["Hours of support: Existing co-op"] == "2"
