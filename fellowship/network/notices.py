@@ -258,16 +258,24 @@ def tell(exchange: Exchange, kind: str, user: User) -> None:
 def dispatch_exchanges() -> int:
     """Each notice of a request or exchange goes once to each person it concerns (``notifications.claim``),
     without contact details: the link opens the exchange's page. Returns how many emails were queued."""
+    return sum(
+        _once(EXCHANGE_SUBJECT, exchange.id, kind, people, lambda user, e=exchange, k=kind: tell(e, k, user))
+        for exchange, kind, people in exchange_notices()
+    )
+
+
+def _once(subject: str, subject_id: int, kind: str, people: list[User], send: Any) -> int:
+    """Send a notice to each of ``people`` who takes notification emails, once per person (a claim); when
+    nobody does, mark it given to nobody so it is not looked at again. Returns how many were sent."""
+    takers = [user for user in people if user.email_notifications]
+    if not takers:
+        notifications.claim(subject, subject_id, "", kind)
+        return 0
     sent = 0
-    for exchange, kind, people in exchange_notices():
-        takers = [user for user in people if user.email_notifications]
-        if not takers:
-            notifications.claim(EXCHANGE_SUBJECT, exchange.id, "", kind)  # nobody to tell: done with it
-            continue
-        for user in takers:
-            if notifications.claim(EXCHANGE_SUBJECT, exchange.id, user.email, kind):
-                tell(exchange, kind, user)
-                sent += 1
+    for user in takers:
+        if notifications.claim(subject, subject_id, user.email, kind):
+            send(user)
+            sent += 1
     return sent
 
 
@@ -311,37 +319,32 @@ def pair_notices() -> list[tuple[MentoringPair, str, list[User]]]:
     return found
 
 
+def tell_pair(made: MentoringPair, kind: str, user: User) -> None:
+    locale, unsubscribe = recipient_locale(user), unsubscribe_link(user)
+    mail.compose(
+        PAIR_MAIL_KIND,
+        user.email,
+        locale,
+        mail.TitledSubject(PAIR_SUBJECTS[kind], f"{made.mentor.name} · {made.mentee.name}"),
+        "network/email/mentoring",
+        headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+        secret=True,  # the unsubscribe link acts for the recipient
+        name=user.name,
+        notice=kind,
+        accepted=made.status is not PairStatus.DECLINED,
+        mentor=made.mentor.name,
+        mentee=made.mentee.name,
+        link=external_url("fellowship.network.mentoring_pair", pair_id=made.id),
+        unsubscribe=unsubscribe,
+    )
+
+
 def dispatch_mentoring() -> int:
     """Each mentoring notice goes once to each person it concerns; returns how many emails were queued."""
-    sent = 0
-    for made, kind, people in pair_notices():
-        takers = [user for user in people if user.email_notifications]
-        if not takers:
-            notifications.claim(PAIR_SUBJECT, made.id, "", kind)
-            continue
-        for user in takers:
-            if not notifications.claim(PAIR_SUBJECT, made.id, user.email, kind):
-                continue
-            locale, unsubscribe = recipient_locale(user), unsubscribe_link(user)
-            title = f"{made.mentor.name} · {made.mentee.name}"
-            mail.compose(
-                PAIR_MAIL_KIND,
-                user.email,
-                locale,
-                mail.TitledSubject(PAIR_SUBJECTS[kind], title),
-                "network/email/mentoring",
-                headers={"List-Unsubscribe": f"<{unsubscribe}>"},
-                secret=True,  # the unsubscribe link acts for the recipient
-                name=user.name,
-                notice=kind,
-                accepted=made.status is not PairStatus.DECLINED,
-                mentor=made.mentor.name,
-                mentee=made.mentee.name,
-                link=external_url("fellowship.network.mentoring_pair", pair_id=made.id),
-                unsubscribe=unsubscribe,
-            )
-            sent += 1
-    return sent
+    return sum(
+        _once(PAIR_SUBJECT, made.id, kind, people, lambda user, m=made, k=kind: tell_pair(m, k, user))
+        for made, kind, people in pair_notices()
+    )
 
 
 notifications.register("network mentoring", dispatch_mentoring)

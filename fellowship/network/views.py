@@ -428,6 +428,17 @@ def _ask_key() -> str:
     return f"network-ask|{current_user.get_id()}"
 
 
+asking_limit = limiter.shared_limit(
+    lambda: current_app.config["FELLOWSHIP_RATELIMIT_HELP_REQUEST"],
+    scope="network-ask",
+    key_func=_ask_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 302,
+)
+"""One limit per person for asking anyone anything in the network (help, mentoring); a request refused
+for its content does not count."""
+
+
 def _askable(entry_id: int) -> Entry:
     found = _entry_or_404(entry_id)
     if found.kind is not EntryKind.OFFER or not _visible(found):
@@ -437,12 +448,7 @@ def _askable(entry_id: int) -> Entry:
 
 @bp.route("/network/entries/<int:entry_id>/ask", methods=["GET", "POST"])
 @network_member_required
-@limiter.limit(
-    lambda: current_app.config["FELLOWSHIP_RATELIMIT_HELP_REQUEST"],
-    key_func=_ask_key,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 302,
-)
+@asking_limit
 def ask(entry_id: int) -> Any:
     """Ask an offer's side for help. Only requests that are sent count against the person's limit."""
     entry = _askable(entry_id)
@@ -656,12 +662,7 @@ def _mentoring_offer(entry_id: int) -> Entry:
 
 @bp.route("/network/entries/<int:entry_id>/mentoring", methods=["GET", "POST"])
 @network_member_required
-@limiter.limit(
-    lambda: current_app.config["FELLOWSHIP_RATELIMIT_HELP_REQUEST"],
-    key_func=_ask_key,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 302,
-)
+@asking_limit
 def ask_mentoring(entry_id: int) -> Any:
     """A fellow asks the person behind a mentoring offer to mentor them, for one of their cohorts."""
     entry = _mentoring_offer(entry_id)
