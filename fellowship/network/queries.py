@@ -402,7 +402,8 @@ def meetups(cohort_id: int) -> sa.Select[tuple[Event]]:
 
 
 def group_members(cohort_id: int, today: dt.date) -> sa.Select[tuple[User]]:
-    """The group's current members by name: the order hosting goes round."""
+    """The group's current members in the order they joined (then by name): the order hosting goes round,
+    so someone who joins takes their turn after everyone already there."""
     return (
         sa.select(User)
         .join(Membership, Membership.user_id == User.id)
@@ -411,5 +412,5 @@ def group_members(cohort_id: int, today: dt.date) -> sa.Select[tuple[User]]:
             Membership.role == Role.FELLOW,
             current_membership_clause(today),
         )
-        .order_by(User.name, User.id)
+        .order_by(Membership.joined_on, User.name, User.id)
     )

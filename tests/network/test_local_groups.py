@@ -105,7 +105,14 @@ def test_members_host_meetups_in_turn(world: World, client_as: Any) -> None:
     db.session.commit()
     first, second, third = meetup(cohort, 1), meetup(cohort, 8), meetup(cohort, 15)
     hosts = [services.meetup_host(event, TODAY).name for event in (first, second, third)]
-    assert hosts == ["Ada", "Bea", "Ada"]  # by name, one meetup after another
+    assert hosts == ["Ada", "Bea", "Ada"]  # joined the same day: by name, one meetup after another
+    later = f.MembershipFactory(user=f.UserFactory(name="Aaron")).user
+    services.join_group(cohort, later, TODAY + dt.timedelta(days=1))
+    db.session.commit()
+    hosts = [
+        services.meetup_host(event, TODAY + dt.timedelta(days=1)).name for event in (first, second, third)
+    ]
+    assert hosts == ["Ada", "Bea", "Aaron"]  # a newcomer takes their turn after those already there
     page = client_as("facilitator").get(f"/events/{second.id}").get_data(as_text=True)
     assert "Bea hosts this meetup" in page
     other = client_as("facilitator").get(f"/events/{second.id}")
