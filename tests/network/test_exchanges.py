@@ -161,6 +161,11 @@ def test_who_may_see_and_answer_an_exchange(world: World, client_as: Any, offer:
     url = f"/network/exchanges/{exchange.id}"
     assert client_as("observer").get(url).status_code == 404  # in a cohort, but neither side
     assert client_as("admin").get(url).status_code == 200  # administrators moderate
+    moderation = client_as("admin").get(f"/network/entries/{offer.id}").get_data(as_text=True)
+    assert f'href="{url}"' in moderation  # the offer's requests, listed for administrators only
+    assert f'href="{url}"' not in client_as("other_fellow").get(f"/network/entries/{offer.id}").get_data(
+        as_text=True
+    )
     fellow = client_as("fellow")
     assert accept(fellow, exchange).status_code == 403  # the asker cannot accept their own request
     assert fellow.post(f"{url}/block").status_code == 403
