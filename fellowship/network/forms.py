@@ -301,6 +301,6 @@ class LocalGroupForm(Form):
     champion = StringField(
         _l("Champion's email address"),
         description=_l("Someone with an account, who coordinates the group and its meetups."),
-        validators=[DataRequired(_l("Say who the champion is."))],
+        validators=[DataRequired(_l("Say who the champion is.")), Length(max=254)],
         filters=[strip],
     )

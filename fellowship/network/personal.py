@@ -16,11 +16,13 @@ from fellowship.network.models import (
     Block,
     Entry,
     Exchange,
+    LocalGroup,
     MentoringMeeting,
     MentoringPair,
     MentoringReflection,
 )
 from fellowship.network.services import reindex
+from fellowship.programs.models import Cohort
 
 
 def export(user: Any) -> list[dict[str, Any]]:
@@ -67,6 +69,15 @@ def export(user: Any) -> list[dict[str, Any]]:
             for exchange in exchanges
         ]
         + _mentoring(user)
+        + [
+            {"local_group_champion": name}
+            for name in db.session.scalars(
+                sa.select(Cohort.name)
+                .join(LocalGroup, LocalGroup.cohort_id == Cohort.id)
+                .where(LocalGroup.champion_id == user.id)
+                .order_by(Cohort.name)
+            )
+        ]
     )
 
 
@@ -124,6 +135,10 @@ def erase(erasure: personal_data.Erasure) -> None:
     db.session.execute(sa.update(MentoringPair).where(MentoringPair.mentee_id == user_id).values(message=""))
     erasure.scrub_rows(MentoringMeeting, ("notes",))
     erasure.scrub_rows(MentoringReflection, ("text",))
+    # A local group they championed stays, its champion forgotten (its facilitators coordinate it).
+    db.session.execute(
+        sa.update(LocalGroup).where(LocalGroup.champion_id == user_id).values(champion_id=None)
+    )
     secrets = erasure.secrets()
     if not secrets:
         return
@@ -153,5 +168,6 @@ personal_data.register(
         "network_mentoring_pairs",
         "network_mentoring_meetings",
         "network_mentoring_reflections",
+        "network_local_groups",
     ),
 )

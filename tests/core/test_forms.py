@@ -77,8 +77,8 @@ def test_every_text_field_has_a_maximum_length(app: Any, cls: type[Form]) -> Non
 
 @pytest.mark.parametrize("cls", FORMS, ids=lambda cls: cls.__qualname__)
 def test_text_stored_in_a_column_is_held_to_its_length(app: Any, cls: type[Form]) -> None:
+    fields = {field.short_name: field for field in _bound(app, cls)}  # binding builds the merged Meta
     meta = cls._wtforms_meta or cls.Meta  # type: ignore[attr-defined]
-    fields = {field.short_name: field for field in _bound(app, cls)}
     assert sorted(set(meta.columns) - set(fields)) == []  # no column named for a field the form lacks
     wrong = []
     for name, field in fields.items():

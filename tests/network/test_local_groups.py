@@ -160,3 +160,14 @@ def test_the_list_reads_a_fixed_number_of_queries(world: World, client_as: Any, 
         page = fellow.get("/network/groups").get_data(as_text=True)
     assert page.count('<li class="card">') == 6
     assert many.count == few.count
+
+
+def test_a_champion_downloads_and_erasure_forgets_them(world: World, client_as: Any) -> None:
+    champion = world.users["facilitator"]
+    cohort = services.create_group("Circle", "", "UTC", champion, world.users["admin"].id, TODAY)
+    db.session.commit()
+    exported = client_as("facilitator").get("/profile/data").get_json()["network"]
+    assert {"local_group_champion": "Circle"} in exported
+    erased = client_as("admin").post(f"/admin/users/{champion.id}/erase", data={"confirm": champion.email})
+    assert erased.status_code == 302
+    assert db.session.get(LocalGroup, cohort.id).champion_id is None  # the group stays
