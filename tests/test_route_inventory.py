@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -809,7 +808,7 @@ def awards_fixture(app: Any, world: World) -> tuple[Any, Any, str, Any]:
         True,
     )
     project.status = ProjectStatus.ACCEPTED
-    project.image = images.store(png(), Path(app.config["FELLOWSHIP_STORAGE_DIR"]) / "awards", 10**6)
+    project.image = images.store(png(), 10**6)
     contest_services.assign_juror(contest, world.users["juror"], None)
     secret = app.config["FELLOWSHIP_VOTER_KEY_SECRET"]
     counted = voting.request_vote(contest, project, secret, "first@example.org", 24)

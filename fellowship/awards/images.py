@@ -9,11 +9,11 @@ metadata, no trailing bytes) under a random name, so the upload's own bytes are 
 from __future__ import annotations
 
 import io
-import secrets
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from fellowship.core.storage import storage
 
 FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 FOREIGN_MARKERS = (b"<script", b"<html", b"<svg", b"<?php", b"<!doctype", b"%pdf-", b"pk\x03\x04", b"<iframe")
@@ -63,8 +63,12 @@ def check(data: bytes, max_bytes: int) -> str:
     return kind
 
 
-def store(data: bytes, folder: Path, max_bytes: int) -> str:
-    """Check, re-encode (at most 1600 px on the longer side) and save; returns the stored file name."""
+AREA = "awards"
+"""The store's area of contest projects' images."""
+
+
+def store(data: bytes, max_bytes: int) -> str:
+    """Check, re-encode (at most 1600 px on the longer side) and put in the store; returns the stored name."""
     kind = check(data, max_bytes)
     with Image.open(io.BytesIO(data)) as original:
         picture = ImageOps.exif_transpose(original)
@@ -78,7 +82,4 @@ def store(data: bytes, folder: Path, max_bytes: int) -> str:
         else:
             picture.save(buffer, "JPEG", quality=85, optimize=True)
             suffix = ".jpg"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = secrets.token_hex(16) + suffix
-    (folder / name).write_bytes(buffer.getvalue())
-    return name
+    return storage().put(AREA, buffer.getvalue(), suffix)

@@ -11,21 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import abort, current_app, g, make_response, render_template, request, send_from_directory
+from flask import abort, current_app, g, make_response, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from fellowship.accounts.emails import external_url
-from fellowship.awards import voting
+from fellowship.awards import images, voting
 from fellowship.awards.access import project_in, public_contest
 from fellowship.awards.enums import PUBLIC_PHASES, CategoryKind, Phase, ProjectStatus
 from fellowship.awards.forms import VoteForm
 from fellowship.awards.models import AwardCategory, Contest, Project
-from fellowship.awards.views import _accepted, _storage, bp
+from fellowship.awards.views import _accepted, bp
 from fellowship.core import attempts, clock, i18n, mail, notifications, pagecache
 from fellowship.core.permissions import is_admin
+from fellowship.core.storage import storage
 from fellowship.extensions import db, limiter
 
 VOTE_MAIL = "vote_confirmation"
@@ -121,7 +122,7 @@ def project_image(slug: str, project_id: int) -> Response:
     project = project_in(contest, project_id)
     if not project.image or (project.status is not ProjectStatus.ACCEPTED and not is_admin_user()):
         abort(404)
-    response = send_from_directory(_storage(), project.image, max_age=3600)
+    response = storage().send(images.AREA, project.image, max_age=3600)
     shared = contest.phase in PUBLIC_PHASES and project.status is ProjectStatus.ACCEPTED
     response.headers["Cache-Control"] = "public, max-age=3600" if shared else "private, no-store"
     return response

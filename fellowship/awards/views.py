@@ -6,7 +6,6 @@ The public gallery, voting and results are in public.py, on the same blueprint.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -72,10 +71,6 @@ def _labels() -> dict[str, Any]:
         "render_markdown": render_markdown,
         "language_names": LANGUAGE_NAMES,
     }
-
-
-def _storage() -> Path:
-    return Path(current_app.config["FELLOWSHIP_STORAGE_DIR"]) / "awards"
 
 
 def _utc(value: dt.datetime | None, timezone: str) -> dt.datetime | None:
@@ -439,7 +434,7 @@ def _project_form_page(contest: Contest, project: Project | None) -> Any:
         if upload and getattr(upload, "filename", ""):
             try:
                 values["image"] = images.store(
-                    upload.read(), _storage(), current_app.config["FELLOWSHIP_IMAGE_MAX_BYTES"]
+                    upload.read(), current_app.config["FELLOWSHIP_IMAGE_MAX_BYTES"]
                 )
             except images.ImageRejected as error:
                 form.image.errors = [str(error)]
