@@ -401,6 +401,32 @@ def meetups(cohort_id: int) -> sa.Select[tuple[Event]]:
     )
 
 
+def fellow_cohorts(user_id: int, today: dt.date) -> sa.Select[tuple[int, str]]:
+    """(id, name) of the cohorts where the person is currently a fellow: where they may be mentored."""
+    return (
+        sa.select(Cohort.id, Cohort.name)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(
+            Membership.user_id == user_id, Membership.role == Role.FELLOW, current_membership_clause(today)
+        )
+        .order_by(Cohort.starts_on.desc(), Cohort.id)
+    )
+
+
+def cohort_fellows(cohort_id: int, today: dt.date) -> sa.Select[tuple[int, str]]:
+    """(id, name) of the cohort's current fellows, by name: whom a mentor may be paired with."""
+    return (
+        sa.select(User.id, User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.cohort_id == cohort_id,
+            Membership.role == Role.FELLOW,
+            current_membership_clause(today),
+        )
+        .order_by(User.name, User.id)
+    )
+
+
 def group_members(cohort_id: int, today: dt.date) -> sa.Select[tuple[User]]:
     """The group's current members in the order they joined (then by name): the order hosting goes round,
     so someone who joins takes their turn after everyone already there."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from babel import localedata
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from fellowship.accounts.models import User
 from fellowship.core import audit, clock, limits
 from fellowship.core.rotation import take_turns
 from fellowship.extensions import db
@@ -570,6 +571,14 @@ GROUP_YEARS = 10
 """A local group has no end: its cohort runs for ten years, and an administrator may change the dates."""
 
 
+def champion_by_email(email: str) -> Any:
+    """The active account a new group's champion is named by (addresses compare without case)."""
+    found = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
+    if found is None or not found.active:
+        raise NetworkError(_l("Nobody with an active account has that address."))
+    return found
+
+
 def create_group(
     name: str, place: str, timezone: str, champion: Any, actor_id: int, today: dt.date
 ) -> Cohort:
@@ -617,8 +626,10 @@ def leave_group(cohort: Cohort, user: Any, today: dt.date) -> None:
     programs.update_membership(found, found.role, found.joined_on, max(today, found.joined_on), user.id)
 
 
-def meetup_host(meetup: Any, today: dt.date) -> Any:
-    """Who hosts a meetup: the group's members take turns, by name, one meetup after another."""
+def meetup_host(meetup: Any, today: dt.date, meetups: Sequence[Any] | None = None) -> Any:
+    """Who hosts a meetup: the group's members take turns in the order they joined, one meetup after
+    another. ``meetups`` are the group's (``queries.meetups``) when the caller has read them already."""
     members = db.session.scalars(queries.group_members(meetup.cohort_id, today)).all()
-    meetups = db.session.scalars(queries.meetups(meetup.cohort_id)).all()
+    if meetups is None:
+        meetups = db.session.scalars(queries.meetups(meetup.cohort_id)).all()
     return take_turns(meetups, members, {}).get(meetup.id)

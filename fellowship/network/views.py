@@ -30,7 +30,6 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 import fellowship.network.personal  # noqa: F401  (registers the network's personal-data holding)
-from fellowship.accounts.models import User
 from fellowship.core import clock, home, i18n, pagecache, panels
 from fellowship.core.forms import ActionForm, form_status
 from fellowship.core.i18n import LANGUAGE_NAMES
@@ -72,8 +71,7 @@ from fellowship.network.models import Block, Entry, Exchange, LocalGroup, Mentor
 from fellowship.network.search import search
 from fellowship.programs.access import cohort_for, role_of
 from fellowship.programs.enums import ProgramKind, Role, fellow_label
-from fellowship.programs.models import Cohort, Membership
-from fellowship.programs.queries import current_membership_clause, role_in
+from fellowship.programs.models import Cohort
 
 bp = Blueprint("network", __name__, template_folder="templates")
 
@@ -638,17 +636,7 @@ home.register(home.HomeBlock("network_exchanges", "network/home_block.html", 30,
 
 
 def _fellow_cohorts(user: Any) -> list[tuple[int, str]]:
-    """(id, name) of the cohorts where the person is currently a fellow: where they may be mentored."""
-    rows = db.session.execute(
-        sa.select(Cohort.id, Cohort.name)
-        .join(Membership, Membership.cohort_id == Cohort.id)
-        .where(
-            Membership.user_id == user.id,
-            Membership.role == Role.FELLOW,
-            current_membership_clause(clock.today()),
-        )
-        .order_by(Cohort.starts_on.desc(), Cohort.id)
-    )
+    rows = db.session.execute(queries.fellow_cohorts(user.id, clock.today()))
     return [(cohort_id, name) for cohort_id, name in rows]
 
 
@@ -685,16 +673,7 @@ def ask_mentoring(entry_id: int) -> Any:
 
 
 def _pair_form(cohort_id: int, **kwargs: Any) -> PairForm:
-    fellows = db.session.execute(
-        sa.select(User.id, User.name)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.cohort_id == cohort_id,
-            Membership.role == Role.FELLOW,
-            current_membership_clause(clock.today()),
-        )
-        .order_by(User.name, User.id)
-    ).all()
+    fellows = db.session.execute(queries.cohort_fellows(cohort_id, clock.today())).all()
     mentors = db.session.execute(queries.mentors()).all()
     return PairForm(**kwargs).with_people(mentors, fellows)
 
@@ -725,8 +704,7 @@ def _pair_or_404(pair_id: int) -> tuple[MentoringPair, bool]:
     found = db.session.get(MentoringPair, pair_id)
     if found is None:
         abort(404)
-    role = db.session.scalar(role_in(current_user.id, found.cohort_id, clock.today()))
-    facilitator = role is Role.FACILITATOR
+    facilitator = role_of(current_user, found.cohort_id) is Role.FACILITATOR
     if not (found.in_pair(current_user) or facilitator or is_admin(current_user)):
         abort(404)
     return found, facilitator
@@ -896,11 +874,10 @@ def groups() -> Any:
 def group_new() -> Any:
     form = LocalGroupForm()
     if form.validate_on_submit():
-        champion = db.session.scalar(
-            sa.select(User).where(sa.func.lower(User.email) == (form.champion.data or "").lower())
-        )
-        if champion is None or not champion.active:
-            form.champion.errors = [_("Nobody with an active account has that address.")]
+        try:
+            champion = services.champion_by_email(form.champion.data or "")
+        except services.NetworkError as error:
+            form.champion.errors = [str(error)]
         else:
             try:
                 cohort = services.create_group(
@@ -968,12 +945,12 @@ def _group_panel(cohort: Any, user: Any) -> dict[str, Any] | None:
     if group is None:
         return None
     now, today = clock.now(), clock.today(cohort.timezone)
-    upcoming = [m for m in db.session.scalars(queries.meetups(cohort.id)) if m.starts_at >= now]
-    following = upcoming[0] if upcoming else None
+    meetups = db.session.scalars(queries.meetups(cohort.id)).all()
+    following = next((m for m in meetups if m.starts_at >= now), None)
     return {
         "group": group,
         "next": following,
-        "host": services.meetup_host(following, today) if following is not None else None,
+        "host": services.meetup_host(following, today, meetups) if following is not None else None,
     }
 
 
