@@ -186,6 +186,10 @@ def checklist(cohort_id: int, today: dt.date) -> sa.Select[tuple[Any, ...]]:
     )
 
 
+def interview_of(cohort_id: int, member_id: int) -> sa.Select[tuple[Interview]]:
+    return sa.select(Interview).where(Interview.cohort_id == cohort_id, Interview.member_id == member_id)
+
+
 def interview_counts(cohort_id: int, today: dt.date) -> sa.Select[tuple[int, int]]:
     """(current members, of them interviewed) for the cohort page's panel."""
     done = sa.func.count(Interview.id)

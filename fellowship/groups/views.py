@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -33,7 +32,7 @@ from fellowship.groups.forms import (
     agenda_form,
     minutes_form,
 )
-from fellowship.groups.models import ActionItem, Interview, MeetingHost, Subgroup
+from fellowship.groups.models import ActionItem, MeetingHost, Subgroup
 from fellowship.programs.access import can_manage, cohort_for, role_of, with_role
 from fellowship.programs.enums import ProgramKind, Role
 from fellowship.programs.models import Cohort
@@ -348,10 +347,10 @@ def interviews(cohort_id: int) -> Any:
 
 def _interviewers(cohort: Cohort, today: Any) -> list[tuple[int, str]]:
     """The group's facilitators, and the administrator recording the interview if not one of them."""
-    people = [tuple(row) for row in db.session.execute(queries.staff(cohort.id, today))]
+    people = [(user_id, name) for user_id, name in db.session.execute(queries.staff(cohort.id, today))]
     if not any(user_id == current_user.id for user_id, _name in people):
         people.append((current_user.id, current_user.name))
-    return people  # type: ignore[return-value]
+    return people
 
 
 @bp.route("/cohorts/<int:cohort_id>/interviews/<int:user_id>", methods=["GET", "POST"])
@@ -363,9 +362,7 @@ def interview(cohort_id: int, user_id: int) -> Any:
     member = db.session.get(User, user_id)
     if member is None or db.session.scalar(role_in(user_id, cohort.id, today)) is not Role.FELLOW:
         abort(404)
-    existing = db.session.scalar(
-        sa.select(Interview).where(Interview.cohort_id == cohort.id, Interview.member_id == member.id)
-    )
+    existing = db.session.scalar(queries.interview_of(cohort.id, member.id))
     people = _interviewers(cohort, today)
     if request.method == "GET":
         data = (
@@ -397,7 +394,7 @@ def interview(cohort_id: int, user_id: int) -> Any:
             )
         except services.GroupError as error:
             db.session.rollback()
-            form.held_on.errors = [str(error)]
+            form.form_errors.append(str(error))
             status = 400
         else:
             db.session.commit()
@@ -423,9 +420,7 @@ def interview_remove(cohort_id: int, user_id: int) -> Any:
     cohort, _role = cohort_for(cohort_id, manage=True)
     if not ActionForm().validate_on_submit():
         abort(400)
-    found = db.session.scalar(
-        sa.select(Interview).where(Interview.cohort_id == cohort.id, Interview.member_id == user_id)
-    )
+    found = db.session.scalar(queries.interview_of(cohort.id, user_id))
     if found is None:
         abort(404)
     services.remove_interview(found, current_user.id)
