@@ -3,12 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from fellowship.core.forms import Form, strip
 from fellowship.curriculum.enums import WorksheetStatus
+from fellowship.curriculum.loader import SLUG
 from fellowship.curriculum.text import localised
 
 
@@ -53,3 +55,53 @@ def review_form(fields: list[dict[str, Any]]) -> ReviewForm:
 
 def field_notes(form: ReviewForm, fields: list[dict[str, Any]]) -> dict[str, str]:
     return {d["name"]: form[NOTE_PREFIX + d["name"]].data or "" for d in fields}
+
+
+# --- the module editor -------------------------------------------------------------------------------------
+
+
+class NewModuleForm(Form):
+    title = StringField(_l("Title in English"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    slug = StringField(
+        _l("Short name"),
+        description=_l(
+            "Lowercase letters, digits and hyphens, used in links: for example “meeting-facilitation”."
+        ),
+        validators=[
+            DataRequired(),
+            Length(max=100),
+            Regexp(SLUG.pattern, message=_l("Use lowercase letters, digits and hyphens.")),
+        ],
+        filters=[strip],
+    )
+    program_kind = SelectField(_l("Program kind"), validators=[DataRequired()])
+
+
+class PublishForm(Form):
+    substantive = BooleanField(
+        _l("This is a substantive revision"),
+        description=_l(
+            "New or rewritten material: the funder report counts it as curriculum material created. "
+            "Leave it unticked for typo fixes, translations and small changes."
+        ),
+    )
+    change_note = TextAreaField(
+        _l("What changed"),
+        description=_l("Fellows whose draft stays on the earlier version read this."),
+        validators=[Optional(), Length(max=1000)],
+        filters=[strip],
+    )
+
+
+class ImportForm(Form):
+    upload = FileField(
+        _l("Module file (YAML)"),
+        description=_l(
+            "A module exported from this or another installation, or a file of the curriculum folder."
+        ),
+    )
+
+
+class EditorGrantForm(Form):
+    user_id = SelectField(_l("Facilitator"), coerce=int, validators=[DataRequired()])
+    program_kind = SelectField(_l("Program kind"), validators=[DataRequired()])

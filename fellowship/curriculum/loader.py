@@ -109,13 +109,31 @@ def read_one(path: Path, problems: list[str]) -> ModuleFile | None:
     except (OSError, yaml.YAMLError) as error:
         problems.append(f"cannot be read as YAML ({error})".replace("\n", " "))
         return None
+    return check_data(data, problems, path=path, slug=path.stem, kind=path.parent.name)
+
+
+def parse_yaml(text: str | bytes, problems: list[str]) -> Any:
+    """A module's YAML text (an upload, an import) as data; None with a problem when it cannot be read."""
+    try:
+        return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - the safe loader
+    except yaml.YAMLError as error:
+        problems.append(f"cannot be read as YAML ({error})".replace("\n", " "))
+        return None
+
+
+def check_data(
+    data: Any, problems: list[str], *, path: Path | None = None, slug: str = "", kind: str = ""
+) -> ModuleFile | None:
+    """Check one module's data (a file's, or the module editor's draft) and return it normalised, with
+    every default written out; problems name the field they are in. ``slug`` and ``kind`` are used when the
+    data does not state them (a file's name and folder)."""
     if not isinstance(data, dict):
         problems.append("must be a mapping of keys to values")
         return None
-    slug = data.get("slug", path.stem)
+    slug = data.get("slug", slug)
     if not isinstance(slug, str) or not SLUG.match(slug):
         problems.append("slug: use lowercase letters, digits and hyphens")
-    kind = data.get("program_kind", path.parent.name)
+    kind = data.get("program_kind", kind)
     if kind not in PROGRAM_KINDS:
         problems.append(f"program_kind: {kind!r} is not one of {', '.join(sorted(PROGRAM_KINDS))}")
     published = data.get("published_on")
@@ -135,16 +153,63 @@ def read_one(path: Path, problems: list[str]) -> ModuleFile | None:
     if problems:
         return None
     module = ModuleFile(
-        path, slug, kind, position, published, title, summary, body, questions, layout, fields
+        path or Path(kind, f"{slug}.yaml"),
+        slug,
+        kind,
+        position,
+        published,
+        title,
+        summary,
+        body,
+        questions,
+        layout,
+        fields,
     )
-    module.content_hash = hashlib.sha256(
+    module.content_hash = content_hash(module)
+    return module
+
+
+def content_hash(module: ModuleFile) -> str:
+    """What identifies a module's content: equal for a file and the same module exported from the database."""
+    return hashlib.sha256(
         json.dumps(
             {k: v for k, v in vars(module).items() if k not in {"path", "content_hash"}},
             sort_keys=True,
             default=str,
         ).encode()
     ).hexdigest()
-    return module
+
+
+def as_data(module: Any) -> dict[str, Any]:
+    """A module (a :class:`ModuleFile` or a stored version) as the data a file holds, every default written
+    out, so that ``check_data(as_data(m))`` gives the same module and the same content hash."""
+    data: dict[str, Any] = {
+        "slug": module.slug,
+        "program_kind": module.program_kind,
+        "order": module.position,
+        "published_on": module.published_on,
+        "layout": module.layout,
+        "title": dict(module.title),
+        "summary": dict(module.summary or {}),
+        "body": dict(module.body),
+        "questions": {code: list(items) for code, items in (module.questions or {}).items()},
+        "fields": json.loads(json.dumps(module.fields)),
+    }
+    return data
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """Module data as YAML that ``read_one`` reads back unchanged (long texts as literal blocks)."""
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        style = "|" if "\n" in value and not value.endswith((" ", "\t")) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=110)
 
 
 def _questions(data: Any, problems: list[str]) -> dict[str, list[str]]:

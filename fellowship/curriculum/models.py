@@ -36,6 +36,51 @@ class Module(TimestampMixin, db.Model):
     fields: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     current: Mapped[bool] = mapped_column(default=True)
     """The newest version of its slug; older versions stay for the work done on them."""
+    source: Mapped[str] = mapped_column(sa.String(16), default="file", server_default="file")
+    """Where this version came from: ``file`` (``curriculum sync``) or ``browser`` (the module editor)."""
+    substantive: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    """A substantive revision: counted with new modules as "curriculum materials created" on its
+    ``published_on``. A typo fix or a translation is not."""
+    change_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    """What changed since the version before, in the editor's words (shown to fellows whose draft stays)."""
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    published_by: Mapped[User | None] = relationship()
+
+
+class ModuleDraft(db.Model):
+    """The module editor's work in progress on one module: the whole module as the loader reads a file
+    (``loader.check_data``), possibly incomplete. Publishing it makes the module's next version."""
+
+    __tablename__ = "module_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    program_kind: Mapped[str] = mapped_column(sa.String(32))
+    base_version: Mapped[int] = mapped_column(default=0)
+    """The version the draft started from (0: a new module); publishing over a newer one is refused."""
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    edits: Mapped[int] = mapped_column(default=0)
+    """Counts saves; a save must name the count it started from, so two editors never overwrite each other."""
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    updated_by: Mapped[User | None] = relationship()
+
+
+class CurriculumEditor(db.Model):
+    """A person who may edit the modules of one program kind (admins edit every module anyway)."""
+
+    __tablename__ = "curriculum_editors"
+    __table_args__ = (sa.UniqueConstraint("user_id", "program_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    program_kind: Mapped[str] = mapped_column(sa.String(32))
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class CohortModule(db.Model):

@@ -7,7 +7,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from fellowship.core import personal_data
-from fellowship.curriculum.models import Review, Worksheet, WorksheetRevision
+from fellowship.curriculum.models import (
+    CurriculumEditor,
+    Module,
+    ModuleDraft,
+    Review,
+    Worksheet,
+    WorksheetRevision,
+)
 from fellowship.extensions import db
 
 
@@ -42,4 +49,47 @@ def erase(erasure: personal_data.Erasure) -> None:
 
 personal_data.register(
     "worksheets", export, erase=erase, tables=("worksheets", "worksheet_revisions", "reviews")
+)
+
+
+def export_editing(user: Any) -> dict[str, Any]:
+    return {
+        "edits_program_kinds": list(
+            db.session.scalars(
+                sa.select(CurriculumEditor.program_kind)
+                .where(CurriculumEditor.user_id == user.id)
+                .order_by(CurriculumEditor.program_kind)
+            )
+        ),
+        "published_module_versions": [
+            {"module": slug, "version": version, "published_on": day.isoformat(), "change_note": note}
+            for slug, version, day, note in db.session.execute(
+                sa.select(Module.slug, Module.version, Module.published_on, Module.change_note)
+                .where(Module.published_by_id == user.id)
+                .order_by(Module.slug, Module.version)
+            )
+        ],
+        "module_drafts_last_saved": list(
+            db.session.scalars(
+                sa.select(ModuleDraft.slug)
+                .where(ModuleDraft.updated_by_id == user.id)
+                .order_by(ModuleDraft.slug)
+            )
+        ),
+    }
+
+
+def erase_editing(erasure: personal_data.Erasure) -> None:
+    """An erased person edits nothing any more (their grants go). The module versions they published and the
+    drafts they saved are teaching material, not about them: they stay, credited to the placeholder, with
+    the person's name scrubbed from the change notes."""
+    db.session.execute(sa.delete(CurriculumEditor).where(CurriculumEditor.user_id == erasure.user.id))
+    erasure.scrub_rows(Module, ["change_note"])
+
+
+personal_data.register(
+    "curriculum editing",
+    export_editing,
+    erase=erase_editing,
+    tables=("curriculum_editors", "module_drafts", "modules"),
 )

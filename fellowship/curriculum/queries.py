@@ -4,12 +4,19 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, selectinload
 
 from fellowship.accounts.models import User
 from fellowship.core import clock
 from fellowship.curriculum.enums import WorksheetStatus
-from fellowship.curriculum.models import CohortModule, Module, Worksheet, WorksheetRevision
+from fellowship.curriculum.models import (
+    CohortModule,
+    CurriculumEditor,
+    Module,
+    ModuleDraft,
+    Worksheet,
+    WorksheetRevision,
+)
 from fellowship.programs.enums import Role
 from fellowship.programs.models import Cohort, Membership
 from fellowship.programs.queries import current_membership_clause
@@ -104,13 +111,117 @@ def materials_published(
 ) -> sa.Select[tuple[int]]:
     """How many curriculum materials were created in [start, end], for the impact report.
 
-    A material is a module (one slug); its date is the ``published_on`` its current file states, not the
-    day it was loaded, so re-syncing or revising wording does not make it new again unless the authors
-    change that date.
+    A material is a module (one slug), counted once in a period in which it was created (its first version)
+    or substantively revised (a version its editor marked so, or a file whose authors changed its
+    ``published_on``), each dated by its ``published_on``. Typo fixes, translations and re-syncs make new
+    versions but no new material.
     """
     stmt = sa.select(sa.func.count(sa.distinct(Module.slug))).where(
-        Module.current.is_(True), Module.published_on >= start, Module.published_on <= end
+        sa.or_(Module.version == 1, Module.substantive.is_(True)),
+        Module.published_on >= start,
+        Module.published_on <= end,
     )
     if program_kind is not None:
         stmt = stmt.where(Module.program_kind == program_kind)
     return stmt
+
+
+# --- the module editor -------------------------------------------------------------------------------------
+
+
+def editor_kinds(user_id: int) -> sa.Select[tuple[str]]:
+    """The program kinds whose modules this person may edit by an administrator's grant."""
+    return sa.select(CurriculumEditor.program_kind).where(CurriculumEditor.user_id == user_id)
+
+
+def editors() -> sa.Select[tuple[CurriculumEditor, User]]:
+    return (
+        sa.select(CurriculumEditor, User)
+        .join(User, User.id == CurriculumEditor.user_id)
+        .order_by(CurriculumEditor.program_kind, sa.func.lower(User.name), User.id)
+    )
+
+
+def facilitators() -> sa.Select[tuple[User]]:
+    """People who currently facilitate a cohort: those an administrator can make curriculum editors."""
+    return (
+        sa.select(User)
+        .where(
+            User.id.in_(
+                sa.select(Membership.user_id).where(
+                    Membership.role == Role.FACILITATOR, current_membership_clause(clock.today())
+                )
+            )
+        )
+        .order_by(sa.func.lower(User.name), User.id)
+    )
+
+
+def library(kinds: set[str] | None) -> sa.Select[tuple[Module, ModuleDraft | None]]:
+    """Current modules of the given program kinds (None: all) with the draft in progress on each, if any;
+    module contents left unread."""
+    stmt = (
+        sa.select(Module, ModuleDraft)
+        .outerjoin(ModuleDraft, ModuleDraft.slug == Module.slug)
+        .where(Module.current.is_(True))
+        .options(
+            *(defer(column, raiseload=True) for column in (Module.body, Module.questions, Module.fields))
+        )
+        .order_by(Module.program_kind, Module.position, Module.slug)
+    )
+    if kinds is not None:
+        stmt = stmt.where(Module.program_kind.in_(kinds))
+    return stmt
+
+
+def new_module_drafts(kinds: set[str] | None) -> sa.Select[tuple[ModuleDraft]]:
+    """Drafts of modules not published yet."""
+    stmt = sa.select(ModuleDraft).where(ModuleDraft.base_version == 0).order_by(ModuleDraft.slug)
+    if kinds is not None:
+        stmt = stmt.where(ModuleDraft.program_kind.in_(kinds))
+    return stmt
+
+
+def module_usage(slug: str) -> sa.Select[tuple[Any, ...]]:
+    """Every cohort that uses the module, with its program, its fellows and how many of them have work on
+    the module: open drafts, and submitted or approved worksheets (which stay on their version). One query."""
+    fellows = (
+        sa.select(sa.func.count(Membership.id))
+        .where(Membership.cohort_id == Cohort.id, Membership.role == Role.FELLOW)
+        .correlate(Cohort)
+        .scalar_subquery()
+    )
+
+    def sheets(statuses: list[WorksheetStatus]) -> Any:
+        return (
+            sa.select(sa.func.count(Worksheet.id))
+            .where(Worksheet.cohort_id == Cohort.id, Worksheet.slug == slug, Worksheet.status.in_(statuses))
+            .correlate(Cohort)
+            .scalar_subquery()
+        )
+
+    return (
+        sa.select(
+            Cohort,
+            fellows.label("fellows"),
+            sheets([WorksheetStatus.DRAFT, WorksheetStatus.CHANGES_REQUESTED]).label("open"),
+            sheets([WorksheetStatus.SUBMITTED, WorksheetStatus.APPROVED]).label("done"),
+        )
+        .join(CohortModule, CohortModule.cohort_id == Cohort.id)
+        .where(CohortModule.slug == slug)
+        .options(selectinload(Cohort.program))
+        .order_by(Cohort.starts_on.desc(), Cohort.id)
+    )
+
+
+def versions(slug: str) -> sa.Select[tuple[Module]]:
+    """Every version of a module, newest first, contents left unread."""
+    return (
+        sa.select(Module)
+        .where(Module.slug == slug)
+        .options(
+            selectinload(Module.published_by),
+            *(defer(column, raiseload=True) for column in (Module.body, Module.questions, Module.fields)),
+        )
+        .order_by(Module.version.desc())
+    )

@@ -4,16 +4,26 @@ Functions flush, never commit."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
-from fellowship.core import clock
+from fellowship.core import audit, clock
+from fellowship.curriculum import editing, loader
 from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.curriculum.loader import ModuleFile
-from fellowship.curriculum.models import CohortModule, Module, Review, Worksheet, WorksheetRevision
+from fellowship.curriculum.models import (
+    CohortModule,
+    CurriculumEditor,
+    Module,
+    ModuleDraft,
+    Review,
+    Worksheet,
+    WorksheetRevision,
+)
 from fellowship.extensions import db
 from fellowship.programs.models import Cohort
 
@@ -23,24 +33,47 @@ class SyncResult:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept: int = 0
+    """Modules edited in the browser whose file has not changed since it was last loaded: the edit stands."""
+    conflicts: list[str] = field(default_factory=list)
 
 
-def sync(files: list[ModuleFile]) -> SyncResult:
+def sync(files: list[ModuleFile], overwrite: frozenset[str] = frozenset()) -> SyncResult:
     """Load every module file. A new slug makes version 1; a changed file makes the next version and leaves
-    the earlier one (and the work done on it) in place; an unchanged file does nothing."""
+    the earlier one (and the work done on it) in place; an unchanged file does nothing.
+
+    A file never silently replaces an edit made in the browser (a current version whose ``source`` is
+    ``browser``): if the file is as it was when last loaded, the edit stands (``kept``); if it equals the
+    edit (exported into the folder), the version is marked as held by the file; if it changed too, it is a
+    conflict naming both versions, and nothing at all is loaded unless its slug is in ``overwrite``.
+    """
     result = SyncResult()
     latest = {m.slug: m for m in db.session.scalars(sa.select(Module).where(Module.current.is_(True)))}
+    last_file = _last_file_versions({file.slug for file in files if file.slug in latest})
+    changed: list[tuple[ModuleFile, Module | None]] = []
     for file in files:
         existing = latest.get(file.slug)
         if existing is not None and existing.content_hash == file.content_hash:
+            existing.source = "file"  # an edit exported into the folder: the file holds it now
             result.unchanged += 1
-            continue
+        elif existing is not None and existing.source == "browser" and file.slug not in overwrite:
+            base = last_file.get(file.slug)
+            if base is not None and base.content_hash == file.content_hash:
+                result.kept += 1
+            else:
+                result.conflicts.append(_conflict(file, existing, base))
+        else:
+            changed.append((file, existing))
+    if result.conflicts:
+        return result
+    added: list[Module] = []
+    for file, existing in changed:
         if existing is not None:
             existing.current = False
             result.updated += 1
         else:
             result.added += 1
-        db.session.add(
+        added.append(
             Module(
                 slug=file.slug,
                 version=(existing.version + 1) if existing else 1,
@@ -55,10 +88,51 @@ def sync(files: list[ModuleFile]) -> SyncResult:
                 layout=file.layout,
                 fields=file.fields,
                 current=True,
+                source="file",
+                # The file's authors date a module; a new date on a changed file says it is new material.
+                substantive=existing is not None and file.published_on != existing.published_on,
             )
         )
+    db.session.add_all(added)
     db.session.flush()
+    for module in added:
+        if module.version > 1:
+            move_open_drafts(module)
     return result
+
+
+def _last_file_versions(slugs: set[str]) -> dict[str, Module]:
+    """Per slug, the newest version loaded from a file (what the file held when last synced)."""
+    if not slugs:
+        return {}
+    newest = (
+        sa.select(Module.slug, sa.func.max(Module.version).label("version"))
+        .where(Module.slug.in_(slugs), Module.source == "file")
+        .group_by(Module.slug)
+        .subquery()
+    )
+    rows = db.session.scalars(
+        sa.select(Module).join(
+            newest, sa.and_(Module.slug == newest.c.slug, Module.version == newest.c.version)
+        )
+    )
+    return {module.slug: module for module in rows}
+
+
+def _conflict(file: ModuleFile, current: Module, base: Module | None) -> str:
+    edited = f"version {current.version} was published in the browser on {current.published_on}"
+    if current.published_by is not None:
+        edited += f" by {current.published_by.name}"
+    since = (
+        f"the file changed since version {base.version} was loaded from it"
+        if base is not None
+        else "the module was created in the browser"
+    )
+    return (
+        f"{file.program_kind}/{file.slug}.yaml: {since}, and {edited}. Export version {current.version} "
+        f"(flask fellowship curriculum export {file.slug}), merge the two and sync again, or sync with "
+        f"--overwrite {file.slug} to make the file version {current.version + 1}."
+    )
 
 
 def assign(cohort: Cohort, slugs: list[str], due: dict[str, dt.date | None]) -> None:
@@ -241,3 +315,166 @@ def next_module(
         open_modules, key=lambda item: (item[1][0].due_on is None, item[1][0].due_on or dt.date.min, item[0])
     )
     return pair
+
+
+# --- the module editor -------------------------------------------------------------------------------------
+
+
+class EditorError(ValueError):
+    """A rule of the module editor was broken; the message is shown to the editor."""
+
+
+def start_draft(current: Module, user_id: int) -> ModuleDraft:
+    """A draft of the module's next version, starting from its current one."""
+    draft = ModuleDraft(
+        slug=current.slug,
+        program_kind=current.program_kind,
+        base_version=current.version,
+        data=editing.for_storage(loader.as_data(current)),
+        edits=0,
+        updated_by_id=user_id,
+        updated_at=clock.now(),
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def new_module_draft(slug: str, program_kind: str, title: str, user_id: int) -> ModuleDraft:
+    """A draft of a module that does not exist yet (version 1 when published)."""
+    taken = db.session.scalar(
+        sa.select(sa.func.count()).select_from(
+            sa.union_all(
+                sa.select(Module.slug).where(Module.slug == slug),
+                sa.select(ModuleDraft.slug).where(ModuleDraft.slug == slug),
+            ).subquery()
+        )
+    )
+    if taken:
+        raise EditorError(_l("A module with this short name already exists; choose another."))
+    draft = ModuleDraft(
+        slug=slug,
+        program_kind=program_kind,
+        base_version=0,
+        data={"slug": slug, "program_kind": program_kind, "order": 100, "title": {"en": title}, "fields": []},
+        edits=0,
+        updated_by_id=user_id,
+        updated_at=clock.now(),
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def save_draft(draft: ModuleDraft, data: dict[str, Any], base_edits: int, user_id: int) -> None:
+    """Store the draft's new data, unless someone saved it since this editor opened it."""
+    if draft.edits != base_edits:
+        raise EditorError(
+            _l("Someone else saved this draft since you opened it. Reload the page to see their changes.")
+        )
+    draft.data = editing.for_storage(data)
+    draft.edits += 1
+    draft.updated_by_id, draft.updated_at = user_id, clock.now()
+    db.session.flush()
+
+
+@dataclass
+class Published:
+    module: Module
+    moved: int  # open drafts now on the new version
+    kept: int  # open drafts left on their version (their answers do not fit)
+
+
+def open_drafts(slug: str, lock: bool = False) -> list[Worksheet]:
+    """Fellows' worksheets on this module that they can still change (a draft, or changes requested)."""
+    stmt = (
+        sa.select(Worksheet)
+        .where(
+            Worksheet.slug == slug,
+            Worksheet.status.in_([WorksheetStatus.DRAFT, WorksheetStatus.CHANGES_REQUESTED]),
+        )
+        .order_by(Worksheet.id)
+    )
+    if lock:
+        stmt = stmt.with_for_update()
+    return list(db.session.scalars(stmt.options(selectinload(Worksheet.module))))
+
+
+def move_open_drafts(module: Module) -> tuple[int, int]:
+    """Move the fellows' open drafts of the module onto ``module`` (its new version) where their answers fit
+    it; the others stay on their version. Returns (moved, kept)."""
+    moved = kept = 0
+    for sheet in open_drafts(module.slug, lock=True):
+        if sheet.module_id == module.id:
+            continue
+        if editing.misfits(sheet.module.fields, module.fields, sheet.answers):
+            kept += 1
+        else:
+            sheet.module_id = module.id
+            moved += 1
+    db.session.flush()
+    return moved, kept
+
+
+def publish(draft: ModuleDraft, user_id: int, substantive: bool, note: str) -> Published:
+    """Make the draft the module's next version (version 1 for a new module) and delete the draft.
+
+    The day of publication is today for a new module or a substantive revision, and stays the previous
+    version's otherwise, so only new material counts as created in the funder report. Submitted and
+    approved work stays on its version; an open draft moves to the new one when its answers fit it."""
+    module_file, problems = editing.check({**draft.data, "published_on": clock.today().isoformat()})
+    if module_file is None:
+        raise EditorError(_l("The draft has problems to fix before it can be published."))
+    current = db.session.scalar(
+        sa.select(Module).where(Module.slug == draft.slug, Module.current.is_(True)).with_for_update()
+    )
+    if (current.version if current else 0) != draft.base_version:
+        raise EditorError(
+            _l(
+                "Version %(version)d of this module was published after this draft was started. "
+                "Discard the draft and edit the new version.",
+                version=current.version if current else 0,
+            )
+        )
+    if current is not None:
+        module_file.published_on = current.published_on if not substantive else module_file.published_on
+        module_file.content_hash = loader.content_hash(module_file)
+        if module_file.content_hash == current.content_hash:
+            raise EditorError(_l("Nothing has changed since the version published now."))
+        current.current = False
+    module = Module(
+        slug=draft.slug,
+        version=(current.version + 1) if current else 1,
+        content_hash=module_file.content_hash,
+        program_kind=module_file.program_kind,
+        position=module_file.position,
+        published_on=module_file.published_on,
+        title=module_file.title,
+        summary=module_file.summary,
+        body=module_file.body,
+        questions=module_file.questions,
+        layout=module_file.layout,
+        fields=module_file.fields,
+        current=True,
+        source="browser",
+        substantive=substantive and current is not None,
+        change_note=note.strip(),
+        published_by_id=user_id,
+    )
+    db.session.add(module)
+    db.session.flush()
+    moved, kept = move_open_drafts(module)
+    audit.record(user_id, module, "published", {"version": [None, module.version]})
+    db.session.delete(draft)
+    db.session.flush()
+    return Published(module, moved, kept)
+
+
+def grant_editor(user_id: int, program_kind: str, granted_by: int) -> CurriculumEditor:
+    editor = CurriculumEditor(
+        user_id=user_id, program_kind=program_kind, granted_by_id=granted_by, granted_at=clock.now()
+    )
+    db.session.add(editor)
+    db.session.flush()
+    audit.record(granted_by, editor, "granted", {"program_kind": [None, program_kind]})
+    return editor

@@ -35,7 +35,7 @@ from fellowship.core.forms import ActionForm
 from fellowship.core.i18n import select_timezone
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.permissions import is_admin, require
-from fellowship.curriculum import changes, queries, services, worksheet_forms
+from fellowship.curriculum import changes, editing, queries, services, worksheet_forms
 from fellowship.curriculum.enums import WORKSHEET_STATUS_LABELS, WorksheetStatus
 from fellowship.curriculum.forms import NOTE_PREFIX, field_notes, review_form
 from fellowship.curriculum.models import CohortModule, Review, Worksheet
@@ -149,6 +149,7 @@ def module(cohort_id: int, slug: str) -> str:
         body=render_markdown(localised(module.body)),
         reading=localised(module.body),
         can_manage=can_manage(role),
+        can_edit=can_manage(role) and editor.may_edit(module.program_kind),
         panels=panels.render_context(panels.module_panels(), assignment, current_user),
     )
 
@@ -253,8 +254,9 @@ def _bases(form: Any) -> tuple[int, int]:
         abort(400)
 
 
-def _fellow_module(cohort_id: int, slug: str) -> tuple[Any, Worksheet | None, Any]:
-    """The cohort, the signed-in fellow's worksheet (locked for writing on POST) and its module version."""
+def _fellow_module(cohort_id: int, slug: str) -> tuple[Any, Worksheet | None, Any, Any]:
+    """The cohort, the signed-in fellow's worksheet (locked for writing on POST), its module version, and
+    the module's current version."""
     cohort, role = cohort_for(cohort_id)
     require(role is Role.FELLOW)  # worksheets are the fellows' own work
     row = db.session.execute(queries.cohort_modules(cohort.id).where(CohortModule.slug == slug)).first()
@@ -262,7 +264,12 @@ def _fellow_module(cohort_id: int, slug: str) -> tuple[Any, Worksheet | None, An
         abort(404)
     _assignment, current_module = row
     sheet = _my_worksheet(cohort.id, current_user.id, slug, lock=request.method == "POST")
-    return cohort, sheet, (sheet.module if sheet else current_module)  # work stays on its version
+    return (
+        cohort,
+        sheet,
+        (sheet.module if sheet else current_module),
+        current_module,
+    )  # work stays on its version
 
 
 def _latest_review(sheet: Worksheet | None) -> list[Review]:
@@ -281,7 +288,7 @@ def _latest_review(sheet: Worksheet | None) -> list[Review]:
 @bp.route("/cohorts/<int:cohort_id>/modules/<slug>/worksheet", methods=["GET", "POST"])
 @login_required
 def worksheet(cohort_id: int, slug: str) -> str | Response | tuple[str, int]:
-    cohort, sheet, module = _fellow_module(cohort_id, slug)
+    cohort, sheet, module, newest = _fellow_module(cohort_id, slug)
     stale: Worksheet | None = None
     status = 200
     if request.method == "POST":
@@ -328,6 +335,7 @@ def worksheet(cohort_id: int, slug: str) -> str | Response | tuple[str, int]:
     reviews = _latest_review(sheet)
     return render_template(
         "curriculum/worksheet.html",
+        newer=_newer_version(sheet, module, newest),
         cohort=cohort,
         module=module,
         sheet=sheet,
@@ -346,7 +354,7 @@ def worksheet(cohort_id: int, slug: str) -> str | Response | tuple[str, int]:
 def worksheet_autosave(cohort_id: int, slug: str) -> tuple[Response, int]:
     """Called by static/js/autosave.js while the fellow types: overwrites the working draft, keeps no
     revision, answers JSON. Invalid values are not saved (the page keeps them and says so)."""
-    cohort, sheet, module = _fellow_module(cohort_id, slug)
+    cohort, sheet, module, _newest = _fellow_module(cohort_id, slug)
     form = worksheet_forms.build(module.fields, {}, formdata=request.form)
     if not form.validate():
         return jsonify(
@@ -385,6 +393,17 @@ def worksheet_autosave(cohort_id: int, slug: str) -> tuple[Response, int]:
             ),
         ),
     ), 200
+
+
+def _newer_version(sheet: Worksheet | None, module: Any, newest: Any) -> dict[str, Any] | None:
+    """When the fellow's open draft stays on an earlier version of the module (its answers did not fit the
+    newer one when it was published): the newer version, its editor's note and why the answers do not fit."""
+    if sheet is None or sheet.status in LOCKED or module.id == newest.id:
+        return None
+    return {
+        "module": newest,
+        "misfits": editing.misfits(module.fields, newest.fields, sheet.answers),
+    }
 
 
 STALE_AUTOSAVE = _l(
@@ -536,4 +555,5 @@ def worksheet_markdown(worksheet_id: int) -> Response:
     return response
 
 
-from fellowship.curriculum import personal  # noqa: E402,F401  (registers its personal data)
+# The module editor's pages (on this blueprint) and the personal-data holding register themselves.
+from fellowship.curriculum import editor, personal  # noqa: E402,F401
