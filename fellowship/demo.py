@@ -21,6 +21,7 @@ from fellowship.attendance import services as attendance
 from fellowship.attendance.enums import Status
 from fellowship.core import clock
 from fellowship.credentials import demo as credentials_demo
+from fellowship.curriculum import editing as curriculum_editing
 from fellowship.curriculum import loader as curriculum_loader
 from fellowship.curriculum import queries as curriculum_queries
 from fellowship.curriculum import services as curriculum
@@ -136,6 +137,7 @@ def load() -> str | None:
     _fellowship_events(fellowship)
     _academy_events(academy)
     _assign_modules(fellowship, academy)
+    _curriculum_editor(fellowship)
     _founding_modules(founding)
     _worksheets(fellowship)
     _evaluations(fellowship)
@@ -156,7 +158,7 @@ def load() -> str | None:
             f"  {group.program.name}: {group.name}",
             f"Sign in with any of these (password: {DEMO_PASSWORD}):",
             f"  admin        {ADMIN_EMAIL}",
-            f"  facilitator  {_email(FACILITATORS[0][0])}",
+            f"  facilitator  {_email(FACILITATORS[0][0])} (also edits the fellowship's modules)",
             f"  fellow       {_email(FELLOWS[0][0])}",
             f"  observer     {OBSERVER_EMAIL}",
             f"  participant  {_email(ERG_PARTICIPANTS[0], 'example.pl')}",
@@ -505,6 +507,33 @@ IMPACT = {
     ],
     "data_collection_plan": "",
 }
+
+
+def _curriculum_editor(cohort: Cohort) -> None:
+    """The fellowship's first facilitator edits the fellowship's modules (an administrator's grant), and has
+    a draft in progress: a "Declined" contact status for the ecosystem assessment's partners."""
+    facilitator = _facilitator(cohort)
+    admin = db.session.scalar(sa.select(User).where(User.email == ADMIN_EMAIL))
+    curriculum.grant_editor(facilitator.id, cohort.program.kind.value, admin.id if admin else facilitator.id)
+    module = db.session.scalar(
+        sa.select(Module).where(Module.slug == "ecosystem-assessment", Module.current.is_(True))
+    )
+    if module is None:
+        return
+    draft = curriculum.start_draft(module, facilitator.id)
+    declined = {"contact_status": (("Declined",), ())}
+    changes = [
+        curriculum_editing.FieldChange(
+            field["name"],
+            position,
+            bool(field.get("required")),
+            False,
+            column_choices=declined if field["name"] == "partners" else {},
+        )
+        for position, field in enumerate(module.fields)
+    ]
+    data = curriculum_editing.restructure(draft.data, changes)
+    curriculum.save_draft(draft, data, draft.edits, facilitator.id)
 
 
 def _worksheets(cohort: Cohort) -> None:

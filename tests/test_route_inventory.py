@@ -26,7 +26,14 @@ from fellowship.core import clock, mail
 from fellowship.core.identity_providers import Provider
 from fellowship.credentials import services as credential_services
 from fellowship.curriculum.enums import WorksheetStatus
-from fellowship.curriculum.models import CohortModule, Module, Review, Worksheet, WorksheetRevision
+from fellowship.curriculum.models import (
+    CohortModule,
+    CurriculumEditor,
+    Module,
+    Review,
+    Worksheet,
+    WorksheetRevision,
+)
 from fellowship.discussions import services as discussions
 from fellowship.evaluations import defaults
 from fellowship.evaluations import services as evaluations
@@ -58,6 +65,7 @@ STAFF = frozenset({"facilitator", "admin"})
 HIDDEN = {r: 404 for r in ("juror", "other_fellow", "fellow", "observer", "other_facilitator")}
 JURORS = frozenset({"juror"})
 LIBRARY = frozenset({"facilitator", "other_facilitator", "admin"})
+CURRICULUM_EDITORS = frozenset({"facilitator", "admin"})
 NETWORK = frozenset(SIGNED_IN - {"juror"})
 ENTRY_EDITORS = frozenset({"fellow", "admin"})
 EXCHANGE_SIDES = frozenset({"fellow", "other_fellow", "admin"})
@@ -212,6 +220,21 @@ ROUTES: dict[str, Route] = {
     "fellowship.curriculum.worksheet_autosave": Route(
         frozenset({"fellow"}), scoped=True, params=("cohort_id", "slug"), methods=POST_ONLY
     ),
+    # The module editor: administrators, and the facilitator the world makes a curriculum editor of the
+    # module's program kind; the other facilitator is no editor. Publishing without a draft goes back to
+    # the editor (302).
+    "fellowship.curriculum.library": Route(CURRICULUM_EDITORS),
+    "fellowship.curriculum.new_module": Route(CURRICULUM_EDITORS, methods=GET_POST),
+    "fellowship.curriculum.edit_module": Route(CURRICULUM_EDITORS, params=("slug",), methods=GET_POST),
+    "fellowship.curriculum.edit_fields": Route(CURRICULUM_EDITORS, params=("slug",), methods=GET_POST),
+    "fellowship.curriculum.publish_module": Route(
+        CURRICULUM_EDITORS, params=("slug",), methods=GET_POST, ok=302
+    ),
+    "fellowship.curriculum.discard_draft": Route(CURRICULUM_EDITORS, params=("slug",), methods=POST_ONLY),
+    "fellowship.curriculum.export_module": Route(CURRICULUM_EDITORS, params=("slug",)),
+    "fellowship.curriculum.import_module": Route(CURRICULUM_EDITORS, methods=POST_ONLY),
+    "fellowship.curriculum.editors": Route(ADMIN, methods=GET_POST),
+    "fellowship.curriculum.remove_editor": Route(ADMIN, params=("editor_id",), methods=POST_ONLY),
     # Anyone who facilitates some cohort has a queue (possibly empty); it is not scoped to one cohort.
     "fellowship.curriculum.queue": Route(frozenset({"facilitator", "other_facilitator", "admin"})),
     # A worksheet is private to its fellow and the cohort's facilitators: even an observer gets 404.
@@ -556,6 +579,10 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         )
     )
     db.session.add(CohortModule(cohort_id=world.cohort.id, slug="mission-statement", position=0))
+    editor = CurriculumEditor(
+        user_id=world.users["facilitator"].id, program_kind="coop_fellowship", granted_at=clock.now()
+    )
+    db.session.add(editor)
     db.session.flush()
     module = db.session.scalar(sa.select(Module).where(Module.slug == "mission-statement"))
     worksheet = Worksheet(
@@ -697,6 +724,7 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "invitation_id": invitation.id,
         "event_id": event.id,
         "slug": "mission-statement",
+        "editor_id": editor.id,
         "worksheet_id": worksheet.id,
         "user_feed_token": calendar.feed_token(app.secret_key, "user", fellow.id, 1),
         "cohort_feed_token": calendar.feed_token(app.secret_key, "cohort", world.cohort.id, 1),

@@ -10,6 +10,7 @@ same messages as ``flask fellowship curriculum check``.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -214,6 +215,10 @@ class FieldChange:
     max_length: int | None = None
     new_choices: tuple[str, ...] = ()  # English labels of choices to add
     removed_choices: tuple[int, ...] = ()
+    column_choices: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = dataclasses.field(
+        default_factory=dict
+    )
+    """For a table's choice columns, by column name: English labels of choices to add, positions to remove."""
 
 
 def restructure(
@@ -236,8 +241,11 @@ def restructure(
         if change.max_length is not None and "max_length" in field:
             field["max_length"] = change.max_length
         if "choices" in field:
-            choices = [c for i, c in enumerate(field["choices"]) if i not in change.removed_choices]
-            field["choices"] = choices + _new_choices(choices, change.new_choices)
+            field["choices"] = _changed_choices(field["choices"], change.new_choices, change.removed_choices)
+        for column in field.get("columns") or []:
+            if "choices" in column and column.get("name") in change.column_choices:
+                added, removed = change.column_choices[column["name"]]
+                column["choices"] = _changed_choices(column["choices"], added, removed)
         kept.append(field)
     kept.sort(key=lambda field: order[field["name"]])
     kept += [field for name, field in fields.items() if name not in order]  # not on the form: unchanged
@@ -255,6 +263,13 @@ def restructure(
         kept.append(added)
     data["fields"] = kept
     return data
+
+
+def _changed_choices(
+    choices: list[dict[str, Any]], added: tuple[str, ...], removed: tuple[int, ...]
+) -> list[dict[str, Any]]:
+    kept = [choice for index, choice in enumerate(choices) if index not in removed]
+    return kept + _new_choices(kept, added)
 
 
 def _new_choices(existing: list[dict[str, Any]], labels: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from fellowship.core import audit, clock, home
+from fellowship.core import audit, clock, home, limits
 from fellowship.core.forms import ActionForm
 from fellowship.core.i18n import LANGUAGE_NAMES
 from fellowship.core.markdown import render as render_markdown
@@ -47,7 +47,7 @@ WHERE_LABELS = {
     "summary": _l("Summary"),
     "body": _l("Reading (Markdown)"),
     "questions": _l("Guiding questions (one per line)"),
-    "label": _l("Field"),
+    "label": _l("Field label"),
     "help": _l("Help text"),
     "choice": _l("Choice"),
     "column": _l("Column"),
@@ -195,7 +195,8 @@ def new_module() -> str | Response | tuple[str, int]:
 
 
 def _language() -> str:
-    lang = request.args.get("lang", "en")
+    """The language whose texts are edited (``?texts=ar``; ``lang`` would switch the interface's)."""
+    lang = request.args.get("texts", "en")
     if lang not in LANGUAGES:
         abort(404)
     return lang
@@ -215,15 +216,15 @@ def edit_module(slug: str) -> str | Response | tuple[str, int]:
             abort(400)
         values = {entry.key: request.form.get(f"t:{entry.key}", entry.value) for entry in entries}
         for entry in entries:
-            if len(values[entry.key]) > entry.max_length:
-                errors[entry.key] = _("At most %(n)d characters.", n=entry.max_length)
-            if "\x00" in values[entry.key]:
-                errors[entry.key] = _("This text holds characters that cannot be stored.")
+            # The rules every form's text follows (core.limits): no control characters, a stated length.
+            problem = limits.text_problem(values[entry.key], entry.multiline, entry.max_length)
+            if problem is not None:
+                errors[entry.key] = str(problem)
         if not errors:
             if _save(current, draft, editing.set_texts(context["data"], lang, values)):
                 flash(_("The draft is saved. Fellows see it once it is published."), "success")
-                return redirect(url_for(".edit_module", slug=slug, lang=lang))
-            return redirect(url_for(".edit_module", slug=slug, lang=lang))
+                return redirect(url_for(".edit_module", slug=slug, texts=lang))
+            return redirect(url_for(".edit_module", slug=slug, texts=lang))
         for entry in entries:  # show what was typed, with the problems
             entry.value = values[entry.key]
     body = next(entry for entry in entries if entry.key == "body")
@@ -231,7 +232,7 @@ def edit_module(slug: str) -> str | Response | tuple[str, int]:
     return render_template(
         "curriculum/edit_module.html",
         form=form,
-        lang=lang,
+        text_lang=lang,
         languages=LANGUAGES,
         direction="rtl" if lang in RTL else "ltr",
         entries=entries,
@@ -263,6 +264,11 @@ def _lines(name: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in request.form.get(name, "").splitlines() if line.strip())
 
 
+def _removed(prefix: str, choices: Any) -> tuple[int, ...]:
+    """Positions of the choices whose "Remove" box is ticked."""
+    return tuple(index for index in range(len(choices or [])) if f"{prefix}:{index}" in request.form)
+
+
 def _structure_changes(fields: list[dict[str, Any]]) -> tuple[list[editing.FieldChange], dict[str, str]]:
     changes, errors = [], {}
     for index, field in enumerate(fields):
@@ -278,13 +284,25 @@ def _structure_changes(fields: list[dict[str, Any]]) -> tuple[list[editing.Field
         if "max_length" in field and max_length is None:
             errors[name] = _("Give the longest answer as a whole number from 1 to %(n)d.", n=editing.BODY_MAX)
         added = _lines(f"add-choices:{name}")
-        if any(len(label) > 300 for label in added):
-            errors[name] = _("A choice may have at most %(n)d characters.", n=300)
-        removed = tuple(
-            index
-            for index in range(len(field.get("choices") or []))
-            if f"remove-choice:{name}:{index}" in request.form
-        )
+        problem = next(filter(None, (limits.text_problem(label, False, 300) for label in added)), None)
+        if problem is not None:
+            errors[name] = str(problem)
+        removed = _removed(f"remove-choice:{name}", field.get("choices"))
+        column_choices = {}
+        for column in field.get("columns") or []:
+            if "choices" not in column:
+                continue
+            key = f"{name}:{column['name']}"
+            column_added = _lines(f"add-choices:{key}")
+            added_problem = next(
+                filter(None, (limits.text_problem(t, False, 300) for t in column_added)), None
+            )
+            if added_problem is not None:
+                errors[name] = str(added_problem)
+            column_choices[column["name"]] = (
+                column_added,
+                _removed(f"remove-choice:{key}", column["choices"]),
+            )
         changes.append(
             editing.FieldChange(
                 name=name,
@@ -294,6 +312,7 @@ def _structure_changes(fields: list[dict[str, Any]]) -> tuple[list[editing.Field
                 max_length=max_length,
                 new_choices=added,
                 removed_choices=removed,
+                column_choices=column_choices,
             )
         )
     return changes, errors
@@ -306,13 +325,13 @@ def _new_field() -> tuple[dict[str, Any] | None, str | None]:
     kind = request.form.get("new-type", "")
     if kind not in {t.value for t in editing.ADDABLE_TYPES}:
         return None, _("Choose the new field's type.")
-    if len(label) > 300:
-        return None, _("A label may have at most %(n)d characters.", n=300)
     choices = _lines("new-choices")
     if kind == FieldType.CHOICE and not choices:
         return None, _("Give the new field's choices, one per line.")
-    if any(len(choice) > 300 for choice in choices):
-        return None, _("A choice may have at most %(n)d characters.", n=300)
+    for text in (label, *choices):
+        problem = limits.text_problem(text, False, 300)
+        if problem is not None:
+            return None, str(problem)
     return {
         "label": label,
         "type": kind,
@@ -376,8 +395,8 @@ def publish_module(slug: str) -> str | Response | tuple[str, int]:
         else:
             flash(
                 _(
-                    "Version %(version)d is published. %(moved)d open drafts moved to it; %(kept)d stay on "
-                    "their version.",
+                    "Version %(version)d is published. Open drafts moved to it: %(moved)d; open drafts that "
+                    "stay on their version: %(kept)d.",
                     version=outcome.module.version,
                     moved=outcome.moved,
                     kept=outcome.kept,

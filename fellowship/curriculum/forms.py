@@ -74,7 +74,7 @@ class NewModuleForm(Form):
         ],
         filters=[strip],
     )
-    program_kind = SelectField(_l("Program kind"), validators=[DataRequired()])
+    program_kind = SelectField(_l("Program kind"))  # a select checks its value is one of its choices
 
 
 class PublishForm(Form):
@@ -103,5 +103,5 @@ class ImportForm(Form):
 
 
 class EditorGrantForm(Form):
-    user_id = SelectField(_l("Facilitator"), coerce=int, validators=[DataRequired()])
-    program_kind = SelectField(_l("Program kind"), validators=[DataRequired()])
+    user_id = SelectField(_l("Facilitator"), coerce=int)  # a select checks its value is one of its choices
+    program_kind = SelectField(_l("Program kind"))

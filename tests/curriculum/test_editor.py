@@ -43,7 +43,7 @@ def edits() -> str:
 
 def texts_form(client: Any, lang: str = "en") -> dict[str, str]:
     """Every text input of the texts page as the browser would post it."""
-    page = client.get(f"{EDIT}?lang={lang}").get_data(as_text=True)
+    page = client.get(f"{EDIT}?texts={lang}").get_data(as_text=True)
     values = dict(re.findall(r'<input id="t-\d+" name="(t:[^"]+)" value="([^"]*)"', page))
     values.update(re.findall(r'<textarea id="t-\d+" name="(t:[^"]+)"[^>]*>([^<]*)</textarea>', page, re.S))
     import html
@@ -147,17 +147,17 @@ def test_an_arabic_fix_is_a_draft_until_published_then_a_new_version(
 ) -> None:
     make_editor(world)
     editor = client_as("facilitator")
-    page = editor.get(f"{EDIT}?lang=ar").get_data(as_text=True)
+    page = editor.get(f"{EDIT}?texts=ar").get_data(as_text=True)
     assert 'lang="ar" dir="rtl"' in page  # the inputs of a right-to-left language
     assert "It keeps everyone pointed the same way." in page  # the English beside
     form = texts_form(editor, "ar")
     form["t:body"] = "### لماذا الرسالة\nتبقينا جميعًا في الاتجاه نفسه."
     form["t:title"] = "بيان الرسالة"
-    assert editor.post(f"{EDIT}?lang=ar", data=form).status_code == 302
+    assert editor.post(f"{EDIT}?texts=ar", data=form).status_code == 302
     assert current().version == 1 and "ar" not in current().body  # fellows see nothing yet
     saved = draft()
     assert saved is not None and saved.data["body"]["ar"].startswith("### لماذا الرسالة")
-    preview = editor.get(f"{EDIT}?lang=ar").get_data(as_text=True)
+    preview = editor.get(f"{EDIT}?texts=ar").get_data(as_text=True)
     assert "<h3>لماذا الرسالة</h3>" in preview  # the Markdown preview
     publish_page = editor.get(PUBLISH).get_data(as_text=True)
     assert "Fellowship 2024" in publish_page and "Publish version 2" in publish_page
@@ -262,7 +262,7 @@ def test_fields_are_added_moved_removed_and_required(world: World, client_as: An
         ({"max:who_we_are": "0"}, "Give the longest answer as a whole number"),
         ({"new-label": "Method", "new-type": "choice"}, "Give the new field&#39;s choices, one per line."),
         ({"new-label": "Method", "new-type": "table"}, "Choose the new field&#39;s type."),
-        ({"new-label": "x" * 301, "new-type": "short_text"}, "A label may have at most 300 characters."),
+        ({"new-label": "x" * 301, "new-type": "short_text"}, "Use at most 300 characters (this has 301)."),
     ],
 )
 def test_bad_field_changes_are_refused_and_nothing_is_saved(
@@ -298,7 +298,10 @@ def test_a_text_too_long_is_refused_and_nothing_is_lost(world: World, client_as:
     form = texts_form(editor)
     form["t:body"] = "x" * 50_001
     response = editor.post(EDIT, data=form)
-    assert response.status_code == 400 and "At most 50000 characters." in response.get_data(as_text=True)
+    assert (
+        response.status_code == 400
+        and "Use at most 50000 characters (this has 50001)." in response.get_data(as_text=True)
+    )
     assert draft().data["title"]["en"] == "A better title"  # type: ignore[union-attr]
 
 
@@ -505,3 +508,43 @@ def test_sync_keeps_a_browser_edit_refuses_a_conflict_and_overwrites_only_when_t
         assert later.exit_code == 0 and current().title["en"] == "Edited in the file"
     finally:
         app.config["FELLOWSHIP_CURRICULUM_DIR"] = ""
+
+
+def test_a_choice_is_added_to_a_tables_column(world: World, client_as: Any, module: str) -> None:
+    make_editor(world)
+    from fellowship.curriculum import editing
+
+    data = editing.for_storage(loader.as_data(current()))
+    data["fields"][2]["columns"].append(
+        {
+            "name": "often",
+            "type": "choice",
+            "label": {"en": "How often"},
+            "choices": [{"value": "weekly", "label": {"en": "Weekly"}}],
+        }
+    )
+    db.session.add(
+        ModuleDraft(
+            slug="mission-statement",
+            program_kind="coop_fellowship",
+            base_version=1,
+            data=data,
+            edits=0,
+            updated_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        )
+    )
+    db.session.commit()
+    editor = client_as("facilitator")
+    page = editor.get(FIELDS).get_data(as_text=True)
+    assert 'name="add-choices:indicators:often"' in page
+    response = editor.post(
+        FIELDS,
+        data={
+            "edits": "0",
+            "add-choices:indicators:often": "Twice a year",
+            "remove-choice:indicators:often:0": "on",
+        },
+    )
+    assert response.status_code == 302
+    column = draft().data["fields"][2]["columns"][2]  # type: ignore[union-attr]
+    assert column["choices"] == [{"value": "twice_a_year", "label": {"en": "Twice a year"}}]

@@ -95,6 +95,12 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "announcement with a hidden reply": f"/cohorts/{cohort.id}/announcements/{welcome.id}",
             "new announcement": f"/cohorts/{cohort.id}/announcements/new",
             "hide a reply": f"/cohorts/{cohort.id}/replies/{first_reply.id}/hide",
+            "curriculum": "/curriculum",
+            "module editor in Arabic": "/curriculum/impact-metrics/edit?texts=ar",
+            "module editor in Hebrew": "/curriculum/impact-metrics/edit?texts=he",
+            "worksheet fields": "/curriculum/ecosystem-assessment/fields",
+            "publishing a draft": "/curriculum/ecosystem-assessment/publish",
+            "new module": "/curriculum/new",
         },
         "amara.okafor@example.org": {
             "fellow home": "/",
@@ -148,6 +154,7 @@ def demo(app: Any) -> dict[str, dict[str, str]]:
             "development mailbox": "/dev/mailbox",
             "module badges to revoke": f"/cohorts/{cohort.id}/modules/mission-statement",
             "revoke a module badge": f"/credentials/{badge}/revoke",
+            "curriculum editors": "/curriculum/editors",
         },
     }
 

@@ -580,3 +580,56 @@ def test_a_fellow_asks_for_help_the_other_side_accepts_and_the_hours_reach_the_r
     row = staff.locator("main table tr", has=staff.locator(f"th:text-is('{label}')"))
     expect(row.locator("td.long-answer")).to_have_text(value)
     shot(staff, "report-peer-exchanges", lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_curriculum_editor_fixes_the_arabic_reading_adds_a_choice_and_a_fellows_draft_follows(
+    browser: Any, server: str, demo: None, lang: str
+) -> None:
+    """Nadia, who edits the fellowship's modules, rewords a heading of the impact metrics' Arabic reading and
+    adds a choice to the indicators' frequency, then publishes; Gabriel's open draft moves to the new version
+    with his indicator kept, and the reading he gets in Arabic carries the fix."""
+    from fellowship.curriculum.models import Module
+
+    editor = sign_in(browser, server, "nadia.petrova@example.org", lang)
+    editor.click("[data-block=curriculum_editing] a[href$='/curriculum']")
+    editor.click("main a[href='/curriculum/impact-metrics/edit']")
+    editor.click("main nav a[hreflang=ar]")
+    body = editor.locator("textarea[name='t:body']")
+    expect(body).to_have_attribute("dir", "rtl")
+    body.fill(body.input_value().replace("### لماذا القياس أصلًا", "### لماذا نقيس أصلًا"))
+    editor.click("form.module-texts button[type=submit]")
+    expect(editor.locator(".flash-success")).to_be_visible()
+    expect(editor.locator(".prose h3").first).to_have_text("لماذا نقيس أصلًا")  # the preview
+    shot(editor, "editor-texts", lang)
+    editor.click("main nav a[href$='/impact-metrics/fields']")
+    editor.fill("textarea[name='add-choices:indicators:frequency']", "Twice a year")
+    editor.click("main form button[type=submit]")
+    expect(editor.locator(".flash-success")).to_be_visible()
+    editor.click("main nav a[href$='/impact-metrics/publish']")
+    expect(editor.locator("main table")).to_contain_text("Fellowship")  # the cohort that uses the module
+    editor.fill("#change_note", "Arabic heading reworded; a twice-yearly frequency.")
+    editor.click("main form button[type=submit]")
+    expect(editor.locator(".flash-success")).to_be_visible()
+    shot(editor, "editor-published", lang)
+    fresh()
+    current = db.session.scalar(
+        sa.select(Module).where(Module.slug == "impact-metrics", Module.current.is_(True))
+    )
+    assert current.version == 2 and current.body["ar"].startswith("### لماذا نقيس أصلًا")
+    gabriel = db.session.scalar(sa.select(User).where(User.email == "gabriel.moreno@example.org"))
+    sheet = db.session.scalar(
+        sa.select(Worksheet).where(Worksheet.user_id == gabriel.id, Worksheet.slug == "impact-metrics")
+    )
+    assert sheet.module_id == current.id  # his open draft moved
+    fellow = sign_in(browser, server, "gabriel.moreno@example.org", "ar")
+    fellow.click("a.cohort-link")
+    fellow.click("section[data-panel=modules] a[href$='/modules/impact-metrics']")
+    expect(fellow.locator(".prose h3").first).to_have_text("لماذا نقيس أصلًا")
+    fellow.click("main a.button[href$='/impact-metrics/worksheet']")
+    expect(fellow.locator("input[name='indicators-0-indicator']")).to_have_value("Worker-owners")
+    expect(fellow.locator("select[name='indicators-0-frequency'] option[value=twice_a_year]")).to_have_count(
+        1
+    )
+    expect(fellow.locator("#newer-version")).to_have_count(0)
+    shot(fellow, "fellow-new-module-version", lang)

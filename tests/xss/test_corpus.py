@@ -832,3 +832,51 @@ def test_xss_local_group_names_and_places(world: World, client_as: Any) -> None:
     listing = client_as("fellow").get("/network/groups").get_data(as_text=True)
     for payload in PAYLOADS:
         assert script_problems(listing, payload) == [], payload
+
+
+def test_xss_module_editor_texts_fields_and_change_notes(world: World, client_as: Any, tmp_path: Any) -> None:
+    """Every text of a module as an editor writes it (title, reading, a field's label and help, a choice, in
+    English and Arabic), the change note fellows read, on the editor's pages and the fellows' pages."""
+    from fellowship.curriculum.models import Module, ModuleDraft
+    from tests.curriculum.conftest import assign_sample_module
+
+    url = assign_sample_module(world, tmp_path)
+    admin, fellow = client_as("admin"), client_as("fellow")
+    fellow.post(url, data={"action": "save", "base_revision": "0", "frequency": "monthly", "name": "Ours"})
+    edit, fields = "/curriculum/mission-statement/edit", "/curriculum/mission-statement/fields"
+    # "Monthly" goes: the fellow's draft stays behind, so the worksheet page shows each new change note.
+    admin.post(
+        fields, data={"edits": "0", "remove-choice:frequency:0": "on", "add-choices:frequency": "Weekly"}
+    )
+    admin.post("/curriculum/mission-statement/publish", data={})
+    assert "newer-version" in fellow.get(url).get_data(as_text=True)
+
+    def edits() -> str:
+        db.session.expire_all()
+        found = db.session.scalar(sa.select(ModuleDraft.edits))
+        return str(found or 0)
+
+    for number, payload in enumerate(PAYLOADS):
+        texts = {
+            "t:title": f"{number} {payload}"[:200],
+            "t:body": payload,
+            "t:f.who_we_are.label": payload[:300],
+            "t:f.who_we_are.help": payload,
+        }
+        for lang in ("en", "ar"):
+            check_response(admin.post(f"{edit}?texts={lang}", data={**texts, "edits": edits()}), payload)
+            check(admin, f"{edit}?texts={lang}", payload)
+        check_response(
+            admin.post(fields, data={"edits": edits(), "add-choices:frequency": payload[:300]}), payload
+        )
+        check(admin, fields, payload)
+        check(admin, "/curriculum", payload)
+        check(admin, "/curriculum/mission-statement/publish", payload)
+        # Only the first few are published: each publication is a version, and the texts are already shown.
+        if number % 10 == 0:
+            check_response(
+                admin.post("/curriculum/mission-statement/publish", data={"change_note": payload}), payload
+            )
+            check(fellow, f"/cohorts/{world.cohort.id}/modules/mission-statement", payload)
+            check(fellow, url, payload)  # the worksheet, on its version, with the note when it stays behind
+    assert db.session.scalar(sa.select(sa.func.max(Module.version))) > 1
