@@ -277,6 +277,8 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
         "FELLOWSHIP_RATELIMIT_VOTE_IP": limits(ENV_PREFIX + "RATELIMIT_VOTE_IP", "120 per hour"),
         "FELLOWSHIP_RATELIMIT_VOTE_EMAIL": limits(ENV_PREFIX + "RATELIMIT_VOTE_EMAIL", "5 per hour"),
         "FELLOWSHIP_IMAGE_MAX_BYTES": number(ENV_PREFIX + "IMAGE_MAX_BYTES", 5 * 1024 * 1024),
+        # Largest resource file (on a module, in a cohort library); requests are held to MAX_UPLOAD_BYTES too.
+        "FELLOWSHIP_RESOURCE_MAX_BYTES": number(ENV_PREFIX + "RESOURCE_MAX_BYTES", 2 * 1024 * 1024),
         "FELLOWSHIP_COMMUNITY_AREAS_FILE": env.get(ENV_PREFIX + "COMMUNITY_AREAS_FILE", ""),
         "FELLOWSHIP_EVALUATION_MIN_GROUP": number(ENV_PREFIX + "EVALUATION_MIN_GROUP", 3),
         "FELLOWSHIP_EVALUATION_DAYS": number(ENV_PREFIX + "EVALUATION_DAYS", 14),

@@ -24,6 +24,7 @@ from fellowship.credentials import demo as credentials_demo
 from fellowship.curriculum import editing as curriculum_editing
 from fellowship.curriculum import loader as curriculum_loader
 from fellowship.curriculum import queries as curriculum_queries
+from fellowship.curriculum import resources as curriculum_resources
 from fellowship.curriculum import services as curriculum
 from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.curriculum.models import CohortModule, Module, Worksheet
@@ -510,8 +511,9 @@ IMPACT = {
 
 
 def _curriculum_editor(cohort: Cohort) -> None:
-    """The fellowship's first facilitator edits the fellowship's modules (an administrator's grant), and has
-    a draft in progress: a "Declined" contact status for the ecosystem assessment's partners."""
+    """The fellowship's first facilitator edits the fellowship's modules (an administrator's grant), has a
+    draft in progress (a "Declined" contact status for the ecosystem assessment's partners), and has added
+    a handout to the impact metrics module and a link to the cohort's library."""
     facilitator = _facilitator(cohort)
     admin = db.session.scalar(sa.select(User).where(User.email == ADMIN_EMAIL))
     curriculum.grant_editor(facilitator.id, cohort.program.kind.value, admin.id if admin else facilitator.id)
@@ -534,6 +536,44 @@ def _curriculum_editor(cohort: Cohort) -> None:
     ]
     data = curriculum_editing.restructure(draft.data, changes)
     curriculum.save_draft(draft, data, draft.edits, facilitator.id)
+    # Resources: a handout on the impact metrics module, and a link in the cohort's library.
+    curriculum_resources.add_file(
+        curriculum_resources.Place(module_slug="impact-metrics"),
+        "Indicator planning sheet",
+        _one_page_pdf("Indicator planning sheet: indicator, city metric, unit, baseline, target, source."),
+        "indicator-planning-sheet.pdf",
+        facilitator.id,
+        1024 * 1024,
+    )
+    curriculum_resources.add_link(
+        curriculum_resources.Place(cohort_id=cohort.id),
+        "Annotated sample bylaws for a worker co-op",
+        "https://example.org/sample-bylaws",
+        facilitator.id,
+    )
+
+
+def _one_page_pdf(line: str) -> bytes:
+    """A one-page PDF showing ``line`` (ASCII), written out by hand so the demo ships no binary file."""
+    text = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    stream = f"BT /F1 12 Tf 56 780 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    table = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{table}\n%%EOF\n".encode()
+    return bytes(out)
 
 
 def _worksheets(cohort: Cohort) -> None:

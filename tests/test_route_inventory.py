@@ -25,6 +25,7 @@ from fellowship.awards.models import JurorAssignment, Vote
 from fellowship.core import clock, mail
 from fellowship.core.identity_providers import Provider
 from fellowship.credentials import services as credential_services
+from fellowship.curriculum import resources
 from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.curriculum.models import (
     CohortModule,
@@ -234,6 +235,19 @@ ROUTES: dict[str, Route] = {
     "fellowship.curriculum.export_module": Route(CURRICULUM_EDITORS, params=("slug",)),
     "fellowship.curriculum.import_module": Route(CURRICULUM_EDITORS, methods=POST_ONLY),
     "fellowship.curriculum.editors": Route(ADMIN, methods=GET_POST),
+    "fellowship.curriculum.module_resources": Route(CURRICULUM_EDITORS, params=("slug",), methods=GET_POST),
+    "fellowship.curriculum.remove_module_resource": Route(
+        CURRICULUM_EDITORS, params=("slug", "resource_id=module_resource_id"), methods=POST_ONLY
+    ),
+    # A cohort's resource library: its members read it, its facilitators add and remove; a file is sent to
+    # the cohort's members only (a module's file to the members of cohorts using the module).
+    "fellowship.curriculum.cohort_resources": Route(
+        COHORT_READERS, scoped=True, params=("cohort_id",), methods=GET_POST
+    ),
+    "fellowship.curriculum.remove_cohort_resource": Route(
+        COHORT_MANAGERS, scoped=True, params=("cohort_id", "resource_id"), methods=POST_ONLY
+    ),
+    "fellowship.curriculum.resource_file": Route(COHORT_READERS, scoped=True, params=("resource_id",)),
     "fellowship.curriculum.remove_editor": Route(ADMIN, params=("editor_id",), methods=POST_ONLY),
     # Anyone who facilitates some cohort has a queue (possibly empty); it is not scoped to one cohort.
     "fellowship.curriculum.queue": Route(frozenset({"facilitator", "other_facilitator", "admin"})),
@@ -583,6 +597,17 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         user_id=world.users["facilitator"].id, program_kind="coop_fellowship", granted_at=clock.now()
     )
     db.session.add(editor)
+    library_file = resources.add_file(
+        resources.Place(cohort_id=world.cohort.id),
+        "Bylaws guide",
+        b"%PDF-1.4\n%%EOF\n",
+        "g.pdf",
+        fellow.id,
+        1024,
+    )
+    module_link = resources.add_link(
+        resources.Place(module_slug="mission-statement"), "A reading", "https://example.org/r", fellow.id
+    )
     db.session.flush()
     module = db.session.scalar(sa.select(Module).where(Module.slug == "mission-statement"))
     worksheet = Worksheet(
@@ -725,6 +750,8 @@ def url_params(app: Any, world: World) -> dict[str, Any]:
         "event_id": event.id,
         "slug": "mission-statement",
         "editor_id": editor.id,
+        "resource_id": library_file.id,
+        "module_resource_id": module_link.id,
         "worksheet_id": worksheet.id,
         "user_feed_token": calendar.feed_token(app.secret_key, "user", fellow.id, 1),
         "cohort_feed_token": calendar.feed_token(app.secret_key, "cohort", world.cohort.id, 1),
@@ -1018,6 +1045,15 @@ def foreign_params(app: Any, world: World) -> dict[str, Any]:
         "vote_id": db.session.scalar(sa.select(Vote.id).where(Vote.contest_id == contest.id)),
         "vote_token": vote_token,
         "log_id": log.id,
+        "resource_id": resources.add_link(
+            resources.Place(cohort_id=other.id), "Theirs", "https://example.org/t", world.users["admin"].id
+        ).id,
+        "module_resource_id": resources.add_link(
+            resources.Place(module_slug="erg-business-case"),
+            "Another module's",
+            "https://example.org/e",
+            None,
+        ).id,
     }
 
 

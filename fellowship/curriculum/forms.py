@@ -8,7 +8,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from fellowship.core.forms import Form, strip
+from fellowship.core.forms import Form, strip, web_address
 from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.curriculum.loader import SLUG
 from fellowship.curriculum.text import localised
@@ -105,3 +105,19 @@ class ImportForm(Form):
 class EditorGrantForm(Form):
     user_id = SelectField(_l("Facilitator"), coerce=int)  # a select checks its value is one of its choices
     program_kind = SelectField(_l("Program kind"))
+
+
+class ResourceForm(Form):
+    """A link or a file (exactly one), with the title learners see."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    url = StringField(
+        _l("Link"),
+        description=_l("A web address starting with https:// or http://. Or choose a file below."),
+        validators=[Optional(), Length(max=2000), web_address],
+        filters=[strip],
+    )
+    upload = FileField(
+        _l("File"),
+        description=_l("A PDF, a picture (PNG, JPEG, WebP) or an office document."),
+    )

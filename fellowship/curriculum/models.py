@@ -150,3 +150,29 @@ class Review(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     reviewer: Mapped[User | None] = relationship()
+
+
+class Resource(db.Model):
+    """A link or a small file for learners: attached to a module (every cohort using it sees it) or to one
+    cohort's resource library. A file lives in the store (``core.storage``, area ``resources``) under a
+    random name; its type was read from its content when it was added."""
+
+    __tablename__ = "resources"
+    __table_args__ = (
+        sa.CheckConstraint("(module_slug IS NULL) <> (cohort_id IS NULL)", name="one_place"),
+        sa.CheckConstraint("(url IS NULL) <> (stored_name IS NULL)", name="link_or_file"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_slug: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    url: Mapped[str | None] = mapped_column(sa.String(2000))
+    stored_name: Mapped[str | None] = mapped_column(sa.String(64))
+    filename: Mapped[str | None] = mapped_column(sa.String(200))
+    content_type: Mapped[str | None] = mapped_column(sa.String(120))
+    size: Mapped[int | None] = mapped_column()
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    added_by: Mapped[User | None] = relationship()

@@ -11,6 +11,7 @@ from fellowship.curriculum.models import (
     CurriculumEditor,
     Module,
     ModuleDraft,
+    Resource,
     Review,
     Worksheet,
     WorksheetRevision,
@@ -69,6 +70,16 @@ def export_editing(user: Any) -> dict[str, Any]:
                 .order_by(Module.slug, Module.version)
             )
         ],
+        "resources_added": [
+            {"title": title, "module": slug, "cohort_id": cohort_id, "link": url, "file": filename}
+            for title, slug, cohort_id, url, filename in db.session.execute(
+                sa.select(
+                    Resource.title, Resource.module_slug, Resource.cohort_id, Resource.url, Resource.filename
+                )
+                .where(Resource.added_by_id == user.id)
+                .order_by(Resource.id)
+            )
+        ],
         "module_drafts_last_saved": list(
             db.session.scalars(
                 sa.select(ModuleDraft.slug)
@@ -80,16 +91,17 @@ def export_editing(user: Any) -> dict[str, Any]:
 
 
 def erase_editing(erasure: personal_data.Erasure) -> None:
-    """An erased person edits nothing any more (their grants go). The module versions they published and the
-    drafts they saved are teaching material, not about them: they stay, credited to the placeholder, with
-    the person's name scrubbed from the change notes."""
+    """An erased person edits nothing any more (their grants go). The module versions they published, the
+    drafts they saved and the resources they added are teaching material, not about them: they stay,
+    credited to the placeholder, with the person's name scrubbed from change notes and resource titles."""
     db.session.execute(sa.delete(CurriculumEditor).where(CurriculumEditor.user_id == erasure.user.id))
     erasure.scrub_rows(Module, ["change_note"])
+    erasure.scrub_rows(Resource, ["title"])
 
 
 personal_data.register(
     "curriculum editing",
     export_editing,
     erase=erase_editing,
-    tables=("curriculum_editors", "module_drafts", "modules"),
+    tables=("curriculum_editors", "module_drafts", "modules", "resources"),
 )

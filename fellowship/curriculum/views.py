@@ -35,7 +35,7 @@ from fellowship.core.forms import ActionForm
 from fellowship.core.i18n import select_timezone
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.permissions import is_admin, require
-from fellowship.curriculum import changes, editing, queries, services, worksheet_forms
+from fellowship.curriculum import changes, editing, queries, resources, services, worksheet_forms
 from fellowship.curriculum.enums import WORKSHEET_STATUS_LABELS, WorksheetStatus
 from fellowship.curriculum.forms import NOTE_PREFIX, field_notes, review_form
 from fellowship.curriculum.models import CohortModule, Review, Worksheet
@@ -150,6 +150,7 @@ def module(cohort_id: int, slug: str) -> str:
         reading=localised(module.body),
         can_manage=can_manage(role),
         can_edit=can_manage(role) and editor.may_edit(module.program_kind),
+        resources=db.session.scalars(resources.of_module(slug)).all(),
         panels=panels.render_context(panels.module_panels(), assignment, current_user),
     )
 
@@ -556,4 +557,4 @@ def worksheet_markdown(worksheet_id: int) -> Response:
 
 
 # The module editor's pages (on this blueprint) and the personal-data holding register themselves.
-from fellowship.curriculum import editor, personal  # noqa: E402,F401
+from fellowship.curriculum import editor, personal, resource_views  # noqa: E402,F401

@@ -302,8 +302,8 @@ def test_cohort_page_query_count_does_not_grow_with_fellows(
     # user; cohort with the role in it (one statement); roster; events panel: upcoming and past count;
     # modules panel; evaluations panel (the evaluations waiting for this member); the newest announcements;
     # module badges panel (the role and the cohort's choice in one statement); mentoring panel (its pairs with
-    # their meetings counted; the role comes with the page)
-    assert counts[0] == 10
+    # their meetings counted; the role comes with the page); resource library panel (its newest entries)
+    assert counts[0] == 11
 
 
 def test_cohort_page_shows_registered_panels(world: World, client_as: Any, app: Any) -> None:

@@ -880,3 +880,49 @@ def test_xss_module_editor_texts_fields_and_change_notes(world: World, client_as
             check(fellow, f"/cohorts/{world.cohort.id}/modules/mission-statement", payload)
             check(fellow, url, payload)  # the worksheet, on its version, with the note when it stays behind
     assert db.session.scalar(sa.select(sa.func.max(Module.version))) > 1
+
+
+def test_xss_resource_titles_links_and_file_names(world: World, client_as: Any, tmp_path: Any) -> None:
+    """A resource's title, link and uploaded file name, on a module and in a cohort's library, wherever they
+    are shown: the library, the cohort page, the module page and the editor's resources page."""
+    from io import BytesIO
+
+    from fellowship.curriculum.models import Resource
+    from tests.curriculum.conftest import assign_sample_module
+
+    assign_sample_module(world, tmp_path)
+    admin, fellow = client_as("admin"), client_as("fellow")
+    library = f"/cohorts/{world.cohort.id}/resources"
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    for number, payload in enumerate(PAYLOADS):
+        title = f"{number} {payload}"[:200]
+        check_response(admin.post(library, data={"title": title, "url": payload[:2000]}), payload)
+        check_response(
+            admin.post(library, data={"title": title, "upload": (BytesIO(pdf), f"{payload}.pdf")}), payload
+        )
+        check_response(
+            admin.post(
+                "/curriculum/mission-statement/resources",
+                data={"title": title, "url": f"https://example.org/{number}"},
+            ),
+            payload,
+        )
+    assert db.session.scalar(sa.select(sa.func.count(Resource.id))) >= len(PAYLOADS)
+    pages = [
+        page.get_data(as_text=True)
+        for page in (
+            fellow.get(library),
+            fellow.get(f"/cohorts/{world.cohort.id}"),
+            fellow.get(f"/cohorts/{world.cohort.id}/modules/mission-statement"),
+            admin.get("/curriculum/mission-statement/resources"),
+        )
+    ]
+    for payload in PAYLOADS:
+        for html in pages:
+            assert script_problems(html, payload) == [], payload
+    for item in db.session.scalars(sa.select(Resource).where(Resource.stored_name.is_not(None))):
+        download = fellow.get(f"/resources/{item.id}/file")
+        assert download.status_code == 200 and download.headers["Content-Disposition"].startswith(
+            "attachment"
+        )
+        assert "\n" not in download.headers["Content-Disposition"] and "<" not in item.filename
