@@ -67,7 +67,7 @@ def may_edit(kind: str) -> bool:
     return kinds is None or kind in kinds
 
 
-def _module(slug: str) -> tuple[Module | None, ModuleDraft | None]:
+def editable_module(slug: str) -> tuple[Module | None, ModuleDraft | None]:
     """The module's current version and its draft (either may be missing, not both), for an editor of its
     kind; a stranger to the curriculum is refused."""
     current = db.session.scalar(sa.select(Module).where(Module.slug == slug, Module.current.is_(True)))
@@ -115,7 +115,7 @@ def _save(current: Module | None, draft: ModuleDraft | None, data: dict[str, Any
     return True
 
 
-def _context(slug: str, current: Module | None, draft: ModuleDraft | None) -> dict[str, Any]:
+def editor_context(slug: str, current: Module | None, draft: ModuleDraft | None) -> dict[str, Any]:
     data = _data(current, draft)
     _checked, problems = editing.check({**data, "published_on": data.get("published_on") or "2000-01-01"})
     return {
@@ -205,10 +205,10 @@ def _language() -> str:
 @bp.route("/curriculum/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit_module(slug: str) -> str | Response | tuple[str, int]:
-    current, draft = _module(slug)
+    current, draft = editable_module(slug)
     lang = _language()
     form = ActionForm()
-    context = _context(slug, current, draft)
+    context = editor_context(slug, current, draft)
     entries = editing.texts(context["data"], lang)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -343,9 +343,9 @@ def _new_field() -> tuple[dict[str, Any] | None, str | None]:
 @bp.route("/curriculum/<slug>/fields", methods=["GET", "POST"])
 @login_required
 def edit_fields(slug: str) -> str | Response | tuple[str, int]:
-    current, draft = _module(slug)
+    current, draft = editable_module(slug)
     form = ActionForm()
-    context = _context(slug, current, draft)
+    context = editor_context(slug, current, draft)
     fields = context["data"].get("fields") or []
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -377,12 +377,12 @@ def edit_fields(slug: str) -> str | Response | tuple[str, int]:
 @bp.route("/curriculum/<slug>/publish", methods=["GET", "POST"])
 @login_required
 def publish_module(slug: str) -> str | Response | tuple[str, int]:
-    current, draft = _module(slug)
+    current, draft = editable_module(slug)
     if draft is None:
         flash(_("There is no draft to publish: edit the module first."), "error")
         return redirect(url_for(".edit_module", slug=slug))
     form = PublishForm()
-    context = _context(slug, current, draft)
+    context = editor_context(slug, current, draft)
     if request.method == "POST" and form.validate_on_submit() and not context["problems"]:
         try:
             outcome = services.publish(
@@ -392,6 +392,11 @@ def publish_module(slug: str) -> str | Response | tuple[str, int]:
         except services.EditorError as error:
             db.session.rollback()
             flash(str(error), "error")
+            return redirect(url_for(".publish_module", slug=slug))  # the draft may be gone meanwhile
+        except IntegrityError:  # another editor published the same new module at the same moment
+            db.session.rollback()
+            flash(_("Someone else published this module at the same moment. Reload the page."), "error")
+            return redirect(url_for(".publish_module", slug=slug))
         else:
             flash(
                 _(
@@ -428,7 +433,7 @@ def publish_module(slug: str) -> str | Response | tuple[str, int]:
 @bp.route("/curriculum/<slug>/discard", methods=["POST"])
 @login_required
 def discard_draft(slug: str) -> Response:
-    _current, draft = _module(slug)
+    _current, draft = editable_module(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     if draft is not None:
@@ -446,7 +451,7 @@ def discard_draft(slug: str) -> Response:
 @bp.route("/curriculum/<slug>/export.yaml")
 @login_required
 def export_module(slug: str) -> Response:
-    current, draft = _module(slug)
+    current, draft = editable_module(slug)
     if request.args.get("draft") and draft is not None:
         data = editing.from_storage(draft.data)
     elif current is not None:
@@ -491,14 +496,22 @@ def import_module() -> Response | tuple[str, int]:
             if module is not None and not may_edit(module.program_kind):
                 problems.append(_("You may not edit the modules of this program kind."))
             if not problems and module is not None:
-                return _import(module)
+                current = db.session.scalar(
+                    sa.select(Module).where(Module.slug == module.slug, Module.current.is_(True))
+                )
+                if current is not None and current.program_kind != module.program_kind:
+                    problems.append(
+                        _(
+                            "A module named “%(slug)s” already exists here for another kind of program.",
+                            slug=module.slug,
+                        )
+                    )
+                else:
+                    return _import(module, current)
     return render_template("curriculum/import_problems.html", problems=problems), 400
 
 
-def _import(module: loader.ModuleFile) -> Response:
-    current = db.session.scalar(sa.select(Module).where(Module.slug == module.slug, Module.current.is_(True)))
-    if current is not None and current.program_kind != module.program_kind:
-        abort(400)
+def _import(module: loader.ModuleFile, current: Module | None) -> Response:
     draft = db.session.scalar(sa.select(ModuleDraft).where(ModuleDraft.slug == module.slug))
     if draft is None:
         draft = ModuleDraft(slug=module.slug, program_kind=module.program_kind, edits=0, data={})

@@ -77,7 +77,7 @@ def _remove(resource: Resource) -> None:
 @bp.route("/curriculum/<slug>/resources", methods=["GET", "POST"])
 @login_required
 def module_resources(slug: str) -> str | Response | tuple[str, int]:
-    current, draft = editor._module(slug)
+    current, draft = editor.editable_module(slug)
     form = _form()
     problem = None
     if request.method == "POST":
@@ -95,14 +95,14 @@ def module_resources(slug: str) -> str | Response | tuple[str, int]:
         items=db.session.scalars(resources.of_module(slug)).all(),
         remove_form=ActionForm(),
         editor_page="resources",
-        **editor._context(slug, current, draft),
+        **editor.editor_context(slug, current, draft),
     ), 400 if problem else 200
 
 
 @bp.route("/curriculum/<slug>/resources/<int:resource_id>/remove", methods=["POST"])
 @login_required
 def remove_module_resource(slug: str, resource_id: int) -> Response:
-    editor._module(slug)
+    editor.editable_module(slug)
     resource = db.get_or_404(Resource, resource_id)
     if resource.module_slug != slug:
         abort(404)

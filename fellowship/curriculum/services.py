@@ -429,11 +429,13 @@ def publish(draft: ModuleDraft, user_id: int, substantive: bool, note: str) -> P
         sa.select(Module).where(Module.slug == draft.slug, Module.current.is_(True)).with_for_update()
     )
     if (current.version if current else 0) != draft.base_version:
+        # A fresh statement sees what another editor committed while this one waited for the lock.
+        newest = db.session.scalar(sa.select(sa.func.max(Module.version)).where(Module.slug == draft.slug))
         raise EditorError(
             _l(
                 "Version %(version)d of this module was published after this draft was started. "
                 "Discard the draft and edit the new version.",
-                version=current.version if current else 0,
+                version=newest or 0,
             )
         )
     if current is not None:

@@ -30,3 +30,41 @@ def test_simultaneous_saves_from_the_same_base_keep_one_and_refuse_the_other(
     worksheet = sheet(world)
     assert worksheet.answers["name"] == winner
     assert (worksheet.revision_number, worksheet.draft_version) == ((1, 1) if path else (2, 0))
+
+
+@pytest.mark.postgres
+def test_two_editors_publishing_the_same_draft_at_once_make_one_version(
+    app: Any, world: World, client_as: Any, module: str
+) -> None:
+    import sqlalchemy as sa
+
+    from fellowship.curriculum.models import Module, ModuleDraft
+    from fellowship.extensions import db
+    from tests.curriculum.test_editor import make_editor, texts_form
+
+    make_editor(world)
+    first, second = client_as("facilitator"), client_as("admin")
+    form = texts_form(first)
+    form["t:title"] = "Mission statement, corrected"
+    assert first.post("/curriculum/mission-statement/edit", data=form).status_code == 302
+
+    def publish(client: Any, note: str) -> int:
+        return client.post("/curriculum/mission-statement/publish", data={"change_note": note}).status_code
+
+    codes = run_at_once(app, [lambda: publish(first, "first"), lambda: publish(second, "second")])
+    assert codes == [302, 302]  # the one that lost goes back to the publish page, told why
+    db.session.expire_all()
+    versions = db.session.execute(
+        sa.select(Module.version, Module.current)
+        .where(Module.slug == "mission-statement")
+        .order_by(Module.version)
+    ).all()
+    assert versions == [(1, False), (2, True)]
+    assert db.session.scalar(sa.select(sa.func.count(ModuleDraft.id))) == 0
+    told = [
+        client.get("/curriculum/mission-statement/edit").get_data(as_text=True) for client in (first, second)
+    ]
+    assert (
+        sum("Version 2 of this module was published after this draft was started." in page for page in told)
+        == 1
+    )

@@ -411,7 +411,8 @@ def test_export_and_import_round_trip(world: World, client_as: Any, module: str)
     # The same file imported is a draft with nothing to publish.
     response = admin.post("/curriculum/import", data={"upload": (BytesIO(exported.data), "m.yaml")})
     assert response.status_code == 302
-    assert admin.post(PUBLISH, data={}).status_code == 400
+    unchanged = admin.post(PUBLISH, data={}, follow_redirects=True)
+    assert "Nothing has changed since the version published now." in unchanged.get_data(as_text=True)
     assert current().version == 1
     # A changed file becomes the draft, then version 2.
     changed = exported.data.replace(b"It keeps everyone pointed", b"It keeps all of us pointed")
@@ -548,3 +549,15 @@ def test_a_choice_is_added_to_a_tables_column(world: World, client_as: Any, modu
     assert response.status_code == 302
     column = draft().data["fields"][2]["columns"][2]  # type: ignore[union-attr]
     assert column["choices"] == [{"value": "twice_a_year", "label": {"en": "Twice a year"}}]
+
+
+def test_an_import_for_a_module_of_another_kind_is_refused(world: World, client_as: Any, module: str) -> None:
+    other_kind = textwrap.dedent(GOOD).replace(
+        "slug: mission-statement", "slug: mission-statement\nprogram_kind: erg_academy"
+    )
+    response = client_as("admin").post(
+        "/curriculum/import", data={"upload": (BytesIO(other_kind.encode()), "m.yaml")}
+    )
+    assert response.status_code == 400
+    assert "already exists here for another kind of program" in response.get_data(as_text=True)
+    assert draft() is None
