@@ -55,84 +55,46 @@ def _text(node: Any, lang: str) -> str:
     return node if isinstance(node, str) and lang == "en" else ""
 
 
+def _entry(
+    key: str, where: str, owner: str, node: Any, lang: str, multiline: bool = False, max_length: int = 300
+) -> Text:
+    return Text(key, where, owner, _text(node, "en"), _text(node, lang), multiline, max_length)
+
+
 def texts(data: dict[str, Any], lang: str) -> list[Text]:
     """Every translatable text of the draft, in reading order, with its English and its ``lang`` text."""
+    questions = data.get("questions") or {}
     found = [
-        Text(
-            "title", "title", "", _text(data.get("title"), "en"), _text(data.get("title"), lang), False, 200
-        ),
-        Text(
-            "summary",
-            "summary",
-            "",
-            _text(data.get("summary"), "en"),
-            _text(data.get("summary"), lang),
-            True,
-            500,
-        ),
-        Text(
-            "body", "body", "", _text(data.get("body"), "en"), _text(data.get("body"), lang), True, BODY_MAX
-        ),
+        _entry("title", "title", "", data.get("title"), lang, max_length=200),
+        _entry("summary", "summary", "", data.get("summary"), lang, True, 500),
+        _entry("body", "body", "", data.get("body"), lang, True, BODY_MAX),
         Text(
             "questions",
             "questions",
             "",
-            "\n".join((data.get("questions") or {}).get("en", [])),
-            "\n".join((data.get("questions") or {}).get(lang, [])),
+            "\n".join(questions.get("en", [])),
+            "\n".join(questions.get(lang, [])),
             True,
             QUESTIONS_MAX,
         ),
     ]
     for field in data.get("fields") or []:
-        name, owner = field.get("name", ""), _text(field.get("label"), "en")
-        prefix = f"f.{name}"
-        found.append(
-            Text(f"{prefix}.label", "label", owner, owner, _text(field.get("label"), lang), False, 300)
-        )
-        found.append(
-            Text(
-                f"{prefix}.help",
-                "help",
-                owner,
-                _text(field.get("help"), "en"),
-                _text(field.get("help"), lang),
-                True,
-                TEXT_MAX,
-            )
-        )
+        prefix, owner = f"f.{field.get('name', '')}", _text(field.get("label"), "en")
+        found.append(_entry(f"{prefix}.label", "label", owner, field.get("label"), lang))
+        found.append(_entry(f"{prefix}.help", "help", owner, field.get("help"), lang, True, TEXT_MAX))
         found += _choice_texts(prefix, owner, field.get("choices"), lang)
         for index, column in enumerate(field.get("columns") or []):
+            found.append(_entry(f"{prefix}.col.{index}", "column", owner, column.get("label"), lang))
             column_owner = f"{owner} › {_text(column.get('label'), 'en')}"
-            found.append(
-                Text(
-                    f"{prefix}.col.{index}",
-                    "column",
-                    owner,
-                    _text(column.get("label"), "en"),
-                    _text(column.get("label"), lang),
-                    False,
-                    300,
-                )
-            )
             found += _choice_texts(f"{prefix}.col.{index}", column_owner, column.get("choices"), lang)
         for index, row in enumerate(field.get("rows") or []):
-            found.append(
-                Text(f"{prefix}.row.{index}", "row", owner, _text(row, "en"), _text(row, lang), False, 300)
-            )
+            found.append(_entry(f"{prefix}.row.{index}", "row", owner, row, lang))
     return found
 
 
 def _choice_texts(prefix: str, owner: str, choices: Any, lang: str) -> list[Text]:
     return [
-        Text(
-            f"{prefix}.c.{index}",
-            "choice",
-            owner,
-            _text(choice.get("label"), "en"),
-            _text(choice.get("label"), lang),
-            False,
-            300,
-        )
+        _entry(f"{prefix}.c.{index}", "choice", owner, choice.get("label"), lang)
         for index, choice in enumerate(choices or [])
         if isinstance(choice, dict)
     ]

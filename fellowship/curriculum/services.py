@@ -74,20 +74,9 @@ def sync(files: list[ModuleFile], overwrite: frozenset[str] = frozenset()) -> Sy
         else:
             result.added += 1
         added.append(
-            Module(
-                slug=file.slug,
-                version=(existing.version + 1) if existing else 1,
-                content_hash=file.content_hash,
-                program_kind=file.program_kind,
-                position=file.position,
-                published_on=file.published_on,
-                title=file.title,
-                summary=file.summary,
-                body=file.body,
-                questions=file.questions,
-                layout=file.layout,
-                fields=file.fields,
-                current=True,
+            _version(
+                file,
+                (existing.version + 1) if existing else 1,
                 source="file",
                 # The file's authors date a module; a new date on a changed file says it is new material.
                 substantive=existing is not None and file.published_on != existing.published_on,
@@ -99,6 +88,26 @@ def sync(files: list[ModuleFile], overwrite: frozenset[str] = frozenset()) -> Sy
         if module.version > 1:
             move_open_drafts(module)
     return result
+
+
+def _version(file: ModuleFile, version: int, **provenance: Any) -> Module:
+    """The module's new current version, with the checked content of ``file`` and where it came from."""
+    return Module(
+        slug=file.slug,
+        version=version,
+        content_hash=file.content_hash,
+        program_kind=file.program_kind,
+        position=file.position,
+        published_on=file.published_on,
+        title=file.title,
+        summary=file.summary,
+        body=file.body,
+        questions=file.questions,
+        layout=file.layout,
+        fields=file.fields,
+        current=True,
+        **provenance,
+    )
 
 
 def _last_file_versions(slugs: set[str]) -> dict[str, Module]:
@@ -444,20 +453,9 @@ def publish(draft: ModuleDraft, user_id: int, substantive: bool, note: str) -> P
         if module_file.content_hash == current.content_hash:
             raise EditorError(_l("Nothing has changed since the version published now."))
         current.current = False
-    module = Module(
-        slug=draft.slug,
-        version=(current.version + 1) if current else 1,
-        content_hash=module_file.content_hash,
-        program_kind=module_file.program_kind,
-        position=module_file.position,
-        published_on=module_file.published_on,
-        title=module_file.title,
-        summary=module_file.summary,
-        body=module_file.body,
-        questions=module_file.questions,
-        layout=module_file.layout,
-        fields=module_file.fields,
-        current=True,
+    module = _version(
+        module_file,
+        (current.version + 1) if current else 1,
         source="browser",
         substantive=substantive and current is not None,
         change_note=note.strip(),

@@ -18,6 +18,7 @@ from fellowship.curriculum.models import CurriculumEditor, Module, ModuleDraft, 
 from fellowship.extensions import db
 from tests.conftest import World
 from tests.curriculum.test_loader import GOOD
+from tests.curriculum.test_views import add_module
 from tests.curriculum.test_worksheets import FILLED
 
 EDIT = "/curriculum/mission-statement/edit"
@@ -108,19 +109,7 @@ def test_an_admin_makes_a_facilitator_an_editor_who_then_finds_the_editor_from_h
     )
     assert "Edit this module" in module_page
     # The grant is for a kind: another kind's module stays closed to them.
-    db.session.add(
-        Module(
-            slug="erg-only",
-            version=1,
-            content_hash="x",
-            program_kind="erg_academy",
-            published_on=dt.date(2024, 1, 1),
-            title={"en": "ERG"},
-            body={"en": "Text"},
-            fields=[{"name": "a", "type": "short_text", "label": {"en": "A"}}],
-        )
-    )
-    db.session.commit()
+    add_module("erg-only", 1, kind="erg_academy", title={"en": "ERG"})
     assert facilitator.get("/curriculum/erg-only/edit").status_code == 403
     assert "ERG" not in library
     [editor] = db.session.scalars(sa.select(CurriculumEditor)).all()
