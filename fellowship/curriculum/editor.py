@@ -211,6 +211,7 @@ def edit_module(slug: str) -> str | Response | tuple[str, int]:
     context = editor_context(slug, current, draft)
     entries = editing.texts(context["data"], lang)
     errors: dict[str, str] = {}
+    conflict = False
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -224,7 +225,11 @@ def edit_module(slug: str) -> str | Response | tuple[str, int]:
             if _save(current, draft, editing.set_texts(context["data"], lang, values)):
                 flash(_("The draft is saved. Fellows see it once it is published."), "success")
                 return redirect(url_for(".edit_module", slug=slug, texts=lang))
-            return redirect(url_for(".edit_module", slug=slug, texts=lang))
+            # Someone else saved meanwhile: their draft stays, this editor's text stays in the form, and
+            # saving again (from the draft as it is now) is a deliberate choice.
+            conflict = True
+            current, draft = editable_module(slug)
+            context = editor_context(slug, current, draft)
         for entry in entries:  # show what was typed, with the problems
             entry.value = values[entry.key]
     body = next(entry for entry in entries if entry.key == "body")
@@ -242,8 +247,9 @@ def edit_module(slug: str) -> str | Response | tuple[str, int]:
         preview_falls_back=not body.value and lang != "en",
         versions=db.session.scalars(queries.versions(slug)).all(),
         language_names=LANGUAGE_NAMES,
+        conflict=conflict,
         **context,
-    ), 400 if errors else 200
+    ), 409 if conflict else 400 if errors else 200
 
 
 # --- the worksheet's fields --------------------------------------------------------------------------------
@@ -433,14 +439,14 @@ def publish_module(slug: str) -> str | Response | tuple[str, int]:
 @bp.route("/curriculum/<slug>/discard", methods=["POST"])
 @login_required
 def discard_draft(slug: str) -> Response:
-    _current, draft = editable_module(slug)
+    current, draft = editable_module(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     if draft is not None:
         db.session.delete(draft)
         db.session.commit()
         flash(_("The draft is discarded."), "success")
-    if _current is None:
+    if current is None:
         return redirect(url_for(".library"))
     return redirect(url_for(".edit_module", slug=slug))
 

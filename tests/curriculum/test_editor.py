@@ -300,9 +300,14 @@ def test_two_editors_do_not_overwrite_each_other(world: World, client_as: Any, m
     form_one, form_two = texts_form(first), texts_form(second)
     form_one["t:title"], form_two["t:title"] = "Title one", "Title two"
     first.post(EDIT, data=form_one)
-    second.post(EDIT, data=form_two)
+    refused = second.post(EDIT, data=form_two)
     assert draft().data["title"]["en"] == "Title one"  # type: ignore[union-attr]
-    assert "Someone else saved this draft" in second.get(EDIT).get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "Someone else saved this draft" in page
+    assert 'value="Title two"' in page  # the second editor's text is still in their form
+    assert f'name="edits" value="{draft().edits}"' in page  # saving again is now a deliberate choice
+    assert second.post(EDIT, data={**form_two, "edits": str(draft().edits)}).status_code == 302
+    assert draft().data["title"]["en"] == "Title two"  # type: ignore[union-attr]
 
 
 def test_markdown_in_a_reading_is_sanitised(world: World, client_as: Any, module: str) -> None:
