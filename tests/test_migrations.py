@@ -197,3 +197,29 @@ def test_the_network_text_index_follows_its_entries(empty_database: str, tmp_pat
         flask_migrate.downgrade(revision="base")
         assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
         db.engine.dispose()
+
+
+def test_file_versions_that_changed_their_date_stay_counted_as_new_material(
+    empty_database: str, tmp_path: Path
+) -> None:
+    """Before the module editor, a changed file with a new ``published_on`` was counted on that date; the
+    migration marks such versions substantive so the funder report's count does not drop."""
+    migrated = migration_app(empty_database, tmp_path)
+    with migrated.app_context():
+        flask_migrate.upgrade(revision="32e96a90b821")
+        with db.engine.begin() as conn:
+            for version, day in (
+                (1, dt.date(2024, 1, 5)),
+                (2, dt.date(2024, 6, 1)),
+                (3, dt.date(2024, 6, 1)),
+            ):
+                _insert(
+                    conn, "modules", slug="roadmap", version=version, published_on=day, current=version == 3
+                )
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            marked = conn.execute(
+                sa.text("SELECT version, substantive FROM modules WHERE slug = 'roadmap' ORDER BY version")
+            ).all()
+        assert [(version, bool(flag)) for version, flag in marked] == [(1, False), (2, True), (3, False)]
+        db.engine.dispose()

@@ -55,6 +55,8 @@ def sync(overwrite: tuple[str, ...]) -> None:
             "nothing was loaded."
         )
     db.session.commit()
+    for warning in outcome.drafts_behind:
+        click.echo(f"warning: {warning}", err=True)
     kept = f", {outcome.kept} kept as edited in the browser" if outcome.kept else ""
     click.echo(
         f"curriculum: {outcome.added} new, {outcome.updated} updated, {outcome.unchanged} unchanged{kept}"

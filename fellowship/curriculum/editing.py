@@ -161,7 +161,7 @@ def name_from(label: str, taken: set[str], prefix: str = "field") -> str:
     if not base[0].isalpha():
         base = f"{prefix}_{base}"
     name, number = base, 2
-    while name in taken:
+    while name in taken or name in loader.RESERVED_NAMES:
         name, number = f"{base}_{number}", number + 1
     return name
 
@@ -343,9 +343,14 @@ def misfits(old: list[dict[str, Any]], new: list[dict[str, Any]], answers: dict[
 def _table_fits(definition: dict[str, Any], rows: Any) -> Any:
     if not isinstance(rows, list):
         return _l("it changed type")
-    filled = [row for row in rows if isinstance(row, dict) and not _empty(list(row.values()))]
+    filled_at = [
+        index for index, row in enumerate(rows) if isinstance(row, dict) and not _empty(list(row.values()))
+    ]
+    filled = [rows[index] for index in filled_at]
     limit = len(definition["rows"]) if definition.get("rows") else definition.get("max_rows", 20)
-    if (len(rows) if definition.get("rows") else len(filled)) > limit:
+    # Fixed rows keep their places: what counts is the last one filled in; free rows are counted.
+    used = (filled_at[-1] + 1 if filled_at else 0) if definition.get("rows") else len(filled)
+    if used > limit:
         return _l("the table now has fewer rows")
     columns = {column["name"]: column for column in definition["columns"]}
     for row in filled:

@@ -22,13 +22,14 @@ from fellowship.core.forms import ActionForm
 from fellowship.core.i18n import LANGUAGE_NAMES
 from fellowship.core.markdown import render as render_markdown
 from fellowship.core.permissions import admin_required, is_admin, require
-from fellowship.curriculum import editing, loader, queries, services
+from fellowship.curriculum import editing, loader, queries, resources, services
 from fellowship.curriculum.enums import FieldType
 from fellowship.curriculum.forms import EditorGrantForm, ImportForm, NewModuleForm, PublishForm
 from fellowship.curriculum.models import CurriculumEditor, Module, ModuleDraft
 from fellowship.curriculum.views import bp
 from fellowship.extensions import db
 from fellowship.programs.enums import PROGRAM_KIND_LABELS, ProgramKind, Role
+from fellowship.programs.queries import facilitated_cohorts
 
 LANGUAGES = ("en", "es", "pl", "ar", "he")
 RTL = {"ar", "he"}
@@ -108,7 +109,7 @@ def _save(current: Module | None, draft: ModuleDraft | None, data: dict[str, Any
     except IntegrityError:  # two editors started a draft of the module at the same moment
         db.session.rollback()
         flash(
-            _("Someone else saved this draft since you opened it. Reload the page to see their changes."),
+            str(services.STALE_DRAFT),
             "error",
         )
         return False
@@ -392,7 +393,7 @@ def publish_module(slug: str) -> str | Response | tuple[str, int]:
     if request.method == "POST" and form.validate_on_submit() and not context["problems"]:
         try:
             outcome = services.publish(
-                draft, current_user.id, bool(form.substantive.data), form.change_note.data or ""
+                draft, current_user.id, bool(form.substantive.data), form.change_note.data or "", _edits()
             )
             db.session.commit()
         except services.EditorError as error:
@@ -419,10 +420,16 @@ def publish_module(slug: str) -> str | Response | tuple[str, int]:
     staying = []
     moving = 0
     if checked is not None:
+        # Fellows are named only to the staff of their own cohort; other cohorts' fellows are counted.
+        mine = (
+            None
+            if is_admin(current_user)
+            else {cohort.id for cohort in db.session.scalars(facilitated_cohorts(current_user.id))}
+        )
         for sheet in services.open_drafts(slug):
             misfits = editing.misfits(sheet.module.fields, checked.fields, sheet.answers)
             if misfits:
-                staying.append((sheet, misfits))
+                staying.append((sheet, misfits, mine is None or sheet.cohort_id in mine))
             else:
                 moving += 1
     return render_template(
@@ -444,7 +451,13 @@ def discard_draft(slug: str) -> Response:
         abort(400)
     if draft is not None:
         db.session.delete(draft)
+        stored = []
+        if current is None:  # a module never published: its resources go with it
+            for resource in db.session.scalars(resources.of_module(slug)):
+                stored.append(resources.remove(resource))
         db.session.commit()
+        for name in stored:
+            resources.forget_file(name)
         flash(_("The draft is discarded."), "success")
     if current is None:
         return redirect(url_for(".library"))
@@ -505,7 +518,9 @@ def import_module() -> Response | tuple[str, int]:
                 current = db.session.scalar(
                     sa.select(Module).where(Module.slug == module.slug, Module.current.is_(True))
                 )
-                if current is not None and current.program_kind != module.program_kind:
+                pending = db.session.scalar(sa.select(ModuleDraft).where(ModuleDraft.slug == module.slug))
+                kinds_here = {m.program_kind for m in (current, pending) if m is not None}
+                if kinds_here - {module.program_kind}:
                     problems.append(
                         _(
                             "A module named “%(slug)s” already exists here for another kind of program.",

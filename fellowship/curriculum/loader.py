@@ -26,6 +26,26 @@ LOCALES = {"en", "es", "pl", "ar", "he"}
 # of the time (24 modules in five languages: 0.13 s instead of 1.6 s, paid by every sync and demo load).
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+# Names a worksheet field may not take: the form's own attributes and inputs (``worksheet_forms.build``).
+RESERVED_NAMES = frozenset(
+    {
+        "action",
+        "base_draft",
+        "base_revision",
+        "csrf_token",
+        "data",
+        "errors",
+        "extra_validators",
+        "form_errors",
+        "hidden_tag",
+        "is_submitted",
+        "meta",
+        "populate_obj",
+        "process",
+        "validate",
+        "validate_on_submit",
+    }
+)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,98}$")
 LAYOUTS = {"form", "canvas"}
 COLUMN_TYPES = {FieldType.SHORT_TEXT, FieldType.LONG_TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.CHOICE}
@@ -106,17 +126,23 @@ def read_one(path: Path, problems: list[str]) -> ModuleFile | None:
     try:
         raw = path.read_bytes()
         data = yaml.load(raw, Loader=SAFE_LOADER)  # noqa: S506 - the safe loader, in C where libyaml is
-    except (OSError, yaml.YAMLError) as error:
+    except (OSError, yaml.YAMLError, ValueError) as error:
         problems.append(f"cannot be read as YAML ({error})".replace("\n", " "))
         return None
     return check_data(data, problems, path=path, slug=path.stem, kind=path.parent.name)
 
 
 def parse_yaml(text: str | bytes, problems: list[str]) -> Any:
-    """A module's YAML text (an upload, an import) as data; None with a problem when it cannot be read."""
+    """A module's YAML text (an upload, an import) as data; None with a problem when it cannot be read.
+
+    Aliases (``*name``) are refused: a small file could otherwise expand into billions of nodes, and no
+    module needs them."""
     try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=SAFE_LOADER)):
+            problems.append("uses YAML aliases (*name), which module files may not use")
+            return None
         return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - the safe loader
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: a date such as 2024-02-30
         problems.append(f"cannot be read as YAML ({error})".replace("\n", " "))
         return None
 
@@ -238,6 +264,9 @@ def _fields(data: Any, problems: list[str]) -> list[dict[str, Any]]:
         where = f"field {name!r}" if isinstance(name, str) else where
         if not isinstance(name, str) or not NAME.match(name):
             problems.append(f"{where}: name must be lowercase letters, digits and underscores")
+            continue
+        if name in RESERVED_NAMES:
+            problems.append(f"{where}: the name is reserved; choose another")
             continue
         if name in names:
             problems.append(f"{where}: the name is used twice")

@@ -36,6 +36,8 @@ class SyncResult:
     kept: int = 0
     """Modules edited in the browser whose file has not changed since it was last loaded: the edit stands."""
     conflicts: list[str] = field(default_factory=list)
+    drafts_behind: list[str] = field(default_factory=list)
+    """Drafts in the module editor that started from a version this sync replaced."""
 
 
 def sync(files: list[ModuleFile], overwrite: frozenset[str] = frozenset()) -> SyncResult:
@@ -87,6 +89,14 @@ def sync(files: list[ModuleFile], overwrite: frozenset[str] = frozenset()) -> Sy
     for module in added:
         if module.version > 1:
             move_open_drafts(module)
+    newer = {module.slug: module.version for module in added if module.version > 1}
+    if newer:
+        for draft in db.session.scalars(sa.select(ModuleDraft).where(ModuleDraft.slug.in_(newer))):
+            result.drafts_behind.append(
+                f"{draft.program_kind}/{draft.slug}: the draft in the browser started from version "
+                f"{draft.base_version}; version {newer[draft.slug]} now comes from the file, so the draft "
+                "cannot be published (download it, discard it, and edit the new version)"
+            )
     return result
 
 
@@ -375,16 +385,26 @@ def new_module_draft(slug: str, program_kind: str, title: str, user_id: int) -> 
     return draft
 
 
+STALE_DRAFT = _l("Someone else saved this draft since you opened it. Reload the page to see their changes.")
+
+
 def save_draft(draft: ModuleDraft, data: dict[str, Any], base_edits: int, user_id: int) -> None:
-    """Store the draft's new data, unless someone saved it since this editor opened it."""
-    if draft.edits != base_edits:
-        raise EditorError(
-            _l("Someone else saved this draft since you opened it. Reload the page to see their changes.")
+    """Store the draft's new data, unless someone saved (or published, or discarded) it since this editor
+    opened it: one conditional UPDATE, so two saves at the same moment cannot both pass the check."""
+    changed = db.session.execute(
+        sa.update(ModuleDraft)
+        .where(ModuleDraft.id == draft.id, ModuleDraft.edits == base_edits)
+        .values(
+            data=editing.for_storage(data),
+            edits=base_edits + 1,
+            updated_by_id=user_id,
+            updated_at=clock.now(),
         )
-    draft.data = editing.for_storage(data)
-    draft.edits += 1
-    draft.updated_by_id, draft.updated_at = user_id, clock.now()
-    db.session.flush()
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        raise EditorError(STALE_DRAFT)
+    db.session.expire(draft)
 
 
 @dataclass
@@ -405,8 +425,9 @@ def open_drafts(slug: str, lock: bool = False) -> list[Worksheet]:
         .order_by(Worksheet.id)
     )
     if lock:
-        stmt = stmt.with_for_update()
-    return list(db.session.scalars(stmt.options(selectinload(Worksheet.module))))
+        return list(db.session.scalars(stmt.with_for_update().options(selectinload(Worksheet.module))))
+    options = (selectinload(Worksheet.module), selectinload(Worksheet.user), selectinload(Worksheet.cohort))
+    return list(db.session.scalars(stmt.options(*options)))
 
 
 def move_open_drafts(module: Module) -> tuple[int, int]:
@@ -420,17 +441,33 @@ def move_open_drafts(module: Module) -> tuple[int, int]:
             kept += 1
         else:
             sheet.module_id = module.id
+            # A tab still open on the old fields is then told the worksheet changed, rather than
+            # autosaving into fields that may be gone.
+            sheet.draft_version += 1
             moved += 1
     db.session.flush()
     return moved, kept
 
 
-def publish(draft: ModuleDraft, user_id: int, substantive: bool, note: str) -> Published:
+def publish(draft: ModuleDraft, user_id: int, substantive: bool, note: str, base_edits: int) -> Published:
     """Make the draft the module's next version (version 1 for a new module) and delete the draft.
 
     The day of publication is today for a new module or a substantive revision, and stays the previous
     version's otherwise, so only new material counts as created in the funder report. Submitted and
-    approved work stays on its version; an open draft moves to the new one when its answers fit it."""
+    approved work stays on its version; an open draft moves to the new one when its answers fit it.
+
+    The draft is locked and must still be the one the editor reviewed (``base_edits``): a save made while
+    the publish page was open is not published unseen."""
+    draft = db.session.scalar(
+        sa.select(ModuleDraft)
+        .where(ModuleDraft.id == draft.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if draft is None:
+        raise EditorError(_l("Someone else published or discarded this draft meanwhile."))
+    if draft.edits != base_edits:
+        raise EditorError(STALE_DRAFT)
     module_file, problems = editing.check({**draft.data, "published_on": clock.today().isoformat()})
     if module_file is None:
         raise EditorError(_l("The draft has problems to fix before it can be published."))

@@ -75,6 +75,13 @@ def upgrade():
             ondelete="SET NULL",
         )
 
+    # Versions loaded from files before the editor: a changed file whose authors gave it a new
+    # published_on was counted as new material on that date, and still is (a substantive revision).
+    op.execute(
+        "UPDATE modules SET substantive = TRUE WHERE version > 1 AND published_on <> ("
+        "SELECT earlier.published_on FROM modules AS earlier "
+        "WHERE earlier.slug = modules.slug AND earlier.version = modules.version - 1)"
+    )
     # ### end Alembic commands ###
 
 

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from fellowship.curriculum import loader, queries
-from fellowship.curriculum.models import CurriculumEditor, Module, ModuleDraft, Worksheet
+from fellowship.curriculum.models import CohortModule, CurriculumEditor, Module, ModuleDraft, Worksheet
 from fellowship.extensions import db
 from tests.conftest import World
 from tests.curriculum.test_loader import GOOD
@@ -64,7 +64,13 @@ def make_editor(world: World) -> None:
 
 
 def save_fellow_draft(client: Any, module_path: str, **answers: str) -> None:
-    data = {"action": "save", "base_revision": "0", "name": "Sourdough Collective", **answers}
+    data = {
+        "action": "save",
+        "base_revision": "0",
+        "name": "Sourdough Collective",
+        "frequency": "",
+        **answers,
+    }
     assert client.post(module_path, data=data).status_code == 302
 
 
@@ -150,7 +156,7 @@ def test_an_arabic_fix_is_a_draft_until_published_then_a_new_version(
     assert "<h3>لماذا الرسالة</h3>" in preview  # the Markdown preview
     publish_page = editor.get(PUBLISH).get_data(as_text=True)
     assert "Fellowship 2024" in publish_page and "Publish version 2" in publish_page
-    response = editor.post(PUBLISH, data={"change_note": "Arabic reading"})
+    response = editor.post(PUBLISH, data={"edits": edits(), "change_note": "Arabic reading"})
     assert response.status_code == 302
     module_row = current()
     assert (module_row.version, module_row.source, module_row.substantive) == (2, "browser", False)
@@ -175,7 +181,7 @@ def test_a_fellows_open_draft_moves_when_it_fits_and_stays_when_it_does_not(
         editor.post(FIELDS, data={"edits": edits(), "add-choices:frequency": "Quarterly"}).status_code == 302
     )
     assert "1 open draft moves to the new version." in editor.get(PUBLISH).get_data(as_text=True)
-    editor.post(PUBLISH, data={"change_note": "A quarterly option"})
+    editor.post(PUBLISH, data={"edits": edits(), "change_note": "A quarterly option"})
     db.session.expire_all()
     sheet = db.session.scalar(sa.select(Worksheet))
     assert (sheet.module.version, sheet.answers["who_we_are"]) == (2, "Bakers")
@@ -187,7 +193,7 @@ def test_a_fellows_open_draft_moves_when_it_fits_and_stays_when_it_does_not(
     editor.post(FIELDS, data={"edits": edits(), f"remove-choice:frequency:{position}": "on"})
     publish_page = editor.get(PUBLISH).get_data(as_text=True)
     assert "Fiona Fellow" in publish_page and "the choice you picked is no longer offered" in publish_page
-    editor.post(PUBLISH, data={"change_note": "Monthly reporting is gone."})
+    editor.post(PUBLISH, data={"edits": edits(), "change_note": "Monthly reporting is gone."})
     db.session.expire_all()
     sheet = db.session.scalar(sa.select(Worksheet))
     assert (sheet.module.version, current().version) == (2, 3)
@@ -206,7 +212,12 @@ def test_submitted_work_stays_on_its_version(world: World, client_as: Any, modul
     editor.post(FIELDS, data={"edits": edits(), "add-choices:frequency": "Yearly"})
     usage = editor.get(PUBLISH).get_data(as_text=True)
     assert "<td>1</td><td>0</td><td>1</td>" in usage  # one fellow, no open draft, one submitted
-    editor.post(PUBLISH, data={})
+    editor.post(
+        PUBLISH,
+        data={
+            "edits": edits(),
+        },
+    )
     db.session.expire_all()
     assert db.session.scalar(sa.select(Worksheet)).module.version == 1
 
@@ -273,7 +284,7 @@ def test_the_draft_is_checked_like_a_file_and_cannot_be_published_with_problems(
     assert editor.post(EDIT, data=form).status_code == 302
     page = editor.get(EDIT).get_data(as_text=True)
     assert "title: the English text (en) is missing" in page  # curriculum check's own words
-    publish = editor.post(PUBLISH, data={"change_note": "x"})
+    publish = editor.post(PUBLISH, data={"edits": edits(), "change_note": "x"})
     assert publish.status_code == 400 and "Publish version 2</button>" not in publish.get_data(as_text=True)
     assert current().version == 1
 
@@ -319,7 +330,12 @@ def test_markdown_in_a_reading_is_sanitised(world: World, client_as: Any, module
     preview = editor.get(EDIT).get_data(as_text=True)
     shown = preview.split('id="preview-heading"')[1].split("</section>")[0]
     assert "<script" not in shown and "<img" not in shown and 'href="javascript' not in shown
-    editor.post(PUBLISH, data={})
+    editor.post(
+        PUBLISH,
+        data={
+            "edits": edits(),
+        },
+    )
     reading = client_as("fellow").get(f"/cohorts/{world.cohort.id}/modules/mission-statement")
     text = reading.get_data(as_text=True)
     reading_html = text.split('id="reading-heading"')[1].split("</section>")[0]
@@ -344,12 +360,12 @@ def test_only_substantive_revisions_and_new_modules_count_as_materials(
     form = texts_form(editor)
     form["t:title"] = "Mission statement (fixed)"
     editor.post(EDIT, data=form)
-    editor.post(PUBLISH, data={"change_note": "Typo"})
+    editor.post(PUBLISH, data={"edits": edits(), "change_note": "Typo"})
     assert created_this_month() == before
     form = texts_form(editor)
     form["t:body"] = "A rewritten reading."
     editor.post(EDIT, data=form)
-    editor.post(PUBLISH, data={"substantive": "y", "change_note": "Rewritten"})
+    editor.post(PUBLISH, data={"edits": edits(), "substantive": "y", "change_note": "Rewritten"})
     assert (current().version, current().substantive) == (3, True)
     assert created_this_month() == before + 1
     # A new module counts on the day it is published.
@@ -371,7 +387,7 @@ def test_only_substantive_revisions_and_new_modules_count_as_materials(
     )
     form = {"edits": "1", "t:body": "Read this first."}
     editor.post(new_edit, data=form)
-    assert editor.post("/curriculum/meeting-facilitation/publish", data={}).status_code == 302
+    assert editor.post("/curriculum/meeting-facilitation/publish", data={"edits": "2"}).status_code == 302
     assert db.session.scalar(sa.select(Module.version).where(Module.slug == "meeting-facilitation")) == 1
     assert created_this_month() == before + 2
 
@@ -405,14 +421,28 @@ def test_export_and_import_round_trip(world: World, client_as: Any, module: str)
     # The same file imported is a draft with nothing to publish.
     response = admin.post("/curriculum/import", data={"upload": (BytesIO(exported.data), "m.yaml")})
     assert response.status_code == 302
-    unchanged = admin.post(PUBLISH, data={}, follow_redirects=True)
+    unchanged = admin.post(
+        PUBLISH,
+        data={
+            "edits": edits(),
+        },
+        follow_redirects=True,
+    )
     assert "Nothing has changed since the version published now." in unchanged.get_data(as_text=True)
     assert current().version == 1
     # A changed file becomes the draft, then version 2.
     changed = exported.data.replace(b"It keeps everyone pointed", b"It keeps all of us pointed")
     admin.post("/curriculum/import", data={"upload": (BytesIO(changed), "m.yaml")})
     assert "all of us" in draft().data["body"]["en"]  # type: ignore[union-attr]
-    assert admin.post(PUBLISH, data={}).status_code == 302
+    assert (
+        admin.post(
+            PUBLISH,
+            data={
+                "edits": edits(),
+            },
+        ).status_code
+        == 302
+    )
     assert current().version == 2 and "all of us" in current().body["en"]
 
 
@@ -471,7 +501,12 @@ def test_sync_keeps_a_browser_edit_refuses_a_conflict_and_overwrites_only_when_t
     form = texts_form(admin)
     form["t:title"] = "Mission statement, edited in the browser"
     admin.post(EDIT, data=form)
-    admin.post(PUBLISH, data={})
+    admin.post(
+        PUBLISH,
+        data={
+            "edits": edits(),
+        },
+    )
     runner = app.test_cli_runner()
     app.config["FELLOWSHIP_CURRICULUM_DIR"] = str(tmp_path)
     try:
@@ -493,7 +528,12 @@ def test_sync_keeps_a_browser_edit_refuses_a_conflict_and_overwrites_only_when_t
         assert (current().version, current().source) == (3, "file")
         # An edit exported into the folder: the file holds it, and later file changes load as usual.
         admin.post(EDIT, data=texts_form(admin) | {"t:title": "Edited again"})
-        admin.post(PUBLISH, data={})
+        admin.post(
+            PUBLISH,
+            data={
+                "edits": edits(),
+            },
+        )
         written = runner.invoke(args=["fellowship", "curriculum", "export", "mission-statement", "--write"])
         assert written.exit_code == 0 and "Edited again" in path.read_text("utf-8")
         synced = runner.invoke(args=["fellowship", "curriculum", "sync"])
@@ -555,3 +595,178 @@ def test_an_import_for_a_module_of_another_kind_is_refused(world: World, client_
     assert response.status_code == 400
     assert "already exists here for another kind of program" in response.get_data(as_text=True)
     assert draft() is None
+
+
+# --- what the review found ---------------------------------------------------------------------------------
+
+
+def test_an_import_cannot_take_over_another_kinds_unpublished_draft(
+    world: World, client_as: Any, module: str
+) -> None:
+    admin = client_as("admin")
+    new = {"title": "ERG thing", "slug": "erg-thing", "program_kind": "erg_academy"}
+    assert admin.post("/curriculum/new", data=new).status_code == 302
+    other = textwrap.dedent(GOOD).replace(
+        "slug: mission-statement", "slug: erg-thing\nprogram_kind: coop_fellowship"
+    )
+    response = admin.post("/curriculum/import", data={"upload": (BytesIO(other.encode()), "m.yaml")})
+    assert response.status_code == 400 and "another kind of program" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (
+        db.session.scalar(sa.select(ModuleDraft.program_kind).where(ModuleDraft.slug == "erg-thing"))
+        == "erg_academy"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            textwrap.dedent(GOOD).replace("published_on: 2024-03-14", "published_on: 2024-02-30"),
+            "day is out of range",
+        ),
+        ("slug: x\ntitle: &t {en: T}\nsummary: *t\n", "uses YAML aliases"),
+    ],
+)
+def test_an_import_that_cannot_be_read_is_refused_not_a_crash(
+    world: World, client_as: Any, module: str, text: str, message: str
+) -> None:
+    response = client_as("admin").post(
+        "/curriculum/import", data={"upload": (BytesIO(text.encode()), "m.yaml")}
+    )
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_a_field_never_takes_a_name_the_worksheet_form_uses(
+    world: World, client_as: Any, module: str
+) -> None:
+    admin = client_as("admin")
+    for label in ("Meta", "Errors", "Action"):
+        admin.post(FIELDS, data={"edits": edits(), "new-label": label, "new-type": "short_text"})
+    names = [f["name"] for f in draft().data["fields"]]  # type: ignore[union-attr]
+    assert names[-3:] == ["meta_2", "errors_2", "action_2"]
+    assert admin.post(PUBLISH, data={"edits": edits()}).status_code == 302
+    fellow = client_as("fellow")
+    assert fellow.get(module).status_code == 200
+    save_fellow_draft(fellow, module, meta_2="x", errors_2="y", action_2="z")
+    db.session.expire_all()
+    answers = db.session.scalar(sa.select(Worksheet.answers))
+    assert (answers["meta_2"], answers["errors_2"], answers["action_2"]) == ("x", "y", "z")
+
+
+def test_the_loader_refuses_a_reserved_field_name(tmp_path: Path) -> None:
+    from tests.curriculum.test_loader import write
+
+    write(
+        tmp_path, "coop_fellowship", "mission-statement", GOOD.replace("name: name, type", "name: meta, type")
+    )
+    assert "field 'meta': the name is reserved" in loader.read_all(tmp_path).errors[0]
+
+
+def test_a_moved_draft_tells_a_tab_still_open_on_the_old_version(
+    world: World, client_as: Any, module: str
+) -> None:
+    make_editor(world)
+    fellow, editor = client_as("fellow"), client_as("facilitator")
+    save_fellow_draft(fellow, module, who_we_are="Bakers")
+    db.session.expire_all()
+    sheet = db.session.scalar(sa.select(Worksheet))
+    base = {"base_revision": str(sheet.revision_number), "base_draft": str(sheet.draft_version)}
+    editor.post(FIELDS, data={"edits": edits(), "add-choices:frequency": "Weekly"})
+    editor.post(PUBLISH, data={"edits": edits()})
+    stale = fellow.post(f"{module}/autosave", data={**base, "frequency": "", "name": "Typed in the old tab"})
+    assert stale.status_code == 409 and stale.get_json()["stale"] is True
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Worksheet)).answers["who_we_are"] == "Bakers"
+
+
+def test_a_draft_saved_while_the_publish_page_was_open_is_not_published_unseen(
+    world: World, client_as: Any, module: str
+) -> None:
+    make_editor(world)
+    editor, admin = client_as("facilitator"), client_as("admin")
+    editor.post(EDIT, data=texts_form(editor) | {"t:title": "Reviewed title"})
+    reviewed = edits()
+    admin.post(EDIT, data=texts_form(admin) | {"t:title": "Changed meanwhile"})
+    refused = editor.post(PUBLISH, data={"edits": reviewed}, follow_redirects=True)
+    assert "Someone else saved this draft" in refused.get_data(as_text=True)
+    assert current().version == 1
+
+
+def test_the_publish_page_names_only_the_fellows_of_cohorts_the_editor_facilitates(
+    world: World, client_as: Any, module: str
+) -> None:
+    make_editor(world)
+    db.session.add(CohortModule(cohort_id=world.other_cohort.id, slug="mission-statement", position=0))
+    db.session.commit()
+    for role, path in (
+        ("fellow", module),
+        ("other_fellow", f"/cohorts/{world.other_cohort.id}/modules/mission-statement/worksheet"),
+    ):
+        save_fellow_draft(client_as(role), path, frequency="monthly")
+    editor = client_as("facilitator")
+    editor.post(
+        FIELDS, data={"edits": edits(), "remove-choice:frequency:0": "on", "add-choices:frequency": "Weekly"}
+    )
+    page = editor.get(PUBLISH).get_data(as_text=True)
+    assert "Fiona Fellow" in page and "Olga Outsider" not in page and "A fellow of Other cohort" in page
+    assert "Olga Outsider" in client_as("admin").get(PUBLISH).get_data(as_text=True)
+
+
+def test_discarding_a_new_modules_draft_takes_its_resources_along(
+    world: World, client_as: Any, module: str
+) -> None:
+    from fellowship.curriculum.models import Resource
+
+    admin = client_as("admin")
+    admin.post(
+        "/curriculum/new",
+        data={"title": "Short-lived", "slug": "short-lived", "program_kind": "coop_fellowship"},
+    )
+    admin.post(
+        "/curriculum/short-lived/resources",
+        data={"title": "Handout", "upload": (BytesIO(b"%PDF-1.4\n%%EOF\n"), "h.pdf")},
+    )
+    assert db.session.scalar(sa.select(sa.func.count(Resource.id))) == 1
+    assert admin.post("/curriculum/short-lived/discard").status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(Resource.id))) == 0
+
+
+def test_sync_warns_of_a_browser_draft_left_behind(
+    app: Any, world: World, client_as: Any, tmp_path: Path
+) -> None:
+    from tests.curriculum.conftest import assign_sample_module
+
+    assign_sample_module(world, tmp_path)
+    admin = client_as("admin")
+    admin.post(EDIT, data=texts_form(admin) | {"t:title": "Draft title"})
+    path = tmp_path / "coop_fellowship" / "mission-statement.yaml"
+    path.write_text(path.read_text("utf-8").replace("Who are we?", "Who are we now?"), "utf-8")
+    app.config["FELLOWSHIP_CURRICULUM_DIR"] = str(tmp_path)
+    try:
+        result = app.test_cli_runner().invoke(args=["fellowship", "curriculum", "sync"])
+    finally:
+        app.config["FELLOWSHIP_CURRICULUM_DIR"] = ""
+    assert result.exit_code == 0 and "1 updated" in result.output
+    assert (
+        "coop_fellowship/mission-statement: the draft in the browser started from version 1" in result.output
+    )
+
+
+def test_a_fixed_row_table_fits_when_only_empty_trailing_rows_go() -> None:
+    from fellowship.curriculum import editing
+
+    old = [
+        {
+            "name": "steps",
+            "type": "table",
+            "label": {"en": "Steps"},
+            "rows": [{"en": "A"}, {"en": "B"}, {"en": "C"}],
+            "columns": [{"name": "note", "type": "short_text", "label": {"en": "Note"}}],
+        }
+    ]
+    new = [{**old[0], "rows": [{"en": "A"}, {"en": "B"}]}]
+    answers = {"steps": [{"note": "first"}, {"note": ""}, {"note": ""}]}
+    assert editing.misfits(old, new, answers) == []
+    answers = {"steps": [{"note": "first"}, {"note": ""}, {"note": "third"}]}
+    assert [str(m.reason) for m in editing.misfits(old, new, answers)] == ["the table now has fewer rows"]

@@ -844,17 +844,18 @@ def test_xss_module_editor_texts_fields_and_change_notes(world: World, client_as
     admin, fellow = client_as("admin"), client_as("fellow")
     fellow.post(url, data={"action": "save", "base_revision": "0", "frequency": "monthly", "name": "Ours"})
     edit, fields = "/curriculum/mission-statement/edit", "/curriculum/mission-statement/fields"
-    # "Monthly" goes: the fellow's draft stays behind, so the worksheet page shows each new change note.
-    admin.post(
-        fields, data={"edits": "0", "remove-choice:frequency:0": "on", "add-choices:frequency": "Weekly"}
-    )
-    admin.post("/curriculum/mission-statement/publish", data={})
-    assert "newer-version" in fellow.get(url).get_data(as_text=True)
 
     def edits() -> str:
         db.session.expire_all()
         found = db.session.scalar(sa.select(ModuleDraft.edits))
         return str(found or 0)
+
+    # "Monthly" goes: the fellow's draft stays behind, so the worksheet page shows each new change note.
+    admin.post(
+        fields, data={"edits": "0", "remove-choice:frequency:0": "on", "add-choices:frequency": "Weekly"}
+    )
+    admin.post("/curriculum/mission-statement/publish", data={"edits": edits()})
+    assert "newer-version" in fellow.get(url).get_data(as_text=True)
 
     for number, payload in enumerate(PAYLOADS):
         texts = {
@@ -875,7 +876,10 @@ def test_xss_module_editor_texts_fields_and_change_notes(world: World, client_as
         # Only the first few are published: each publication is a version, and the texts are already shown.
         if number % 10 == 0:
             check_response(
-                admin.post("/curriculum/mission-statement/publish", data={"change_note": payload}), payload
+                admin.post(
+                    "/curriculum/mission-statement/publish", data={"change_note": payload, "edits": edits()}
+                ),
+                payload,
             )
             check(fellow, f"/cohorts/{world.cohort.id}/modules/mission-statement", payload)
             check(fellow, url, payload)  # the worksheet, on its version, with the note when it stays behind
