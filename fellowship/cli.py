@@ -150,3 +150,25 @@ def restore(path: str) -> None:
         f"Restored {sum(counts.tables.values())} rows into {len(counts.tables)} tables and "
         f"{counts.files} uploaded files."
     )
+
+
+@group.command("move-files-to-database")
+def move_files_to_database() -> None:
+    """Copy every uploaded file from the storage folder into the database store (FELLOWSHIP_STORAGE=database),
+    under the same names; files already there are skipped, the folder is left as it was."""
+    from flask import current_app
+
+    from fellowship.core import storage
+
+    folder = storage.LocalStorage(current_app.config["FELLOWSHIP_STORAGE_DIR"])
+    root = Path(current_app.config["FELLOWSHIP_STORAGE_DIR"])
+    areas = (
+        sorted(p.name for p in root.iterdir() if p.is_dir() and storage.SAFE.fullmatch(p.name))
+        if root.is_dir()
+        else []
+    )
+    copied, present = storage.move_to_database(folder, areas)
+    db.session.commit()
+    click.echo(
+        f"Copied {copied} files into the database ({present} were there already) from {len(areas)} areas."
+    )

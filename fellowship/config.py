@@ -165,6 +165,9 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
             "SECRET_KEY must be set to a random value of at least 32 characters in production "
             "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
         )
+    storage_kind = env.get(ENV_PREFIX + "STORAGE", "folder")
+    if storage_kind not in {"folder", "database"}:
+        problems.append(f"FELLOWSHIP_STORAGE must be folder or database, not {storage_kind!r}")
     rate_limit_storage = env.get(ENV_PREFIX + "RATELIMIT_STORAGE_URI", "")
     if mode == "production" and not rate_limit_storage:
         problems.append(
@@ -227,6 +230,9 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
         "MAX_CONTENT_LENGTH": number(ENV_PREFIX + "MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
         "FELLOWSHIP_CURRICULUM_DIR": env.get(ENV_PREFIX + "CURRICULUM_DIR", ""),
         "FELLOWSHIP_STORAGE_DIR": env.get(ENV_PREFIX + "STORAGE_DIR", str(Path(instance_path) / "storage")),
+        # Where uploaded files go: "folder" (FELLOWSHIP_STORAGE_DIR, one machine) or "database" (every
+        # application server reads them; core/storage.py).
+        "FELLOWSHIP_STORAGE": storage_kind,
         "FELLOWSHIP_SQLITE_BUSY_TIMEOUT_MS": number(ENV_PREFIX + "SQLITE_BUSY_TIMEOUT_MS", 30000),
         "WTF_CSRF_TIME_LIMIT": None,
         "FELLOWSHIP_TRUSTED_PROXIES": number(ENV_PREFIX + "TRUSTED_PROXIES", 0),

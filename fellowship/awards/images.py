@@ -83,3 +83,8 @@ def store(data: bytes, max_bytes: int) -> str:
             picture.save(buffer, "JPEG", quality=85, optimize=True)
             suffix = ".jpg"
     return storage().put(AREA, buffer.getvalue(), suffix)
+
+
+def version(stored_name: str) -> str:
+    """What an image's address carries so that it changes with the image (the stored name, new per upload)."""
+    return stored_name.rsplit(".", 1)[0]

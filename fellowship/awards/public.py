@@ -124,7 +124,11 @@ def project_image(slug: str, project_id: int) -> Response:
         abort(404)
     response = storage().send(images.AREA, project.image, max_age=3600)
     shared = contest.phase in PUBLIC_PHASES and project.status is ProjectStatus.ACCEPTED
-    response.headers["Cache-Control"] = "public, max-age=3600" if shared else "private, no-store"
+    # Pages link the image with its stored name (new for every upload) as ``v``: such an address always
+    # means these bytes, so a proxy or CDN may keep it for a year. Without it, an hour.
+    versioned = request.args.get("v") == images.version(project.image)
+    lifetime = "public, max-age=31536000, immutable" if versioned else "public, max-age=3600"
+    response.headers["Cache-Control"] = lifetime if shared else "private, no-store"
     return response
 
 

@@ -70,6 +70,7 @@ def _labels() -> dict[str, Any]:
         "category_labels": CATEGORY_KIND_LABELS,
         "render_markdown": render_markdown,
         "language_names": LANGUAGE_NAMES,
+        "image_version": images.version,
     }
 
 

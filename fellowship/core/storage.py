@@ -1,22 +1,40 @@
-"""Where uploaded files live: one interface for every domain that stores files (contest projects' images
-today; module resources next), so an installation can change the store without touching them.
+"""Where uploaded files live: one interface for every domain that stores files (contest projects' images,
+curriculum resources), so an installation can change the store without touching them.
 
-``LocalStorage`` keeps files in a folder (``FELLOWSHIP_STORAGE_DIR``, by default the instance folder's
-``storage``), one sub-folder per *area* (``awards``, ...). A stored file's name is chosen here, random, with
-the suffix the caller gives; no name a person typed ever reaches the file system. A shared store for
-several application servers implements the same four methods (the scale-out issue).
+Two stores, chosen by ``FELLOWSHIP_STORAGE``:
+
+- ``folder`` (the default, for one machine): ``LocalStorage`` keeps files in a folder
+  (``FELLOWSHIP_STORAGE_DIR``, by default the instance folder's ``storage``), one sub-folder per *area*
+  (``awards``, ``resources``).
+- ``database`` (for several application servers): ``DatabaseStorage`` keeps them in the database every
+  server already shares (table ``stored_files``), in the caller's transaction, so a file and the row naming it
+  are committed together, and backups of the database hold the files.
+
+Either way a stored file's name is chosen here, random, with the suffix the caller gives; no name a person
+typed ever reaches the file system. Files are sent with an ETag (the content's SHA-256), answer conditional
+requests with 304, and are never sniffed by the browser as another type.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
+import mimetypes
 import os
 import re
 import secrets
 from pathlib import Path
 from typing import Any, Protocol
 
-from flask import current_app, send_from_directory
+import sqlalchemy as sa
+from flask import abort, current_app, send_file, send_from_directory
+from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.wrappers import Response
+
+from fellowship.core import clock
+from fellowship.core.models import UTCDateTime
+from fellowship.extensions import db
 
 SAFE = re.compile(r"[a-z0-9_-]{1,40}")
 SAFE_NAME = re.compile(r"[0-9a-f]{32}\.[a-z0-9]{1,8}")
@@ -79,14 +97,125 @@ class LocalStorage:
         try:
             _checked(area, name)
         except NotStored:
-            from flask import abort
-
             abort(404)
         response = send_from_directory(self.root / area, name, **options)
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
+    def names(self, area: str) -> list[str]:
+        """Every file of an area (for moving them to another store)."""
+        _checked(area)
+        folder = self.root / area
+        return (
+            sorted(p.name for p in folder.iterdir() if SAFE_NAME.fullmatch(p.name)) if folder.is_dir() else []
+        )
+
+
+class StoredFile(db.Model):
+    """A file kept in the database (``DatabaseStorage``)."""
+
+    __tablename__ = "stored_files"
+
+    area: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(48), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column()
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class DatabaseStorage:
+    """Files in the database every application server shares. Writes join the caller's transaction (they
+    flush, never commit): a file and the row that names it are kept, or rolled back, together."""
+
+    def put(self, area: str, data: bytes, suffix: str) -> str:
+        _checked(area)
+        if not SUFFIX.fullmatch(suffix):
+            raise ValueError(f"not a file suffix: {suffix!r}")
+        name = secrets.token_hex(16) + suffix
+        self._add(area, name, data)
+        return name
+
+    def _add(self, area: str, name: str, data: bytes) -> None:
+        db.session.add(
+            StoredFile(
+                area=area,
+                name=name,
+                content_hash=hashlib.sha256(data).hexdigest(),
+                size=len(data),
+                data=data,
+                stored_at=clock.now(),
+            )
+        )
+        db.session.flush()
+
+    def get(self, area: str, name: str) -> bytes:
+        _checked(area, name)
+        data = db.session.scalar(
+            sa.select(StoredFile.data).where(StoredFile.area == area, StoredFile.name == name)
+        )
+        if data is None:
+            raise NotStored(name)
+        return data
+
+    def delete(self, area: str, name: str) -> None:
+        _checked(area, name)
+        db.session.execute(sa.delete(StoredFile).where(StoredFile.area == area, StoredFile.name == name))
+
+    def send(self, area: str, name: str, **options: Any) -> Response:
+        """The file as a response (the options of ``LocalStorage.send``), with its content hash as ETag."""
+        try:
+            _checked(area, name)
+        except NotStored:
+            abort(404)
+        row = db.session.execute(
+            sa.select(StoredFile.data, StoredFile.content_hash, StoredFile.stored_at).where(
+                StoredFile.area == area, StoredFile.name == name
+            )
+        ).first()
+        if row is None:
+            abort(404)
+        options.setdefault("mimetype", mimetypes.guess_type(name)[0] or "application/octet-stream")
+        response = send_file(
+            io.BytesIO(row.data),
+            etag=row.content_hash,
+            last_modified=row.stored_at,
+            conditional=True,
+            **options,
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def has(self, area: str, name: str) -> bool:
+        return (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(StoredFile.area == area, StoredFile.name == name)
+            )
+            == 1
+        )
+
+
+STORES = ("folder", "database")
+
 
 def storage() -> Storage:
     """The application's store, as its settings say (read on each call: it costs nothing)."""
+    if current_app.config.get("FELLOWSHIP_STORAGE") == "database":
+        return DatabaseStorage()
     return LocalStorage(current_app.config["FELLOWSHIP_STORAGE_DIR"])
+
+
+def move_to_database(folder: LocalStorage, areas: list[str]) -> tuple[int, int]:
+    """Copy every file of ``areas`` from the folder into the database under the same names (so the rows
+    naming them need no change); files already there are skipped. Returns (copied, already there). The
+    folder is left as it was: remove it once the database store is in use and backed up."""
+    target = DatabaseStorage()
+    copied = present = 0
+    for area in areas:
+        for name in folder.names(area):
+            if target.has(area, name):
+                present += 1
+                continue
+            target._add(area, name, folder.get(area, name))
+            copied += 1
+    return copied, present

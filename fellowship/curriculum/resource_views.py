@@ -197,7 +197,7 @@ def resource_file(resource_id: int) -> Response:
     if resource.stored_name is None:
         abort(404)
     try:
-        return storage().send(
+        response = storage().send(
             resources.AREA,
             resource.stored_name,
             as_attachment=True,
@@ -207,6 +207,8 @@ def resource_file(resource_id: int) -> Response:
         )
     except NotStored:
         abort(404)
+    response.headers["Cache-Control"] = "private, no-cache"  # for its readers only: no shared cache keeps it
+    return response
 
 
 # --- where people find them ---------------------------------------------------------------------------------

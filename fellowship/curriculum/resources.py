@@ -128,8 +128,11 @@ def remove(resource: Resource) -> str | None:
 
 
 def forget_file(stored: str | None) -> None:
+    """Delete a removed resource's file from the store, once the removal is committed; commits the deletion
+    itself (a database store deletes in a transaction of its own: the file goes, or a row of nobody stays)."""
     if stored:
         storage().delete(AREA, stored)
+        db.session.commit()
 
 
 def of_module(slug: str) -> sa.Select[tuple[Resource]]:

@@ -125,8 +125,9 @@ def test_only_admins_erase(client_as: Any, world: Any) -> None:
 
 # --- every domain answers for its tables --------------------------------------------------------------------
 
-# Tables with a name column that names a thing, not a person.
-THINGS = {"organizations", "programs", "cohorts", "criteria", "award_categories"}
+# Tables with a name column that names a thing, not a person (stored_files: a file's random name; the rows
+# that point at a file answer for it).
+THINGS = {"organizations", "programs", "cohorts", "criteria", "award_categories", "stored_files"}
 PERSONAL_COLUMNS = {"email", "recipient", "name", "holder", "team", "voter_key"}
 
 

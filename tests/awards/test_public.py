@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from fellowship.awards import voting
@@ -270,3 +271,32 @@ def test_a_project_moved_to_another_contest_leaves_the_cached_gallery(
     db.session.commit()
     assert ">Alpha<" not in anonymous.get(f"/awards/{contest.slug}").get_data(as_text=True)
     assert ">Alpha<" in anonymous.get(f"/awards/{other.slug}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("store", ["folder", "database"])
+def test_a_project_image_is_linked_by_version_and_cached_for_a_year(
+    world: World, app: Any, contest: Contest, monkeypatch: Any, store: str
+) -> None:
+    """Pages link the image with its stored name as ``v`` (new per upload), which a proxy may keep for a
+    year; from either store, with an ETag answering 304."""
+    import re
+
+    from fellowship.awards import images
+    from tests.awards.conftest import png
+
+    monkeypatch.setitem(app.config, "FELLOWSHIP_STORAGE", store)
+    project = add_project(contest, world, "Alpha")
+    project.image = images.store(png(), 5 * 1024 * 1024)
+    contest.phase = Phase.VOTING
+    db.session.commit()
+    anonymous = app.test_client()
+    gallery = anonymous.get(f"/awards/{contest.slug}").get_data(as_text=True)
+    [address] = re.findall(r'<img src="([^"]+/image\?v=[0-9a-f]{32})"', gallery)
+    image = anonymous.get(address)
+    assert image.status_code == 200 and image.data.startswith(b"\xff\xd8") and image.mimetype == "image/jpeg"
+    assert image.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert anonymous.get(address, headers={"If-None-Match": image.headers["ETag"]}).status_code == 304
+    plain = anonymous.get(address.split("?")[0])
+    assert plain.headers["Cache-Control"] == "public, max-age=3600"
+    old = anonymous.get(address.split("?")[0] + "?v=" + "0" * 32)  # an address from before a new upload
+    assert old.headers["Cache-Control"] == "public, max-age=3600"

@@ -70,6 +70,7 @@ def test_an_editor_attaches_a_file_to_a_module_and_every_cohort_using_it_gets_it
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     assert download.headers["Content-Type"].startswith("application/vnd.openxmlformats-officedocument")
     assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["Cache-Control"] == "private, no-cache"
     # Outside every cohort that uses the module: as if it did not exist.
     assert client_as("other_fellow").get(f"/resources/{item.id}/file").status_code == 404
     assert client_as("juror").get(f"/resources/{item.id}/file").status_code == 404
@@ -192,3 +193,22 @@ def test_a_resource_is_removed_only_through_its_own_place(world: World, client_a
     assert response.status_code == 404 and db.session.get(Resource, theirs.id) is not None
     response = admin.post(f"/curriculum/mission-statement/resources/{theirs.id}/remove")
     assert response.status_code == 404 and db.session.get(Resource, theirs.id) is not None
+
+
+def test_resources_live_in_the_database_store_when_servers_share_it(
+    app: Any, world: World, client_as: Any, module: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fellowship.core.storage import StoredFile
+
+    monkeypatch.setitem(app.config, "FELLOWSHIP_STORAGE", "database")
+    facilitator = client_as("facilitator")
+    library = f"/cohorts/{world.cohort.id}/resources"
+    facilitator.post(library, data={"title": "Bylaws guide", "upload": (BytesIO(PDF), "bylaws.pdf")})
+    item = only()
+    assert db.session.scalar(sa.select(StoredFile.size).where(StoredFile.name == item.stored_name)) == len(
+        PDF
+    )
+    download = client_as("fellow").get(f"/resources/{item.id}/file")
+    assert download.data == PDF and download.headers["Content-Disposition"].startswith("attachment")
+    assert facilitator.post(f"{library}/{item.id}/remove").status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 0
