@@ -212,6 +212,7 @@ class Fellowship:
             network,
             programs,
         )
+        from fellowship.core import metrics
         from fellowship.core.i18n import carry_language
         from fellowship.core.security import add_headers
 
@@ -250,6 +251,17 @@ class Fellowship:
                 db.session.rollback()
                 return {"status": "database unavailable"}, 503, {"Cache-Control": "no-store"}
             return {"status": "ok"}, 200, {"Cache-Control": "no-store"}
+
+        @root.route("/readyz")
+        def readyz() -> tuple[dict[str, str], int, dict[str, str]]:
+            """For a load balancer deciding whether to send traffic here: the database and, when rate
+            limits are shared through Redis, Redis too; 503 naming what does not answer."""
+            from fellowship.core.readiness import check
+
+            problems, checks = check(current_app)
+            return checks, 503 if problems else 200, {"Cache-Control": "no-store"}
+
+        metrics.init_app(root)
 
         @root.before_request
         def protect_forms() -> None:

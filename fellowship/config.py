@@ -233,6 +233,8 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
         # Where uploaded files go: "folder" (FELLOWSHIP_STORAGE_DIR, one machine) or "database" (every
         # application server reads them; core/storage.py).
         "FELLOWSHIP_STORAGE": storage_kind,
+        # Bearer token for /metrics; empty: answered to requests from this machine only (core/metrics.py).
+        "FELLOWSHIP_METRICS_TOKEN": env.get(ENV_PREFIX + "METRICS_TOKEN", ""),
         "FELLOWSHIP_SQLITE_BUSY_TIMEOUT_MS": number(ENV_PREFIX + "SQLITE_BUSY_TIMEOUT_MS", 30000),
         "WTF_CSRF_TIME_LIMIT": None,
         "FELLOWSHIP_TRUSTED_PROXIES": number(ENV_PREFIX + "TRUSTED_PROXIES", 0),

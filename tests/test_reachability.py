@@ -56,6 +56,8 @@ PUBLIC_START = ("/", "/awards/grassroot-excellence-awards")
 REACHED_OTHERWISE: dict[str, str] = {
     "fellowship.static": "style sheets, scripts and images, loaded by pages rather than clicked",
     "fellowship.healthz": "for load balancers and monitoring",
+    "fellowship.readyz": "for load balancers deciding where to send traffic",
+    "fellowship.metrics": "for Prometheus, with a token or from the machine itself",
     "fellowship.credentials.issuer": "a verifier follows a credential's issuer address",
     "fellowship.credentials.key_set": "a verifier fetches the issuer's published keys",
     "fellowship.credentials.key": "a verifier follows a credential's key address (its kid)",

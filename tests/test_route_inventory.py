@@ -95,6 +95,9 @@ class Route:
 ROUTES: dict[str, Route] = {
     "fellowship.static": Route(PUBLIC, params=("filename",)),
     "fellowship.healthz": Route(PUBLIC),
+    "fellowship.readyz": Route(PUBLIC),
+    # For Prometheus: with no token set, the machine itself only (the test client is 127.0.0.1).
+    "fellowship.metrics": Route(PUBLIC),
     "fellowship.accounts.sign_in": Route(PUBLIC, extra={r: 302 for r in SIGNED_IN}, methods=GET_POST),
     "fellowship.accounts.sign_out": Route(PUBLIC, methods=POST_ONLY),
     # Signing in through an identity provider: the inventory's provider cannot be reached (503); its

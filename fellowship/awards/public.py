@@ -24,7 +24,7 @@ from fellowship.awards.enums import PUBLIC_PHASES, CategoryKind, Phase, ProjectS
 from fellowship.awards.forms import VoteForm
 from fellowship.awards.models import AwardCategory, Contest, Project
 from fellowship.awards.views import _accepted, bp
-from fellowship.core import attempts, clock, i18n, mail, notifications, pagecache
+from fellowship.core import attempts, clock, i18n, mail, metrics, notifications, pagecache
 from fellowship.core.permissions import is_admin
 from fellowship.core.storage import storage
 from fellowship.extensions import db, limiter
@@ -248,6 +248,8 @@ def confirm(slug: str, token: str) -> Any:
     )
     if outcome:
         db.session.commit()  # after rendering, which then reads the rows already loaded, not reloaded ones
+        if outcome.status == "counted":
+            metrics.VOTE_CONFIRMATIONS.inc()
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token is in this page's address

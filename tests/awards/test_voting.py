@@ -87,13 +87,18 @@ def test_a_vote_counts_once_confirmed_and_the_receipt_checks(
     assert "ann" not in str(db.session.execute(sa.select(VoteRequest.__table__)).all()).lower()
     page = voter.get(f"/awards/{open_contest.slug}/confirm/{token}")
     assert page.status_code == 200 and voting.tally(open_contest.id) == {}  # opening the link changes nothing
+    from fellowship.core.metrics import VOTE_CONFIRMATIONS
+
+    confirmed_before = VOTE_CONFIRMATIONS._value.get()
     counted = confirm(voter, open_contest, token)
     body = counted.get_data(as_text=True)
     assert "Your vote is counted." in body
+    assert VOTE_CONFIRMATIONS._value.get() == confirmed_before + 1  # the operator's /metrics counts it
     receipt = re.search(r'id="receipt"[^>]*><strong>([0-9A-F-]+)</strong>', body).group(1)
     assert voting.tally(open_contest.id) == {project_id(open_contest, "Alpha"): 1}
     again = confirm(voter, open_contest, token)
     assert again.status_code == 409 and "already been used" in again.get_data(as_text=True)
+    assert VOTE_CONFIRMATIONS._value.get() == confirmed_before + 1
     open_contest.phase = Phase.CLOSED
     db.session.commit()
     check = voter.get(f"/awards/{open_contest.slug}/receipts?receipt={receipt}")

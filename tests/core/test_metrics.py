@@ -1,0 +1,57 @@
+"""/readyz and /metrics: what an operator's load balancer and Prometheus read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fellowship.core import clock, mail
+from fellowship.extensions import db
+
+
+def test_readyz_checks_the_database_and_redis_when_limits_use_it(
+    app: Any, client: Any, monkeypatch: Any
+) -> None:
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json() == {
+        "database": "ok",
+        "redis": "not used",
+        "status": "ok",
+    }
+    assert ready.headers["Cache-Control"] == "no-store"
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:1/0")  # nothing listens there
+    down = client.get("/readyz")
+    assert down.status_code == 503 and down.get_json()["redis"] == "unavailable"
+    assert down.get_json()["status"] == "unavailable: redis"
+
+
+def test_metrics_count_requests_by_route_pattern_and_read_the_outbox(
+    app: Any, client: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setitem(app.config, "FELLOWSHIP_METRICS_TOKEN", "scrape-token-for-tests")
+    mail.queue("test", "someone@example.org", "Hello", "Text")
+    db.session.commit()
+    message = db.session.scalars(db.select(mail.OutboxMessage)).one()
+    message.created_at = clock.now() - dt.timedelta(minutes=5)
+    db.session.commit()
+    client.get("/sign-in")
+    client.get("/awards/no-such-contest")
+    assert client.get("/metrics").status_code == 404  # no token
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
+    scraped = client.get("/metrics", headers={"Authorization": "Bearer scrape-token-for-tests"})
+    text = scraped.get_data(as_text=True)
+    assert scraped.status_code == 200 and scraped.mimetype == "text/plain"
+    assert 'fellowship_requests_total{method="GET",route="/sign-in",status="200"}' in text
+    assert 'route="/awards/<slug>",status="404"' in text and "no-such-contest" not in text
+    assert 'fellowship_request_seconds_bucket{le="0.005",method="GET",route="/sign-in"}' in text
+    assert "fellowship_outbox_pending 1.0" in text
+    oldest = next(
+        line for line in text.splitlines() if line.startswith("fellowship_outbox_oldest_pending_seconds ")
+    )
+    assert 299 <= float(oldest.split()[1]) <= 301
+    assert "fellowship_vote_confirmations_total" in text
+
+
+def test_without_a_token_metrics_answer_the_machine_itself_only(app: Any, client: Any) -> None:
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 404
