@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from fellowship.core import audit, clock, home, limits
+from fellowship.core import home, limits
 from fellowship.core.forms import ActionForm
 from fellowship.core.i18n import LANGUAGE_NAMES
 from fellowship.core.markdown import render as render_markdown
@@ -118,8 +118,10 @@ def _save(current: Module | None, draft: ModuleDraft | None, data: dict[str, Any
 
 def editor_context(slug: str, current: Module | None, draft: ModuleDraft | None) -> dict[str, Any]:
     data = _data(current, draft)
-    _checked, problems = editing.check({**data, "published_on": data.get("published_on") or "2000-01-01"})
+    # Checked as a file would be; the day of publication is set when it is published.
+    checked, problems = editing.check({**data, "published_on": data.get("published_on") or "2000-01-01"})
     return {
+        "checked": checked,
         "slug": slug,
         "current": current,
         "draft": draft,
@@ -416,28 +418,23 @@ def publish_module(slug: str) -> str | Response | tuple[str, int]:
                 "success",
             )
             return redirect(url_for(".edit_module", slug=slug))
-    checked, _problems = editing.check({**draft.data, "published_on": "2000-01-01"})
-    staying = []
-    moving = 0
-    if checked is not None:
-        # Fellows are named only to the staff of their own cohort; other cohorts' fellows are counted.
-        mine = (
-            None
-            if is_admin(current_user)
-            else {cohort.id for cohort in db.session.scalars(facilitated_cohorts(current_user.id))}
-        )
-        for sheet in services.open_drafts(slug):
-            misfits = editing.misfits(sheet.module.fields, checked.fields, sheet.answers)
-            if misfits:
-                staying.append((sheet, misfits, mine is None or sheet.cohort_id in mine))
-            else:
-                moving += 1
+    preview = services.Preview(0, [])
+    if context["checked"] is not None:
+        preview = services.preview_publication(slug, context["checked"].fields)
+    # Fellows are named only to the staff of their own cohort; other cohorts' fellows are counted.
+    mine = (
+        None
+        if is_admin(current_user)
+        else {cohort.id for cohort in db.session.scalars(facilitated_cohorts(current_user.id))}
+    )
     return render_template(
         "curriculum/publish_module.html",
         form=form,
         usage=db.session.execute(queries.module_usage(slug)).all(),
-        moving=moving,
-        staying=staying,
+        moving=preview.moving,
+        staying=[
+            (sheet, misfits, mine is None or sheet.cohort_id in mine) for sheet, misfits in preview.staying
+        ],
         next_version=(current.version + 1) if current else 1,
         **context,
     ), 400 if form.errors or request.method == "POST" else 200
@@ -450,11 +447,7 @@ def discard_draft(slug: str) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     if draft is not None:
-        db.session.delete(draft)
-        stored = []
-        if current is None:  # a module never published: its resources go with it
-            for resource in db.session.scalars(resources.of_module(slug)):
-                stored.append(resources.remove(resource))
+        stored = services.discard_draft(draft, published=current is not None)
         db.session.commit()
         for name in stored:
             resources.forget_file(name)
@@ -515,35 +508,15 @@ def import_module() -> Response | tuple[str, int]:
             if module is not None and not may_edit(module.program_kind):
                 problems.append(_("You may not edit the modules of this program kind."))
             if not problems and module is not None:
-                current = db.session.scalar(
-                    sa.select(Module).where(Module.slug == module.slug, Module.current.is_(True))
-                )
-                pending = db.session.scalar(sa.select(ModuleDraft).where(ModuleDraft.slug == module.slug))
-                kinds_here = {m.program_kind for m in (current, pending) if m is not None}
-                if kinds_here - {module.program_kind}:
-                    problems.append(
-                        _(
-                            "A module named “%(slug)s” already exists here for another kind of program.",
-                            slug=module.slug,
-                        )
-                    )
+                try:
+                    services.import_draft(module, current_user.id)
+                except services.EditorError as error:
+                    problems.append(str(error))
                 else:
-                    return _import(module, current)
+                    db.session.commit()
+                    flash(_("The file is imported as a draft. Check it, then publish it."), "success")
+                    return redirect(url_for(".edit_module", slug=module.slug))
     return render_template("curriculum/import_problems.html", problems=problems), 400
-
-
-def _import(module: loader.ModuleFile, current: Module | None) -> Response:
-    draft = db.session.scalar(sa.select(ModuleDraft).where(ModuleDraft.slug == module.slug))
-    if draft is None:
-        draft = ModuleDraft(slug=module.slug, program_kind=module.program_kind, edits=0, data={})
-        db.session.add(draft)
-    draft.base_version = current.version if current else 0
-    draft.data = editing.for_storage(loader.as_data(module))
-    draft.edits += 1
-    draft.updated_by_id, draft.updated_at = current_user.id, clock.now()
-    db.session.commit()
-    flash(_("The file is imported as a draft. Check it, then publish it."), "success")
-    return redirect(url_for(".edit_module", slug=module.slug))
 
 
 # --- who may edit ------------------------------------------------------------------------------------------
@@ -581,8 +554,7 @@ def remove_editor(editor_id: int) -> Response:
     editor = db.get_or_404(CurriculumEditor, editor_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    audit.record(current_user.id, editor, "removed", {"program_kind": [editor.program_kind, None]})
-    db.session.delete(editor)
+    services.remove_editor(editor, current_user.id)
     db.session.commit()
     flash(_("The facilitator no longer edits these modules."), "success")
     return redirect(url_for(".editors"))
@@ -596,13 +568,7 @@ def _editor_block(viewer: home.Viewer) -> dict[str, Any] | None:
     the kinds they edit. One query, none for people who facilitate nothing (editors are facilitators)."""
     if viewer.is_admin or not viewer.cohorts_as(Role.FACILITATOR):
         return None  # administrators reach the library from the main menu
-    rows = db.session.execute(
-        sa.select(CurriculumEditor.program_kind, sa.func.count(ModuleDraft.id))
-        .outerjoin(ModuleDraft, ModuleDraft.program_kind == CurriculumEditor.program_kind)
-        .where(CurriculumEditor.user_id == viewer.user.id)
-        .group_by(CurriculumEditor.program_kind)
-        .order_by(CurriculumEditor.program_kind)
-    ).all()
+    rows = db.session.execute(queries.editor_drafts(viewer.user.id)).all()
     if not rows:
         return None
     return {

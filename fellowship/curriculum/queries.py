@@ -225,3 +225,14 @@ def versions(slug: str) -> sa.Select[tuple[Module]]:
         )
         .order_by(Module.version.desc())
     )
+
+
+def editor_drafts(user_id: int) -> sa.Select[tuple[str, int]]:
+    """The program kinds this person edits by grant, each with its drafts in progress."""
+    return (
+        sa.select(CurriculumEditor.program_kind, sa.func.count(ModuleDraft.id))
+        .outerjoin(ModuleDraft, ModuleDraft.program_kind == CurriculumEditor.program_kind)
+        .where(CurriculumEditor.user_id == user_id)
+        .group_by(CurriculumEditor.program_kind)
+        .order_by(CurriculumEditor.program_kind)
+    )

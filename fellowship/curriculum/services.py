@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from fellowship.core import audit, clock
-from fellowship.curriculum import editing, loader
+from fellowship.curriculum import editing, loader, resources
 from fellowship.curriculum.enums import WorksheetStatus
 from fellowship.curriculum.loader import ModuleFile
 from fellowship.curriculum.models import (
@@ -515,3 +515,59 @@ def grant_editor(user_id: int, program_kind: str, granted_by: int) -> Curriculum
     db.session.flush()
     audit.record(granted_by, editor, "granted", {"program_kind": [None, program_kind]})
     return editor
+
+
+def remove_editor(editor: CurriculumEditor, removed_by: int) -> None:
+    audit.record(removed_by, editor, "removed", {"program_kind": [editor.program_kind, None]})
+    db.session.delete(editor)
+    db.session.flush()
+
+
+def import_draft(module: ModuleFile, user_id: int) -> ModuleDraft:
+    """A checked module file becomes the draft of the module it names (replacing a draft in progress, based
+    on the current version) or of a new module. Refused when the slug belongs to another program kind here."""
+    current = db.session.scalar(sa.select(Module).where(Module.slug == module.slug, Module.current.is_(True)))
+    draft = db.session.scalar(sa.select(ModuleDraft).where(ModuleDraft.slug == module.slug))
+    if {m.program_kind for m in (current, draft) if m is not None} - {module.program_kind}:
+        raise EditorError(
+            _l("A module named “%(slug)s” already exists here for another kind of program.", slug=module.slug)
+        )
+    if draft is None:
+        draft = ModuleDraft(slug=module.slug, program_kind=module.program_kind, edits=0, data={})
+        db.session.add(draft)
+    draft.base_version = current.version if current else 0
+    draft.data = editing.for_storage(loader.as_data(module))
+    draft.edits += 1  # an editor with the draft open is then told it changed
+    draft.updated_by_id, draft.updated_at = user_id, clock.now()
+    db.session.flush()
+    return draft
+
+
+def discard_draft(draft: ModuleDraft, published: bool) -> list[str]:
+    """Delete the draft; a module never published takes its resources along. Returns the stored files to
+    delete from the store once the caller has committed (``resources.forget_file``)."""
+    stored = []
+    if not published:
+        stored = [resources.remove(item) for item in db.session.scalars(resources.of_module(draft.slug))]
+    db.session.delete(draft)
+    db.session.flush()
+    return [name for name in stored if name]
+
+
+@dataclass
+class Preview:
+    """What publishing would do to fellows' open drafts: how many move, and the ones that stay, with why."""
+
+    moving: int
+    staying: list[tuple[Worksheet, list[editing.Misfit]]]
+
+
+def preview_publication(slug: str, fields: list[dict[str, Any]]) -> Preview:
+    moving, staying = 0, []
+    for sheet in open_drafts(slug):
+        misfits = editing.misfits(sheet.module.fields, fields, sheet.answers)
+        if misfits:
+            staying.append((sheet, misfits))
+        else:
+            moving += 1
+    return Preview(moving, staying)
