@@ -14,6 +14,7 @@ from fellowship.curriculum.models import (
     CurriculumEditor,
     Module,
     ModuleDraft,
+    Resource,
     Worksheet,
     WorksheetRevision,
 )
@@ -235,4 +236,29 @@ def editor_drafts(user_id: int) -> sa.Select[tuple[str, int]]:
         .where(CurriculumEditor.user_id == user_id)
         .group_by(CurriculumEditor.program_kind)
         .order_by(CurriculumEditor.program_kind)
+    )
+
+
+def uses_module(user_id: int, slug: str) -> sa.Select[tuple[int]]:
+    """A row when the person is now a member of some cohort that uses the module."""
+    return (
+        sa.select(Membership.id)
+        .join(CohortModule, CohortModule.cohort_id == Membership.cohort_id)
+        .where(
+            CohortModule.slug == slug,
+            Membership.user_id == user_id,
+            current_membership_clause(clock.today()),
+        )
+        .limit(1)
+    )
+
+
+def module_resources_of_cohort(cohort_id: int) -> sa.Select[tuple[Any, ...]]:
+    """The resources of the cohort's modules, with each module's current version, in course order."""
+    return (
+        sa.select(Resource, Module)
+        .join(CohortModule, CohortModule.slug == Resource.module_slug)
+        .join(Module, sa.and_(Module.slug == Resource.module_slug, Module.current.is_(True)))
+        .where(CohortModule.cohort_id == cohort_id)
+        .order_by(CohortModule.position, CohortModule.id, Resource.added_at, Resource.id)
     )

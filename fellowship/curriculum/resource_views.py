@@ -11,18 +11,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from fellowship.core import clock, panels
+from fellowship.core import panels
 from fellowship.core.forms import ActionForm
 from fellowship.core.permissions import is_admin, require
-from fellowship.core.storage import NotStored, storage
-from fellowship.curriculum import editor, resources
+from fellowship.core.storage import storage
+from fellowship.curriculum import editor, queries, resources
 from fellowship.curriculum.forms import ResourceForm
-from fellowship.curriculum.models import CohortModule, Module, Resource
+from fellowship.curriculum.models import Module, Resource
 from fellowship.curriculum.views import bp
 from fellowship.extensions import db
 from fellowship.programs.access import can_manage, cohort_for, require_cohort
-from fellowship.programs.models import Cohort, Membership
-from fellowship.programs.queries import current_membership_clause
+from fellowship.programs.models import Cohort
 
 
 def _max_bytes() -> int:
@@ -130,13 +129,7 @@ def cohort_resources(cohort_id: int) -> str | Response | tuple[str, int]:
             if problem is None:
                 flash(_("The resource is added to the cohort's library."), "success")
                 return redirect(url_for(".cohort_resources", cohort_id=cohort.id))
-    module_items = db.session.execute(
-        sa.select(Resource, Module)
-        .join(CohortModule, CohortModule.slug == Resource.module_slug)
-        .join(Module, sa.and_(Module.slug == Resource.module_slug, Module.current.is_(True)))
-        .where(CohortModule.cohort_id == cohort.id)
-        .order_by(CohortModule.position, CohortModule.id, Resource.added_at, Resource.id)
-    ).all()
+    module_items = db.session.execute(queries.module_resources_of_cohort(cohort.id)).all()
     return render_template(
         "curriculum/cohort_resources.html",
         cohort=cohort,
@@ -176,17 +169,7 @@ def _may_read(resource: Resource) -> bool:
     )
     if kind is not None and editor.may_edit(kind):
         return True
-    member = db.session.scalar(
-        sa.select(Membership.id)
-        .join(CohortModule, CohortModule.cohort_id == Membership.cohort_id)
-        .where(
-            CohortModule.slug == resource.module_slug,
-            Membership.user_id == current_user.id,
-            current_membership_clause(clock.today()),
-        )
-        .limit(1)
-    )
-    return member is not None
+    return db.session.scalar(queries.uses_module(current_user.id, resource.module_slug or "")) is not None
 
 
 @bp.route("/resources/<int:resource_id>/file")
@@ -196,17 +179,14 @@ def resource_file(resource_id: int) -> Response:
     require(_may_read(resource), hide=True)
     if resource.stored_name is None:
         abort(404)
-    try:
-        response = storage().send(
-            resources.AREA,
-            resource.stored_name,
-            as_attachment=True,
-            download_name=resource.filename,
-            mimetype=resource.content_type,
-            max_age=0,
-        )
-    except NotStored:
-        abort(404)
+    response = storage().send(  # either store answers 404 for a file it does not hold
+        resources.AREA,
+        resource.stored_name,
+        as_attachment=True,
+        download_name=resource.filename,
+        mimetype=resource.content_type,
+        max_age=0,
+    )
     response.headers["Cache-Control"] = "private, no-cache"  # for its readers only: no shared cache keeps it
     return response
 
@@ -216,12 +196,7 @@ def resource_file(resource_id: int) -> Response:
 
 def _resources_panel(cohort: Any, user: Any) -> dict[str, Any] | None:
     """The cohort page's link to its resource library, with the library's newest entries. One query."""
-    items = db.session.scalars(
-        resources.of_cohort(cohort.id)
-        .order_by(None)
-        .order_by(Resource.added_at.desc(), Resource.id.desc())
-        .limit(5)
-    ).all()
+    items = db.session.scalars(resources.of_cohort(cohort.id, newest_first=True).limit(5)).all()
     return {"cohort": cohort, "items": items}
 
 

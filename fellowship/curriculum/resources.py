@@ -139,5 +139,8 @@ def of_module(slug: str) -> sa.Select[tuple[Resource]]:
     return sa.select(Resource).where(Resource.module_slug == slug).order_by(Resource.added_at, Resource.id)
 
 
-def of_cohort(cohort_id: int) -> sa.Select[tuple[Resource]]:
-    return sa.select(Resource).where(Resource.cohort_id == cohort_id).order_by(Resource.added_at, Resource.id)
+def of_cohort(cohort_id: int, newest_first: bool = False) -> sa.Select[tuple[Resource]]:
+    order = (
+        (Resource.added_at.desc(), Resource.id.desc()) if newest_first else (Resource.added_at, Resource.id)
+    )
+    return sa.select(Resource).where(Resource.cohort_id == cohort_id).order_by(*order)
