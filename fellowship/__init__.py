@@ -242,13 +242,9 @@ class Fellowship:
         @root.route("/healthz")
         def healthz() -> tuple[dict[str, str], int, dict[str, str]]:
             """For load balancers: 200 when the database answers, 503 otherwise. Reads nothing else."""
-            import sqlalchemy as sa
-            from sqlalchemy.exc import SQLAlchemyError
+            from fellowship.core.readiness import database_answers
 
-            try:
-                db.session.execute(sa.text("SELECT 1"))
-            except SQLAlchemyError:
-                db.session.rollback()
+            if not database_answers():
                 return {"status": "database unavailable"}, 503, {"Cache-Control": "no-store"}
             return {"status": "ok"}, 200, {"Cache-Control": "no-store"}
 

@@ -51,10 +51,11 @@ def _started() -> None:
 
 
 def _answered(response: Response) -> Response:
+    """Count the answer; its time too, unless an earlier hook refused the request before ours started."""
+    route = _route()
+    REQUESTS.labels(request.method, route, str(response.status_code)).inc()
     started = g.pop("metrics_started", None)
     if started is not None:
-        route = _route()
-        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
         LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
     return response
 

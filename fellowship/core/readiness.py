@@ -11,15 +11,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from fellowship.extensions import db
 
 
-def check(app: Any) -> tuple[list[str], dict[str, str]]:
-    """(what failed, every check's state) — states are "ok", "unavailable" or "not used"."""
-    checks: dict[str, str] = {}
+def database_answers() -> bool:
     try:
         db.session.execute(sa.text("SELECT 1"))
-        checks["database"] = "ok"
     except SQLAlchemyError:
         db.session.rollback()
-        checks["database"] = "unavailable"
+        return False
+    return True
+
+
+def check(app: Any) -> tuple[list[str], dict[str, str]]:
+    """(what failed, every check's state) — states are "ok", "unavailable" or "not used"."""
+    checks = {"database": "ok" if database_answers() else "unavailable"}
     uri = app.config.get("RATELIMIT_STORAGE_URI", "")
     if uri.startswith(("redis://", "rediss://")):
         try:
