@@ -161,14 +161,6 @@ def move_files_to_database() -> None:
     from fellowship.core import storage
 
     folder = storage.LocalStorage(current_app.config["FELLOWSHIP_STORAGE_DIR"])
-    root = Path(current_app.config["FELLOWSHIP_STORAGE_DIR"])
-    areas = (
-        sorted(p.name for p in root.iterdir() if p.is_dir() and storage.SAFE.fullmatch(p.name))
-        if root.is_dir()
-        else []
-    )
-    copied, present = storage.move_to_database(folder, areas)
+    copied, present = storage.move_to_database(folder)
     db.session.commit()
-    click.echo(
-        f"Copied {copied} files into the database ({present} were there already) from {len(areas)} areas."
-    )
+    click.echo(f"Copied {copied} files into the database ({present} were there already).")

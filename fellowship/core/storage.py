@@ -60,6 +60,14 @@ def _checked(area: str, name: str | None = None) -> None:
         raise NotStored(name or area)
 
 
+def _new_name(area: str, suffix: str) -> str:
+    """A new random name for a file of ``area`` ending in ``suffix`` (".jpg"); both are checked first."""
+    _checked(area)
+    if not SUFFIX.fullmatch(suffix):
+        raise ValueError(f"not a file suffix: {suffix!r}")
+    return secrets.token_hex(16) + suffix
+
+
 class LocalStorage:
     """Files in a folder of this machine: for one application server (or several sharing the folder)."""
 
@@ -69,12 +77,9 @@ class LocalStorage:
     def put(self, area: str, data: bytes, suffix: str) -> str:
         """Store ``data`` under a new random name ending in ``suffix`` (".jpg"); returns the name. Written to
         a temporary file first and renamed, so a reader never sees half a file."""
-        _checked(area)
-        if not SUFFIX.fullmatch(suffix):
-            raise ValueError(f"not a file suffix: {suffix!r}")
+        name = _new_name(area, suffix)
         folder = self.root / area
         folder.mkdir(parents=True, exist_ok=True)
-        name = secrets.token_hex(16) + suffix
         partial = folder / f".{name}.part"
         partial.write_bytes(data)
         partial.replace(folder / name)
@@ -101,6 +106,12 @@ class LocalStorage:
         response = send_from_directory(self.root / area, name, **options)
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
+
+    def areas(self) -> list[str]:
+        """The areas that have a folder here."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and SAFE.fullmatch(p.name))
 
     def names(self, area: str) -> list[str]:
         """Every file of an area (for moving them to another store)."""
@@ -129,10 +140,7 @@ class DatabaseStorage:
     flush, never commit): a file and the row that names it are kept, or rolled back, together."""
 
     def put(self, area: str, data: bytes, suffix: str) -> str:
-        _checked(area)
-        if not SUFFIX.fullmatch(suffix):
-            raise ValueError(f"not a file suffix: {suffix!r}")
-        name = secrets.token_hex(16) + suffix
+        name = _new_name(area, suffix)
         self._add(area, name, data)
         return name
 
@@ -205,13 +213,13 @@ def storage() -> Storage:
     return LocalStorage(current_app.config["FELLOWSHIP_STORAGE_DIR"])
 
 
-def move_to_database(folder: LocalStorage, areas: list[str]) -> tuple[int, int]:
-    """Copy every file of ``areas`` from the folder into the database under the same names (so the rows
+def move_to_database(folder: LocalStorage) -> tuple[int, int]:
+    """Copy every file of the folder into the database under the same names (so the rows
     naming them need no change); files already there are skipped. Returns (copied, already there). The
     folder is left as it was: remove it once the database store is in use and backed up."""
     target = DatabaseStorage()
     copied = present = 0
-    for area in areas:
+    for area in folder.areas():
         for name in folder.names(area):
             if target.has(area, name):
                 present += 1
