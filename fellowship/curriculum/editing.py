@@ -47,6 +47,8 @@ class Text:
     value: str
     multiline: bool
     max_length: int
+    place: tuple[Any, Any] | None = None
+    """The container and key holding this text's languages (``set_texts`` writes there); None: questions."""
 
 
 def _text(node: Any, lang: str) -> str:
@@ -56,18 +58,26 @@ def _text(node: Any, lang: str) -> str:
 
 
 def _entry(
-    key: str, where: str, owner: str, node: Any, lang: str, multiline: bool = False, max_length: int = 300
+    key: str,
+    where: str,
+    owner: str,
+    place: tuple[Any, Any],
+    lang: str,
+    multiline: bool = False,
+    max_length: int = 300,
 ) -> Text:
-    return Text(key, where, owner, _text(node, "en"), _text(node, lang), multiline, max_length)
+    container, name = place
+    node = container[name] if isinstance(container, list) else container.get(name)
+    return Text(key, where, owner, _text(node, "en"), _text(node, lang), multiline, max_length, place)
 
 
 def texts(data: dict[str, Any], lang: str) -> list[Text]:
     """Every translatable text of the draft, in reading order, with its English and its ``lang`` text."""
     questions = data.get("questions") or {}
     found = [
-        _entry("title", "title", "", data.get("title"), lang, max_length=200),
-        _entry("summary", "summary", "", data.get("summary"), lang, True, 500),
-        _entry("body", "body", "", data.get("body"), lang, True, BODY_MAX),
+        _entry("title", "title", "", (data, "title"), lang, max_length=200),
+        _entry("summary", "summary", "", (data, "summary"), lang, True, 500),
+        _entry("body", "body", "", (data, "body"), lang, True, BODY_MAX),
         Text(
             "questions",
             "questions",
@@ -80,35 +90,38 @@ def texts(data: dict[str, Any], lang: str) -> list[Text]:
     ]
     for field in data.get("fields") or []:
         prefix, owner = f"f.{field.get('name', '')}", _text(field.get("label"), "en")
-        found.append(_entry(f"{prefix}.label", "label", owner, field.get("label"), lang))
-        found.append(_entry(f"{prefix}.help", "help", owner, field.get("help"), lang, True, TEXT_MAX))
+        found.append(_entry(f"{prefix}.label", "label", owner, (field, "label"), lang))
+        found.append(_entry(f"{prefix}.help", "help", owner, (field, "help"), lang, True, TEXT_MAX))
         found += _choice_texts(prefix, owner, field.get("choices"), lang)
         for index, column in enumerate(field.get("columns") or []):
-            found.append(_entry(f"{prefix}.col.{index}", "column", owner, column.get("label"), lang))
+            found.append(_entry(f"{prefix}.col.{index}", "column", owner, (column, "label"), lang))
             column_owner = f"{owner} › {_text(column.get('label'), 'en')}"
             found += _choice_texts(f"{prefix}.col.{index}", column_owner, column.get("choices"), lang)
-        for index, row in enumerate(field.get("rows") or []):
-            found.append(_entry(f"{prefix}.row.{index}", "row", owner, row, lang))
+        rows = field.get("rows") or []
+        found += [
+            _entry(f"{prefix}.row.{index}", "row", owner, (rows, index), lang) for index in range(len(rows))
+        ]
     return found
 
 
 def _choice_texts(prefix: str, owner: str, choices: Any, lang: str) -> list[Text]:
     return [
-        _entry(f"{prefix}.c.{index}", "choice", owner, choice.get("label"), lang)
+        _entry(f"{prefix}.c.{index}", "choice", owner, (choice, "label"), lang)
         for index, choice in enumerate(choices or [])
         if isinstance(choice, dict)
     ]
 
 
-def _put(node: dict[str, Any], key: str, lang: str, value: str) -> None:
-    texts_ = node.get(key)
-    if not isinstance(texts_, dict):
-        texts_ = {"en": texts_} if isinstance(texts_, str) else {}
+def _put(container: Any, key: Any, lang: str, value: str) -> None:
+    current = container[key] if isinstance(container, list) else container.get(key)
+    languages = (
+        current if isinstance(current, dict) else ({"en": current} if isinstance(current, str) else {})
+    )
     if value:
-        texts_[lang] = value
+        languages[lang] = value
     else:
-        texts_.pop(lang, None)  # an emptied translation falls back to English again
-    node[key] = texts_
+        languages.pop(lang, None)  # an emptied translation falls back to English again
+    container[key] = languages
 
 
 def set_texts(data: dict[str, Any], lang: str, values: dict[str, str]) -> dict[str, Any]:
@@ -117,41 +130,22 @@ def set_texts(data: dict[str, Any], lang: str, values: dict[str, str]) -> dict[s
     Line endings become ``\\n`` and surrounding blank space goes: a browser's ``\\r\\n`` is no change."""
     data = copy.deepcopy(data)
     clean = {key: value.replace("\r\n", "\n").replace("\r", "\n").strip() for key, value in values.items()}
-    for key in ("title", "summary", "body"):
-        if key in clean:
-            _put(data, key, lang, clean[key] + ("\n" if key == "body" and clean[key] else ""))
-    if "questions" in clean:
-        questions = data.setdefault("questions", {})
-        lines = [line.strip() for line in clean["questions"].split("\n") if line.strip()]
-        if lines:
-            questions[lang] = lines
+    for entry in texts(data, lang):  # the copy's own texts: each knows where it is kept
+        if entry.key not in clean:
+            continue
+        value = clean[entry.key]
+        if entry.place is not None:
+            _put(*entry.place, lang, value + ("\n" if entry.key == "body" and value else ""))
         else:
-            questions.pop(lang, None)
-    for field in data.get("fields") or []:
-        prefix = f"f.{field.get('name', '')}"
-        for part in ("label", "help"):
-            if f"{prefix}.{part}" in clean:
-                _put(field, part, lang, clean[f"{prefix}.{part}"])
-        _set_choices(field.get("choices"), prefix, lang, clean)
-        for index, column in enumerate(field.get("columns") or []):
-            if f"{prefix}.col.{index}" in clean:
-                _put(column, "label", lang, clean[f"{prefix}.col.{index}"])
-            _set_choices(column.get("choices"), f"{prefix}.col.{index}", lang, clean)
-        rows = field.get("rows") or []
-        for index in range(len(rows)):
-            if f"{prefix}.row.{index}" in clean:
-                holder = {"row": rows[index]}
-                _put(holder, "row", lang, clean[f"{prefix}.row.{index}"])
-                rows[index] = holder["row"]
+            lines = [line.strip() for line in value.split("\n") if line.strip()]
+            questions = data.setdefault("questions", {})
+            if lines:
+                questions[lang] = lines
+            else:
+                questions.pop(lang, None)
     if not data.get("summary"):
         data.pop("summary", None)
     return data
-
-
-def _set_choices(choices: Any, prefix: str, lang: str, clean: dict[str, str]) -> None:
-    for index, choice in enumerate(choices or []):
-        if isinstance(choice, dict) and f"{prefix}.c.{index}" in clean:
-            _put(choice, "label", lang, clean[f"{prefix}.c.{index}"])
 
 
 def name_from(label: str, taken: set[str], prefix: str = "field") -> str:
