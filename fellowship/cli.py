@@ -67,8 +67,11 @@ def deliver_mail(once: bool, batch: int, interval: float) -> None:
             "FELLOWSHIP_SMTP_HOST is not set: mail stays in the outbox, where administrators see it (without "
             "the text of messages that hold a personal link: password resets, invitations, guests' links)."
         )
+    import datetime as dt
+
+    lease = dt.timedelta(seconds=current_app.config["FELLOWSHIP_MAIL_LEASE_SECONDS"])
     while True:
-        sent, failed = mail.deliver(settings, batch)
+        sent, failed = mail.deliver(settings, batch, lease)
         if sent or failed:
             click.echo(f"sent {sent}, failed {failed}")
         if once and not (sent or failed):
@@ -91,6 +94,7 @@ def dispatch() -> None:
     with current_app.test_request_context(base_url=base_url, method="POST"):
         for name, dispatcher in notifications.dispatchers():
             count = dispatcher()
+            notifications.record_run(name, count)  # for /metrics: fellowship_dispatch_lag_seconds
             db.session.commit()
             click.echo(f"{name}: {count}")
 

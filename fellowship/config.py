@@ -46,6 +46,7 @@ DEV_BASE_URL = "http://127.0.0.1:5000"
 """Where ``make run`` (and ``flask run``) serve; emailed links use it when nothing else is configured."""
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
 SMTP_SECURITY = ("starttls", "ssl", "none")
+POOLERS = ("none", "session", "transaction")
 HOST_NAME = re.compile(r"\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 """A name for FELLOWSHIP_TRUSTED_HOSTS; a leading dot admits the subdomains too (Werkzeug's rule)."""
 
@@ -54,6 +55,19 @@ def _bool(value: str | None, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def engine_options(database_url: str, pooler: str) -> dict[str, Any]:
+    """SQLAlchemy's engine options. Behind a pooler in transaction mode (PgBouncer's ``pool_mode =
+    transaction``, before its 1.21 prepared-statement support) each transaction may run on a different server
+    connection, so nothing may outlive a transaction on it: psycopg 3 would prepare a statement on one server
+    connection after its fifth use and run it on another ("prepared statement "_pg3_0" does not exist"), so
+    ``prepare_threshold=None`` turns that off. Fellowship keeps no other session state on its connections
+    (no SET, no session advisory locks, no LISTEN, no cursors WITH HOLD): docs/operators.md, "Scale-out"."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if pooler == "transaction" and database_url.startswith("postgresql+psycopg"):
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
 
 
 def sqlite_url(instance_path: str) -> str:
@@ -195,6 +209,13 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
     smtp_security = env.get(ENV_PREFIX + "SMTP_SECURITY", "starttls").strip().lower()
     if smtp_security not in SMTP_SECURITY:
         problems.append(f"FELLOWSHIP_SMTP_SECURITY must be starttls, ssl or none, not {smtp_security!r}")
+    pooler = env.get(ENV_PREFIX + "DATABASE_POOLER", "none").strip().lower() or "none"
+    if pooler not in POOLERS:
+        problems.append(
+            "FELLOWSHIP_DATABASE_POOLER must be none, session or transaction (PgBouncer's pool_mode in front "
+            f"of PostgreSQL), not {pooler!r}"
+        )
+        pooler = "none"
     database_url = env.get("DATABASE_URL") or sqlite_url(instance_path)
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
@@ -221,7 +242,8 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
         # with them stay readable (Flask 3.1's setting; separated by spaces or commas).
         "SECRET_KEY_FALLBACKS": env.get("SECRET_KEY_FALLBACKS", "").replace(",", " ").split(),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, pooler),
+        "FELLOWSHIP_DATABASE_POOLER": pooler,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -294,7 +316,11 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
         "FELLOWSHIP_NETWORK_CONFIRM_MONTHS": number(ENV_PREFIX + "NETWORK_CONFIRM_MONTHS", 6),
         # Rendered public contest pages kept per worker (0 turns the cache off); see core/pagecache.py.
         "FELLOWSHIP_PAGE_CACHE_BYTES": number(ENV_PREFIX + "PAGE_CACHE_BYTES", 8 * 1024 * 1024),
+        # Also the max-age public contest pages promise to a proxy (nginx) or CDN in front of the servers.
         "FELLOWSHIP_PAGE_CACHE_SECONDS": number(ENV_PREFIX + "PAGE_CACHE_SECONDS", 60),
+        # How long a deliver-mail worker holds the messages it claimed: a worker that dies leaves them to
+        # another after this (core/mail.py). Longer than a batch takes to send.
+        "FELLOWSHIP_MAIL_LEASE_SECONDS": number(ENV_PREFIX + "MAIL_LEASE_SECONDS", 300),
     }
     if problems:
         raise ConfigError(problems)

@@ -34,11 +34,14 @@ mail.register_ephemeral(VOTE_MAIL)
 notifications.register("vote emails forgotten", lambda: mail.forget_stale(dt.timedelta(hours=24)))
 
 
-def _public(html: str | pagecache.Page, shared: bool = True, max_age: int = 60) -> Response:
+def _public(html: str | pagecache.Page, shared: bool = True) -> Response:
     """A cacheable public page: no cookie, varies only by language, revalidated with an ETag. An admin's
-    preview of a page that is not public yet (``shared`` False) must never sit in a shared cache."""
+    preview of a page that is not public yet (``shared`` False) must never sit in a shared cache. A proxy
+    may keep it as long as each server's own page cache does (FELLOWSHIP_PAGE_CACHE_SECONDS): that is the
+    window in which a vote or a change may not show yet, whoever serves the page."""
     page = html if isinstance(html, pagecache.Page) else pagecache.page_of(html)
     response = make_response(page.html)
+    max_age = current_app.config["FELLOWSHIP_PAGE_CACHE_SECONDS"]
     response.headers["Cache-Control"] = f"public, max-age={max_age}" if shared else "private, no-store"
     response.headers["Vary"] = "Accept-Language"
     response.set_etag(page.etag)

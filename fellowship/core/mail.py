@@ -20,7 +20,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +32,7 @@ from fellowship.core.models import UTCDateTime, enum_type
 from fellowship.extensions import db
 
 LEASE = dt.timedelta(minutes=5)
+"""How long a worker holds what it claimed unless told otherwise (FELLOWSHIP_MAIL_LEASE_SECONDS)."""
 MAX_ATTEMPTS = 8
 
 
@@ -216,8 +217,8 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), dt.timedelta(hours=6))
 
 
-def claim(batch: int) -> list[OutboxMessage]:
-    """Lease up to ``batch`` due messages to this worker and commit the lease.
+def claim(batch: int, lease: dt.timedelta = LEASE) -> list[OutboxMessage]:
+    """Lease up to ``batch`` due messages to this worker for ``lease`` and commit the lease.
 
     On PostgreSQL the rows are locked with SKIP LOCKED, so parallel workers never claim the same row; on
     SQLite the claiming transaction is BEGIN IMMEDIATE, which serialises claims.
@@ -236,10 +237,20 @@ def claim(batch: int) -> list[OutboxMessage]:
     )
     messages = list(db.session.scalars(stmt))
     for message in messages:
-        message.lease_until = now + LEASE
+        message.lease_until = now + lease
         message.attempts += 1
     db.session.commit()
     return messages
+
+
+def message_id(message: OutboxMessage, sender: str) -> str:
+    """The same Message-ID every time the row is sent: the rare second copy (a worker died between sending
+    and marking) carries the first's, so mail programs and list servers treat it as the same message. The
+    row's id and creation time (to the microsecond) keep it unique across databases and restores; the
+    domain is the sender's."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "fellowship.local"
+    stamp = message.created_at.strftime("%Y%m%d%H%M%S%f") if message.created_at else "0"
+    return f"<outbox.{message.id}.{stamp}@{domain}>"
 
 
 def build(message: OutboxMessage, sender: str) -> EmailMessage:
@@ -247,7 +258,7 @@ def build(message: OutboxMessage, sender: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = formataddr(("", message.recipient))
     email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(domain="fellowship.local")
+    email["Message-ID"] = message_id(message, sender)
     for name, value in (message.headers or {}).items():
         email[name] = value
     email.set_content(message.body_text)
@@ -277,9 +288,15 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     return smtp
 
 
-def deliver(settings: SmtpSettings, batch: int = 50) -> tuple[int, int]:
-    """Send one batch of due messages; returns (sent, failed attempts)."""
-    messages = claim(batch)
+def deliver(settings: SmtpSettings, batch: int = 50, lease: dt.timedelta = LEASE) -> tuple[int, int]:
+    """Send one batch of due messages; returns (sent, failed attempts).
+
+    At least once, never lost: each outcome is committed as soon as the mail server has answered, so a
+    worker that dies loses only its lease, and another worker sends what it had not marked once the lease
+    ends. The one message it may have handed over without marking is sent again (with the same
+    Message-ID). Nothing else is ever sent twice: a lease is claimed with SKIP LOCKED (or under SQLite's
+    single writer), so two workers never hold the same message."""
+    messages = claim(batch, lease)
     if not messages:
         return 0, 0
     sent = failed = 0

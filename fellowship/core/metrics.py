@@ -1,10 +1,11 @@
 """What an operator watches: request counts and latencies by route pattern, the mail outbox's backlog and
-its oldest waiting message, and vote confirmations, in Prometheus's text format (``prometheus-client``).
+its oldest waiting message, how long ago ``dispatch`` last ran, and vote confirmations, in Prometheus's text
+format (``prometheus-client``).
 
 Under gunicorn, set ``PROMETHEUS_MULTIPROC_DIR`` to an empty folder writable by the workers (cleared at each
 start): every worker then writes its counters there and ``/metrics`` adds them up, whichever worker answers.
-Without it (one process: ``make run``, the tests) the process's own registry is read. The outbox figures are
-read from the database when scraped, so they are the same from every server.
+Without it (one process: ``make run``, the tests) the process's own registry is read. The outbox
+and dispatch figures are read from the database when scraped, so they are the same from every server.
 
 ``/metrics`` answers only with the bearer token ``FELLOWSHIP_METRICS_TOKEN``; without a token set, only to
 requests from the machine itself (a scraper on the same host or a sidecar). Anyone else gets 404.
@@ -85,6 +86,41 @@ class OutboxCollector(Collector):
         yield age
 
 
+class DispatchCollector(Collector):
+    """How long ago ``flask fellowship dispatch`` last finished each of its dispatchers (one query).
+
+    ``fellowship_dispatch_lag_seconds`` is the oldest of them: with dispatch run every minute it stays
+    under about 60 plus a run's length; when it grows, dispatch has stopped (or one dispatcher fails every
+    run and rolls back). It is +Inf until dispatch has run at all."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        from fellowship.core import notifications
+        from fellowship.extensions import db
+
+        runs = notifications.last_runs()
+        db.session.rollback()
+        now = clock.now()
+        ages = {}
+        for name, _dispatcher in notifications.dispatchers():
+            finished = runs.get(name)
+            if finished is not None and finished.tzinfo is None:
+                finished = finished.replace(tzinfo=now.tzinfo)
+            ages[name] = (now - finished).total_seconds() if finished is not None else float("inf")
+        each = GaugeMetricFamily(
+            "fellowship_dispatch_seconds_since_run",
+            "Seconds since dispatch last finished this dispatcher.",
+            labels=["dispatcher"],
+        )
+        for name, age in ages.items():
+            each.add_metric([name], age)
+        yield each
+        lag = GaugeMetricFamily(
+            "fellowship_dispatch_lag_seconds", "Seconds since the dispatcher run longest ago finished."
+        )
+        lag.add_metric([], max(ages.values(), default=0.0))
+        yield lag
+
+
 def _allowed() -> bool:
     token = current_app.config.get("FELLOWSHIP_METRICS_TOKEN") or ""
     if token:
@@ -106,6 +142,7 @@ def metrics() -> Response:
         for collector in (REQUESTS, LATENCY, VOTE_CONFIRMATIONS):
             registry.register(collector)
     registry.register(OutboxCollector())
+    registry.register(DispatchCollector())
     response = current_app.response_class(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
     response.headers["Cache-Control"] = "no-store"
     return response

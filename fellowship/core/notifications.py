@@ -44,6 +44,39 @@ def claim(subject_type: str, subject_id: int, recipient: str, kind: str) -> bool
     return db.session.execute(stmt).scalar() is not None  # no row comes back when it already existed
 
 
+class DispatchRun(db.Model):
+    """When each dispatcher last finished a run, whichever machine ran it: ``/metrics`` reports the lag
+    (``fellowship_dispatch_lag_seconds``), so an operator sees a dispatch that stopped (its cron line
+    gone, its timer failing) before anyone misses a reminder."""
+
+    __tablename__ = "dispatch_runs"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    finished_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    count: Mapped[int] = mapped_column(default=0)
+    """What that run queued or changed (its dispatcher's own count)."""
+
+
+def record_run(name: str, count: int) -> None:
+    """Note that ``name`` has just finished a run (in the caller's transaction; two runs at once both
+    succeed, the later finish wins)."""
+    now = clock.now()
+    stmt = inserts.insert(DispatchRun).values(name=name, finished_at=now, count=count)
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[DispatchRun.name], set_={"finished_at": now, "count": count}
+        )
+    )
+
+
+def last_runs() -> dict[str, dt.datetime]:
+    """When each registered dispatcher last finished (those that never ran are absent)."""
+    rows = db.session.execute(
+        sa.select(DispatchRun.name, DispatchRun.finished_at).where(DispatchRun.name.in_(sorted(_dispatchers)))
+    )
+    return {name: finished for name, finished in rows}
+
+
 Dispatcher = Callable[[], int]
 _dispatchers: dict[str, Dispatcher] = {}
 

@@ -127,7 +127,15 @@ def test_only_admins_erase(client_as: Any, world: Any) -> None:
 
 # Tables with a name column that names a thing, not a person (stored_files: a file's random name; the rows
 # that point at a file answer for it).
-THINGS = {"organizations", "programs", "cohorts", "criteria", "award_categories", "stored_files"}
+THINGS = {
+    "organizations",
+    "programs",
+    "cohorts",
+    "criteria",
+    "award_categories",
+    "stored_files",
+    "dispatch_runs",
+}
 PERSONAL_COLUMNS = {"email", "recipient", "name", "holder", "team", "voter_key"}
 
 

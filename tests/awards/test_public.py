@@ -66,6 +66,18 @@ def test_public_pages_are_cacheable_and_set_no_cookie(world: World, app: Any, co
     assert vote.headers["Cache-Control"] == "no-store" and 'name="csrf_token"' in vote.get_data(as_text=True)
 
 
+def test_a_proxy_may_keep_public_pages_as_long_as_the_page_cache(
+    world: World, app: Any, contest: Contest, monkeypatch: Any
+) -> None:
+    """One window for every cache in front of a vote: a server's own and nginx's or a CDN's."""
+    add_project(contest, world, "Alpha")
+    contest.phase = Phase.VOTING
+    db.session.commit()
+    monkeypatch.setitem(app.config, "FELLOWSHIP_PAGE_CACHE_SECONDS", 5)
+    response = app.test_client().get(f"/awards/{contest.slug}")
+    assert response.headers["Cache-Control"] == "public, max-age=5"
+
+
 def test_gallery_lists_alphabetically_and_shuffles_in_the_browser(
     world: World, app: Any, contest: Contest
 ) -> None:

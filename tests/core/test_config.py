@@ -54,6 +54,22 @@ def test_earlier_secret_keys_are_read_as_fallbacks() -> None:
     assert load("/tmp/instance", PRODUCTION)["SECRET_KEY_FALLBACKS"] == []
 
 
+def test_behind_a_transaction_pooler_psycopg_prepares_no_statements() -> None:
+    plain = load("/tmp/instance", PRODUCTION)
+    assert plain["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+    pooled = load("/tmp/instance", {**PRODUCTION, "FELLOWSHIP_DATABASE_POOLER": "transaction"})
+    assert pooled["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "pool_pre_ping": True,
+        "connect_args": {"prepare_threshold": None},
+    }
+    session = load("/tmp/instance", {**PRODUCTION, "FELLOWSHIP_DATABASE_POOLER": "session"})
+    assert "connect_args" not in session["SQLALCHEMY_ENGINE_OPTIONS"]
+    sqlite = load("/tmp/instance", {"FELLOWSHIP_DATABASE_POOLER": "transaction"})  # no pooler to speak of
+    assert "connect_args" not in sqlite["SQLALCHEMY_ENGINE_OPTIONS"]
+    with pytest.raises(ConfigError, match="FELLOWSHIP_DATABASE_POOLER must be none, session or transaction"):
+        load("/tmp/instance", {**PRODUCTION, "FELLOWSHIP_DATABASE_POOLER": "statement"})
+
+
 def test_development_defaults_to_sqlite_in_instance_folder() -> None:
     config = load("/srv/instance", {})
     assert config["SQLALCHEMY_DATABASE_URI"] == "sqlite:////srv/instance/fellowship.sqlite3"

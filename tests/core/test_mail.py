@@ -122,6 +122,30 @@ def test_claimed_message_is_not_claimed_again_until_its_lease_ends(app: Any, clo
     assert [m.id for m in mail.claim(10)] == [message.id]
 
 
+def test_a_shorter_lease_hands_a_dead_workers_messages_on_sooner(app: Any, clock: Any) -> None:
+    message = queue_one()
+    assert [m.id for m in mail.claim(10, dt.timedelta(seconds=5))] == [message.id]
+    clock.advance(dt.timedelta(seconds=4))
+    assert mail.claim(10) == []
+    clock.advance(dt.timedelta(seconds=2))
+    assert [m.id for m in mail.claim(10)] == [message.id]
+
+
+def test_a_message_sent_again_carries_the_same_message_id(app: Any, smtp_server: Any, clock: Any) -> None:
+    """The duplicate a dead worker can cause is recognisably the same message for mail programs."""
+    inbox, settings = smtp_server
+    first = queue_one()
+    queue_one(recipient="ben@example.org")
+    assert mail.deliver(settings) == (2, 0)
+    stored = db.session.get(OutboxMessage, first.id)
+    stored.status = MailStatus.PENDING  # as if the worker had died before marking it
+    db.session.commit()
+    assert mail.deliver(settings) == (1, 0)
+    ids = [received["Message-ID"] for received in inbox.received]
+    assert ids[0] == ids[2] != ids[1]
+    assert ids[0].startswith(f"<outbox.{first.id}.") and ids[0].endswith("@example.org>")
+
+
 @pytest.mark.postgres
 def test_two_workers_never_claim_the_same_message(app: Any) -> None:
     ids = {queue_one(recipient=f"p{n}@example.org").id for n in range(40)}

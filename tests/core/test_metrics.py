@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fellowship.core import clock, mail
+from fellowship.core import clock, mail, notifications
 from fellowship.extensions import db
 
 
@@ -55,3 +55,23 @@ def test_metrics_count_requests_by_route_pattern_and_read_the_outbox(
 def test_without_a_token_metrics_answer_the_machine_itself_only(app: Any, client: Any) -> None:
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 404
+
+
+def _gauge(text: str, name: str) -> float:
+    return float(next(line for line in text.splitlines() if line.startswith(name + " ")).split()[1])
+
+
+def test_dispatch_lag_is_how_long_ago_dispatch_last_finished(app: Any, client: Any, clock: Any) -> None:
+    local = {"REMOTE_ADDR": "127.0.0.1"}
+    before = client.get("/metrics", environ_base=local).get_data(as_text=True)
+    assert _gauge(before, "fellowship_dispatch_lag_seconds") == float("inf")  # never ran: alert-worthy
+    result = app.test_cli_runner().invoke(args=["fellowship", "dispatch"])
+    assert result.exit_code == 0, result.output
+    assert {name for name, _ in notifications.dispatchers()} == set(notifications.last_runs())
+    clock.advance(dt.timedelta(seconds=90))
+    after = client.get("/metrics", environ_base=local).get_data(as_text=True)
+    assert _gauge(after, "fellowship_dispatch_lag_seconds") == 90
+    assert 'fellowship_dispatch_seconds_since_run{dispatcher="event reminders"} 90.0' in after
+    app.test_cli_runner().invoke(args=["fellowship", "dispatch"])
+    again = client.get("/metrics", environ_base=local).get_data(as_text=True)
+    assert _gauge(again, "fellowship_dispatch_lag_seconds") == 0
