@@ -183,3 +183,40 @@ def test_the_readme_lists_the_sign_ins_make_run_prints() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert [email for email in printed if f"`{email}`" not in readme] == []
     assert f"`{demo.DEMO_PASSWORD}`" in readme
+
+
+# --- the deployment files of the operators' guide -----------------------------------------------------------
+
+DEPLOY = DOCS / "deploy"
+
+
+def test_every_deployment_file_is_linked_from_the_operators_guide() -> None:
+    guide = (DOCS / "operators.md").read_text(encoding="utf-8")
+    for path in sorted(DEPLOY.iterdir()):
+        assert f"(deploy/{path.name})" in guide, path.name
+
+
+def test_the_systemd_units_run_commands_that_exist_with_settings_that_exist() -> None:
+    """Each unit's ExecStart names a real command of the application and reads the documented environment
+    file, and that file sets only settings the application reads (config.py) or psycopg's URL."""
+    import configparser
+
+    from fellowship import create_app
+
+    commands = create_app({"TESTING": True}).cli.commands["fellowship"].commands  # type: ignore[attr-defined]
+    for path in sorted(DEPLOY.glob("*.service")):
+        unit = configparser.ConfigParser(strict=False, interpolation=None)
+        unit.read_string(path.read_text(encoding="utf-8"))
+        service = unit["Service"]
+        assert service["EnvironmentFile"] == "/etc/fellowship/env"
+        command = service["ExecStart"].split()
+        if "gunicorn" in command[0]:
+            assert command[-1] == "wsgi:app" and (ROOT / "wsgi.py").exists()
+        else:
+            assert command[1:4] == ["--app", "fellowship", "fellowship"] and command[4] in commands, path.name
+    config = (ROOT / "fellowship" / "config.py").read_text(encoding="utf-8")
+    for line in (DEPLOY / "fellowship.env").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name = line.split("=", 1)[0]
+            short = name.removeprefix("FELLOWSHIP_")
+            assert f'"{name}"' in config or f'ENV_PREFIX + "{short}"' in config, name

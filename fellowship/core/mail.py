@@ -308,16 +308,19 @@ def deliver(settings: SmtpSettings, batch: int = 50, lease: dt.timedelta = LEASE
             _failed(message, error)
         db.session.commit()
         return 0, len(messages)
+    # Composed before the first commit: committing expires the rows, and reading each again would cost a
+    # query per message.
+    emails = [(message, message.kind, build(message, settings.sender)) for message in messages]
     try:
-        for message in messages:
+        for message, kind, email in emails:
             try:
-                smtp.send_message(build(message, settings.sender))
+                smtp.send_message(email)
             except (OSError, smtplib.SMTPException) as error:
                 _failed(message, error)
                 failed += 1
             else:
                 message.status, message.sent_at, message.lease_until = MailStatus.SENT, clock.now(), None
-                if message.kind in EPHEMERAL_KINDS:
+                if kind in EPHEMERAL_KINDS:
                     forget(message)
                 sent += 1
             db.session.commit()  # record each outcome at once, so a crash re-sends as little as possible
