@@ -13,7 +13,7 @@ import io
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from fellowship.core.storage import storage
+from fellowship.core.storage import content_version, storage
 
 FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 FOREIGN_MARKERS = (b"<script", b"<html", b"<svg", b"<?php", b"<!doctype", b"%pdf-", b"pk\x03\x04", b"<iframe")
@@ -86,5 +86,6 @@ def store(data: bytes, max_bytes: int) -> str:
 
 
 def version(stored_name: str) -> str:
-    """What an image's address carries so that it changes with the image (the stored name, new per upload)."""
-    return stored_name.rsplit(".", 1)[0]
+    """What an image's address carries as ``v``: the start of its content's SHA-256, which the stored name
+    begins with (core/storage.py), so the address changes exactly when the picture does."""
+    return content_version(stored_name)

@@ -60,12 +60,23 @@ def _checked(area: str, name: str | None = None) -> None:
         raise NotStored(name or area)
 
 
-def _new_name(area: str, suffix: str) -> str:
-    """A new random name for a file of ``area`` ending in ``suffix`` (".jpg"); both are checked first."""
+def _new_name(area: str, suffix: str, data: bytes) -> str:
+    """A new name for ``data``, a file of ``area`` ending in ``suffix`` (".jpg"); both are checked first.
+
+    Sixteen hex digits of the content's SHA-256, then sixteen random ones: the first half changes with the
+    content, so an address that carries it (``content_version``) always means these bytes and a proxy may
+    keep it for ever; the second half makes every upload's name new, so a file is deleted only by the row
+    that named it even when two uploads have the same bytes."""
     _checked(area)
     if not SUFFIX.fullmatch(suffix):
         raise ValueError(f"not a file suffix: {suffix!r}")
-    return secrets.token_hex(16) + suffix
+    return hashlib.sha256(data).hexdigest()[:16] + secrets.token_hex(8) + suffix
+
+
+def content_version(name: str) -> str:
+    """The part of a stored name that is the content's hash (of names made before it was, a random part
+    as stable as the file)."""
+    return name[:16]
 
 
 class LocalStorage:
@@ -75,9 +86,9 @@ class LocalStorage:
         self.root = Path(root)
 
     def put(self, area: str, data: bytes, suffix: str) -> str:
-        """Store ``data`` under a new random name ending in ``suffix`` (".jpg"); returns the name. Written to
-        a temporary file first and renamed, so a reader never sees half a file."""
-        name = _new_name(area, suffix)
+        """Store ``data`` under a new name ending in ``suffix`` (".jpg", see ``_new_name``); returns it.
+        Written to a temporary file first and renamed, so a reader never sees half a file."""
+        name = _new_name(area, suffix, data)
         folder = self.root / area
         folder.mkdir(parents=True, exist_ok=True)
         partial = folder / f".{name}.part"
@@ -140,7 +151,7 @@ class DatabaseStorage:
     flush, never commit): a file and the row that names it are kept, or rolled back, together."""
 
     def put(self, area: str, data: bytes, suffix: str) -> str:
-        name = _new_name(area, suffix)
+        name = _new_name(area, suffix, data)
         self._add(area, name, data)
         return name
 

@@ -1,5 +1,5 @@
-"""The file store every domain uses (``core.storage``): random names, no way out of its folder, whole files
-only, and responses the browser does not sniff."""
+"""The file store every domain uses (``core.storage``): new names that start with the content's hash, no way
+out of its folder, whole files only, and responses the browser does not sniff."""
 
 from __future__ import annotations
 
@@ -23,6 +23,26 @@ def test_files_are_stored_under_new_random_names_and_read_back(tmp_path: Path) -
     with pytest.raises(NotStored):
         store.get("awards", first)
     store.delete("awards", first)  # twice is fine
+
+
+@pytest.mark.parametrize("kind", ["folder", "database"])
+def test_a_name_starts_with_its_contents_hash_and_is_still_new_for_every_upload(
+    app: Any, tmp_path: Path, monkeypatch: Any, kind: str
+) -> None:
+    """So an address carrying that start means these bytes for ever, and deleting one upload's file never
+    takes another upload's with the same bytes."""
+    import hashlib
+
+    from fellowship.core.storage import content_version
+
+    monkeypatch.setitem(app.config, "FELLOWSHIP_STORAGE", kind)
+    monkeypatch.setitem(app.config, "FELLOWSHIP_STORAGE_DIR", str(tmp_path))
+    store = storage()
+    first, again, other = (store.put("awards", data, ".png") for data in (b"same", b"same", b"other"))
+    assert content_version(first) == content_version(again) == hashlib.sha256(b"same").hexdigest()[:16]
+    assert content_version(other) != content_version(first) and first != again
+    store.delete("awards", first)
+    assert store.get("awards", again) == b"same"
 
 
 @pytest.mark.parametrize(
