@@ -61,7 +61,8 @@ def engine_options(database_url: str, pooler: str) -> dict[str, Any]:
     """SQLAlchemy's engine options. Behind a pooler in transaction mode (PgBouncer's ``pool_mode =
     transaction``, before its 1.21 prepared-statement support) each transaction may run on a different server
     connection, so nothing may outlive a transaction on it: psycopg 3 would prepare a statement on one server
-    connection after its fifth use and run it on another ("prepared statement "_pg3_0" does not exist"), so
+    connection after its fifth use and then meet another client's statement of the same name there, or miss
+    its own ("prepared statement "_pg3_0" already exists" / "does not exist"; tests/scaleout shows it), so
     ``prepare_threshold=None`` turns that off. Fellowship keeps no other session state on its connections
     (no SET, no session advisory locks, no LISTEN, no cursors WITH HOLD): docs/operators.md, "Scale-out"."""
     options: dict[str, Any] = {"pool_pre_ping": True}

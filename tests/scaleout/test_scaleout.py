@@ -236,6 +236,37 @@ def test_a_rate_limit_counts_requests_on_both_servers(cluster: cl.Cluster) -> No
     assert statuses == [401] * cl.SIGN_IN_LIMIT + [429, 429]
 
 
+def test_behind_pgbouncer_in_transaction_mode_only_the_pooler_setting_keeps_queries_working(
+    cluster: cl.Cluster,
+) -> None:
+    """Two clients taking turns through PgBouncer share its server connections. With psycopg's default,
+    each prepares a statement after its fifth use, on a server connection the other may be using or never
+    reach: PostgreSQL refuses. With FELLOWSHIP_DATABASE_POOLER=transaction's engine options, nothing is
+    prepared and every query runs."""
+    from fellowship.config import engine_options
+
+    def take_turns(pooler: str) -> list[str]:
+        options = engine_options(cluster.pooled_url, pooler)
+        engine = sa.create_engine(cluster.pooled_url, **options)
+        errors = []
+        try:
+            with engine.connect() as first, engine.connect() as second:
+                for _turn in range(8):
+                    for conn in (first, second):
+                        try:
+                            conn.execute(sa.text("SELECT count(*) FROM contests WHERE id > :n"), {"n": 0})
+                            conn.commit()
+                        except sa.exc.DBAPIError as error:
+                            errors.append(type(error.orig).__name__)
+                            conn.rollback()
+        finally:
+            engine.dispose()
+        return errors
+
+    assert take_turns("none"), "psycopg's prepared statements did not break behind the transaction pooler"
+    assert take_turns("transaction") == []
+
+
 # --- the outbox and dispatch -----------------------------------------------------------------------------
 
 
