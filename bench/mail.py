@@ -28,7 +28,7 @@ from pathlib import Path
 import psycopg
 import sqlalchemy as sa
 
-from bench.run import ROOT, free_port
+from bench.run import ROOT, free_port, migrate
 from tests.scaleout import cluster as cl
 
 BIN = Path(sys.executable).parent
@@ -83,13 +83,7 @@ def measure(workers: int, count: int, pooler: bool, work: Path) -> dict[str, flo
             "FELLOWSHIP_SMTP_SECURITY": "none",
             "FELLOWSHIP_LOG_JSON": "0",
         }
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "fellowship", "db", "upgrade"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        migrate(env)
         queue(env, count)
         running.start_sink()
         if pooler:

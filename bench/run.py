@@ -58,7 +58,8 @@ def environment(instance: Path, database_url: str) -> dict[str, str]:
     }
 
 
-def prepare(env: dict[str, str], scale: str, out: Path) -> dict[str, Any]:
+def migrate(env: dict[str, str]) -> None:
+    """``flask db upgrade`` with ``env`` (the scale-out proof and bench/mail.py use it too)."""
     subprocess.run(
         [str(BIN / "flask"), "--app", "fellowship", "db", "upgrade"],
         env=env,
@@ -66,6 +67,10 @@ def prepare(env: dict[str, str], scale: str, out: Path) -> dict[str, Any]:
         capture_output=True,
         cwd=ROOT,
     )
+
+
+def prepare(env: dict[str, str], scale: str, out: Path) -> dict[str, Any]:
+    migrate(env)
     code = (
         "import json,sys\n"
         "from fellowship import create_app\n"

@@ -28,6 +28,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bench.run import migrate
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PAGE_CACHE_SECONDS = 5
@@ -287,13 +289,7 @@ class Cluster:
 
     def _migrate_and_seed(self) -> None:
         env = self.app_env("setup", DATABASE_URL=self.direct_url, FELLOWSHIP_DATABASE_POOLER="none")
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "fellowship", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        migrate(env)
         code = (
             "import json\n"
             "from fellowship import create_app\n"
