@@ -223,6 +223,12 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     session_hours = number(ENV_PREFIX + "SESSION_MAX_HOURS", 12)
+    mail_lease = number(ENV_PREFIX + "MAIL_LEASE_SECONDS", 300)
+    if mail_lease < 1:
+        problems.append(
+            "FELLOWSHIP_MAIL_LEASE_SECONDS must be at least 1 (seconds a mail sender holds what it "
+            f"claimed), not {mail_lease}"
+        )
     oidc_providers = identity_providers.load(env, mode == "production", problems)
     credential_keys = env.get(ENV_PREFIX + "CREDENTIAL_KEYS_FILE", "").strip() or str(
         Path(instance_path) / "credential-keys.json"
@@ -321,7 +327,7 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[s
         "FELLOWSHIP_PAGE_CACHE_SECONDS": number(ENV_PREFIX + "PAGE_CACHE_SECONDS", 60),
         # How long a deliver-mail worker holds the messages it claimed: a worker that dies leaves them to
         # another after this (core/mail.py). Longer than a batch takes to send.
-        "FELLOWSHIP_MAIL_LEASE_SECONDS": number(ENV_PREFIX + "MAIL_LEASE_SECONDS", 300),
+        "FELLOWSHIP_MAIL_LEASE_SECONDS": mail_lease,
     }
     if problems:
         raise ConfigError(problems)

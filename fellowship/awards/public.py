@@ -37,8 +37,9 @@ notifications.register("vote emails forgotten", lambda: mail.forget_stale(dt.tim
 def _public(html: str | pagecache.Page, shared: bool = True) -> Response:
     """A cacheable public page: no cookie, varies only by language, revalidated with an ETag. An admin's
     preview of a page that is not public yet (``shared`` False) must never sit in a shared cache. A proxy
-    may keep it as long as each server's own page cache does (FELLOWSHIP_PAGE_CACHE_SECONDS): that is the
-    window in which a vote or a change may not show yet, whoever serves the page."""
+    may keep it as long as each server's own page cache does (FELLOWSHIP_PAGE_CACHE_SECONDS): a vote or a
+    change to the contest shows within that window. (A change outside the page cache's key, such as an
+    organisation renamed, can take twice as long: a server's cached copy, then the proxy's.)"""
     page = html if isinstance(html, pagecache.Page) else pagecache.page_of(html)
     response = make_response(page.html)
     max_age = current_app.config["FELLOWSHIP_PAGE_CACHE_SECONDS"]
@@ -59,6 +60,7 @@ def _cache_key(contest: Contest, *parts: object) -> tuple[object, ...] | None:
     return (
         request.host_url,  # the page names its own address (og:url); the query string changes nothing but
         request.path,  # the language, which is part of the key, so ?utm=… variants share one entry
+        request.script_root,  # every link starts with the prefix the site is mounted under
         str(get_locale()),
         contest.id,
         contest.revision,
@@ -127,8 +129,8 @@ def project_image(slug: str, project_id: int) -> Response:
         abort(404)
     response = storage().send(images.AREA, project.image, max_age=3600)
     shared = contest.phase in PUBLIC_PHASES and project.status is ProjectStatus.ACCEPTED
-    # Pages link the image with its stored name (new for every upload) as ``v``: such an address always
-    # means these bytes, so a proxy or CDN may keep it for a year. Without it, an hour.
+    # Pages link the image with the start of its content's hash as ``v`` (images.version): such an address
+    # always means these bytes, so a proxy or CDN may keep it for a year. Without it, an hour.
     versioned = request.args.get("v") == images.version(project.image)
     lifetime = "public, max-age=31536000, immutable" if versioned else "public, max-age=3600"
     response.headers["Cache-Control"] = lifetime if shared else "private, no-store"

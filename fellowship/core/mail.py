@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
+import hmac
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -243,22 +245,29 @@ def claim(batch: int, lease: dt.timedelta = LEASE) -> list[OutboxMessage]:
     return messages
 
 
-def message_id(message: OutboxMessage, sender: str) -> str:
-    """The same Message-ID every time the row is sent: the rare second copy (a worker died between sending
-    and marking) carries the first's, so mail programs and list servers treat it as the same message. The
-    row's id and creation time (to the microsecond) keep it unique across databases and restores; the
-    domain is the sender's."""
+def message_id(message: OutboxMessage, sender: str, secret: str) -> str:
+    """The same Message-ID every time the row is sent: the rare second copy (see ``deliver``) carries the
+    first's, so mail programs and list servers treat it as the same message. A keyed hash of the row's id
+    and creation time (to the microsecond, so it differs across databases and restores), never the id
+    itself, which would tell every recipient how many messages the site has sent (during a vote, how many
+    people voted). The domain is the sender's."""
     domain = parseaddr(sender)[1].rpartition("@")[2] or "fellowship.local"
     stamp = message.created_at.strftime("%Y%m%d%H%M%S%f") if message.created_at else "0"
-    return f"<outbox.{message.id}.{stamp}@{domain}>"
+    digest = hmac.new(secret.encode(), f"outbox|{message.id}|{stamp}".encode(), hashlib.sha256)
+    return f"<{digest.hexdigest()[:40]}@{domain}>"
 
 
-def build(message: OutboxMessage, sender: str) -> EmailMessage:
+def build(message: OutboxMessage, sender: str, secret: str = "") -> EmailMessage:
+    """The email of ``message``; ``secret`` keys its Message-ID (the application's SECRET_KEY by default)."""
+    if not secret:
+        from flask import current_app
+
+        secret = current_app.config["SECRET_KEY"]
     email = EmailMessage()
     email["From"] = sender
     email["To"] = formataddr(("", message.recipient))
     email["Subject"] = message.subject
-    email["Message-ID"] = message_id(message, sender)
+    email["Message-ID"] = message_id(message, sender, secret)
     for name, value in (message.headers or {}).items():
         email[name] = value
     email.set_content(message.body_text)
@@ -291,14 +300,35 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
 def deliver(settings: SmtpSettings, batch: int = 50, lease: dt.timedelta = LEASE) -> tuple[int, int]:
     """Send one batch of due messages; returns (sent, failed attempts).
 
-    At least once, never lost: each outcome is committed as soon as the mail server has answered, so a
-    worker that dies loses only its lease, and another worker sends what it had not marked once the lease
-    ends. The one message it may have handed over without marking is sent again (with the same
-    Message-ID). Nothing else is ever sent twice: a lease is claimed with SKIP LOCKED (or under SQLite's
-    single writer), so two workers never hold the same message."""
+    At least once, never lost. Each outcome is committed as soon as the mail server has answered, so a
+    worker that dies loses only its lease, and once the lease ends another worker sends what it had not
+    marked. A message goes out twice only when (a) its worker died, or lost the database, after the mail
+    server accepted it and before the mark was committed, or (b) the connection broke after the server
+    accepted the message but before its answer arrived (then the send counts as failed and is retried).
+    Both second copies carry the first's Message-ID. Nothing else is sent twice: a lease is claimed with
+    SKIP LOCKED (or under SQLite's single writer), so two workers never hold the same message, and a
+    worker starts no send once its lease is close to its end (``_lease_margin``): what it has not sent by
+    then it gives back at once for the next round.
+    """
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:  # the rows are leased to this worker, which alone changes them: nothing to read again per commit
+        return _deliver(settings, batch, lease)
+    finally:
+        session.expire_on_commit = expiring
+
+
+def _lease_margin(settings: SmtpSettings, lease: dt.timedelta) -> dt.timedelta:
+    """How long before its lease ends a worker stops starting sends: room for one slow send (a few SMTP
+    commands, each up to the timeout), at most half the lease."""
+    return min(dt.timedelta(seconds=3 * settings.timeout), lease / 2)
+
+
+def _deliver(settings: SmtpSettings, batch: int, lease: dt.timedelta) -> tuple[int, int]:
     messages = claim(batch, lease)
     if not messages:
         return 0, 0
+    stop_at = clock.now() + lease - _lease_margin(settings, lease)
     sent = failed = 0
     smtp: smtplib.SMTP | None = None
     try:
@@ -308,19 +338,21 @@ def deliver(settings: SmtpSettings, batch: int = 50, lease: dt.timedelta = LEASE
             _failed(message, error)
         db.session.commit()
         return 0, len(messages)
-    # Composed before the first commit: committing expires the rows, and reading each again would cost a
-    # query per message.
-    emails = [(message, message.kind, build(message, settings.sender)) for message in messages]
     try:
-        for message, kind, email in emails:
+        for position, message in enumerate(messages):
+            if clock.now() >= stop_at:
+                for unsent in messages[position:]:  # another worker may take them now
+                    unsent.lease_until, unsent.attempts = None, unsent.attempts - 1
+                db.session.commit()
+                break
             try:
-                smtp.send_message(email)
+                smtp.send_message(build(message, settings.sender))
             except (OSError, smtplib.SMTPException) as error:
                 _failed(message, error)
                 failed += 1
             else:
                 message.status, message.sent_at, message.lease_until = MailStatus.SENT, clock.now(), None
-                if kind in EPHEMERAL_KINDS:
+                if message.kind in EPHEMERAL_KINDS:
                     forget(message)
                 sent += 1
             db.session.commit()  # record each outcome at once, so a crash re-sends as little as possible

@@ -390,7 +390,14 @@ def directory() -> Response:
     """Public: the offers of organisations that chose to be listed. No people, no contact details. Cached
     per address, language and page; a change shows within the page cache's lifetime (60 seconds)."""
     number = max(1, request.args.get("page", 1, type=int) or 1)
-    key = (request.host_url, request.path, str(get_locale()), number, "network-directory")
+    key = (
+        request.host_url,
+        request.script_root,
+        request.path,
+        str(get_locale()),
+        number,
+        "network-directory",
+    )
 
     def render() -> str:
         page = paginate(queries.directory_offers(), number, per_page=DIRECTORY_PER_PAGE)

@@ -66,6 +66,20 @@ def test_public_pages_are_cacheable_and_set_no_cookie(world: World, app: Any, co
     assert vote.headers["Cache-Control"] == "no-store" and 'name="csrf_token"' in vote.get_data(as_text=True)
 
 
+def test_a_page_rendered_under_another_prefix_is_not_served_to_others(
+    world: World, app: Any, contest: Contest
+) -> None:
+    """A mount prefix (from a proxy's X-Forwarded-Prefix) changes every link, so it is part of the key."""
+    add_project(contest, world, "Alpha")
+    contest.phase = Phase.VOTING
+    db.session.commit()
+    visitor = app.test_client()
+    odd = visitor.get(f"/awards/{contest.slug}", base_url="http://fellowship.test/elsewhere")
+    assert 'href="/elsewhere/static/' in odd.get_data(as_text=True)
+    plain = visitor.get(f"/awards/{contest.slug}").get_data(as_text=True)
+    assert "/elsewhere/" not in plain and 'href="/static/' in plain
+
+
 def test_a_proxy_may_keep_public_pages_as_long_as_the_page_cache(
     world: World, app: Any, contest: Contest, monkeypatch: Any
 ) -> None:

@@ -70,6 +70,12 @@ def test_behind_a_transaction_pooler_psycopg_prepares_no_statements() -> None:
         load("/tmp/instance", {**PRODUCTION, "FELLOWSHIP_DATABASE_POOLER": "statement"})
 
 
+def test_a_mail_lease_must_last_at_least_a_second() -> None:
+    assert load("/tmp/instance", {})["FELLOWSHIP_MAIL_LEASE_SECONDS"] == 300
+    with pytest.raises(ConfigError, match="FELLOWSHIP_MAIL_LEASE_SECONDS must be at least 1"):
+        load("/tmp/instance", {"FELLOWSHIP_MAIL_LEASE_SECONDS": "0"})
+
+
 def test_development_defaults_to_sqlite_in_instance_folder() -> None:
     config = load("/srv/instance", {})
     assert config["SQLALCHEMY_DATABASE_URI"] == "sqlite:////srv/instance/fellowship.sqlite3"

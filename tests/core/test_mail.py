@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import re
 import socket
 from collections.abc import Iterator
 from email.message import Message
@@ -143,7 +144,47 @@ def test_a_message_sent_again_carries_the_same_message_id(app: Any, smtp_server:
     assert mail.deliver(settings) == (1, 0)
     ids = [received["Message-ID"] for received in inbox.received]
     assert ids[0] == ids[2] != ids[1]
-    assert ids[0].startswith(f"<outbox.{first.id}.") and ids[0].endswith("@example.org>")
+    assert ids[0] == mail.message_id(stored, settings.sender, app.config["SECRET_KEY"])
+    # Keyed: it does not give away the row's id (how many messages the site sent before this one).
+    assert re.fullmatch(r"<[0-9a-f]{40}@example\.org>", ids[0])
+    assert mail.message_id(stored, settings.sender, "another secret") != ids[0]
+
+
+def test_a_batch_costs_one_query_to_claim_and_one_update_per_message(
+    app: Any, smtp_server: Any, count_queries: Any
+) -> None:
+    _inbox, settings = smtp_server
+    for n in range(5):
+        queue_one(recipient=f"p{n}@example.org")
+    with count_queries() as counter:
+        assert mail.deliver(settings) == (5, 0)
+    selects = [s for s in counter.statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1  # the claim; nothing is read again after each commit
+    assert db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.status == MailStatus.SENT)) == 5
+
+
+def test_a_worker_starts_no_send_once_its_lease_is_nearly_over(
+    app: Any, smtp_server: Any, clock: Any, monkeypatch: Any
+) -> None:
+    """A slow relay must not let a batch outlive its lease (another worker would take and send it too):
+    what is left is given back at once, and sent by the next round."""
+    inbox, settings = smtp_server
+    for n in range(3):
+        queue_one(recipient=f"p{n}@example.org")
+    sent_before = mail.smtplib.SMTP.send_message
+
+    def slow(self: Any, *args: Any, **kwargs: Any) -> Any:
+        clock.advance(dt.timedelta(seconds=3))  # each send takes three seconds of a ten-second lease
+        return sent_before(self, *args, **kwargs)
+
+    monkeypatch.setattr(mail.smtplib.SMTP, "send_message", slow)
+    lease = dt.timedelta(seconds=10)
+    assert mail.deliver(settings, lease=lease) == (2, 0)  # the third would start 6 s in, 4 s before the end
+    left = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.status == MailStatus.PENDING)
+    ).one()
+    assert (left.lease_until, left.attempts) == (None, 0)
+    assert [m.id for m in mail.claim(10)] == [left.id]  # free for any worker now
 
 
 @pytest.mark.postgres

@@ -1,7 +1,8 @@
 """Starts, on this machine, the scale-out topology of docs/operators.md ("Scale-out"), every process its own:
 PgBouncer in transaction mode in front of the PostgreSQL server, a Redis server, two application servers
-(gunicorn, two workers each, each with its own instance folder and page cache) behind nginx, two
-``deliver-mail`` workers and two ``dispatch`` loops, all against one SMTP sink (tests/scaleout/sink.py).
+(gunicorn, one process of four threads each, each with its own instance folder and page cache) behind
+nginx, two ``deliver-mail`` workers and two ``dispatch`` loops, all against one SMTP sink
+(tests/scaleout/sink.py).
 
 Nothing is shared between the application servers but what the operator's guide says is shared: the
 database (through PgBouncer), Redis, the secret keys and the proxy. Files go to the database
@@ -14,6 +15,7 @@ import contextlib
 import json
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -38,8 +40,9 @@ MAIL_LEASE_SECONDS = 5
 """Short, so the proof need not wait five minutes for a dead worker's messages to be handed on."""
 SIGN_IN_LIMIT = 6
 SECRET_KEY = "scale-out-proof-secret-key-0123456789-abcdefghij"
+MAIL_FROM = "City Awards <awards@scale.test>"
 VOTER_SECRET = "scale-out-proof-voter-secret-0123456789-abcdefgh"
-NEEDED = ("pgbouncer", "nginx", "redis-server")
+NEEDED = ("pgbouncer", "nginx", "redis-server", "wrk")
 
 
 def missing_programs() -> list[str]:
@@ -172,7 +175,7 @@ class Cluster:
             "FELLOWSHIP_SMTP_HOST": "127.0.0.1",
             "FELLOWSHIP_SMTP_PORT": str(self.ports["smtp"]),
             "FELLOWSHIP_SMTP_SECURITY": "none",
-            "FELLOWSHIP_MAIL_FROM": "City Awards <awards@scale.test>",
+            "FELLOWSHIP_MAIL_FROM": MAIL_FROM,
             # One address (this machine) makes every request of the load: only the failed sign-ins the
             # rate-limit scenario counts keep a low limit.
             "FELLOWSHIP_RATELIMIT_SIGN_IN": f"{SIGN_IN_LIMIT} per minute",
@@ -277,6 +280,9 @@ class Cluster:
             "max_client_conn = 400\n"
             "default_pool_size = 20\n"
             "ignore_startup_parameters = extra_float_digits,options\n"
+            # 1.21 and later can follow prepared statements (1.24 does by default); the proof shows a
+            # pooler that does not, as docs/operators.md describes.
+            + ("max_prepared_statements = 0\n" if pgbouncer_version() >= (1, 21) else "")
         )
         for path in (self.work, folder, *folder.iterdir()):
             path.chmod(0o755 if path.is_dir() else 0o644)
@@ -326,12 +332,16 @@ class Cluster:
         metrics = self.work / f"metrics-{name}"
         metrics.mkdir()
         env = self.app_env(name, PROMETHEUS_MULTIPROC_DIR=str(metrics))
+        # One process with four threads per server: each server has exactly one page cache, so what a
+        # request meets in it is known (with several processes, each would keep its own).
         self.start(
             name,
             [
                 str(BIN / "gunicorn"),
-                "-w",
-                "2",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
                 "-b",
                 f"127.0.0.1:{self.ports[name]}",
                 "--log-level",
@@ -400,6 +410,12 @@ class Cluster:
         if not self.record.exists():
             return []
         return [json.loads(line) for line in self.record.read_text().splitlines() if line.strip()]
+
+
+def pgbouncer_version() -> tuple[int, ...]:
+    output = subprocess.run([program("pgbouncer"), "--version"], capture_output=True, text=True).stdout
+    found = re.search(r"PgBouncer (\d+)\.(\d+)", output)
+    return (int(found.group(1)), int(found.group(2))) if found else (0,)
 
 
 def _account_exists(name: str) -> bool:
