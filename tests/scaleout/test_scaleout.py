@@ -233,7 +233,8 @@ def test_a_session_signed_out_through_one_server_is_refused_by_the_other(cluster
 
 
 def test_a_rate_limit_counts_requests_on_both_servers(cluster: cl.Cluster) -> None:
-    """Failed sign-ins from one address: the limit is reached by requests split between the servers."""
+    """Failed sign-ins from one address: the limit is reached by requests split between the servers, and
+    holds through the proxy."""
     statuses = []
     for n in range(cl.SIGN_IN_LIMIT + 2):
         server = cluster.server("a" if n % 2 == 0 else "b")
@@ -245,6 +246,14 @@ def test_a_rate_limit_counts_requests_on_both_servers(cluster: cl.Cluster) -> No
         )
         statuses.append(answer.status)
     assert statuses == [401] * cl.SIGN_IN_LIMIT + [429, 429]
+    # Through nginx too: it passes this machine's address on as X-Forwarded-For, the same counter's key.
+    guesser = Visitor()
+    token = guesser.token(cluster.proxy + "/sign-in")
+    answer = guesser.post(
+        cluster.proxy + "/sign-in",
+        {"csrf_token": token, "email": "nobody.more@scale.test", "password": "not the password"},
+    )
+    assert answer.status == 429
 
 
 def test_behind_pgbouncer_in_transaction_mode_only_the_pooler_setting_keeps_queries_working(
