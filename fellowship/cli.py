@@ -94,7 +94,7 @@ def dispatch() -> None:
     with current_app.test_request_context(base_url=base_url, method="POST"):
         for name, dispatcher in notifications.dispatchers():
             count = dispatcher()
-            notifications.record_run(name, count)  # for /metrics: fellowship_dispatch_lag_seconds
+            notifications.record_run(name)  # for /metrics: fellowship_dispatch_lag_seconds
             db.session.commit()
             click.echo(f"{name}: {count}")
 

@@ -257,12 +257,8 @@ def message_id(message: OutboxMessage, sender: str, secret: str) -> str:
     return f"<{digest.hexdigest()[:40]}@{domain}>"
 
 
-def build(message: OutboxMessage, sender: str, secret: str = "") -> EmailMessage:
-    """The email of ``message``; ``secret`` keys its Message-ID (the application's SECRET_KEY by default)."""
-    if not secret:
-        from flask import current_app
-
-        secret = current_app.config["SECRET_KEY"]
+def build(message: OutboxMessage, sender: str, secret: str) -> EmailMessage:
+    """The email of ``message``; ``secret`` (the application's SECRET_KEY) keys its Message-ID."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = formataddr(("", message.recipient))
@@ -328,6 +324,9 @@ def _deliver(settings: SmtpSettings, batch: int, lease: dt.timedelta) -> tuple[i
     messages = claim(batch, lease)
     if not messages:
         return 0, 0
+    from flask import current_app
+
+    secret = current_app.config["SECRET_KEY"]
     stop_at = clock.now() + lease - _lease_margin(settings, lease)
     sent = failed = 0
     smtp: smtplib.SMTP | None = None
@@ -346,7 +345,7 @@ def _deliver(settings: SmtpSettings, batch: int, lease: dt.timedelta) -> tuple[i
                 db.session.commit()
                 break
             try:
-                smtp.send_message(build(message, settings.sender))
+                smtp.send_message(build(message, settings.sender, secret))
             except (OSError, smtplib.SMTPException) as error:
                 _failed(message, error)
                 failed += 1

@@ -80,8 +80,6 @@ class OutboxCollector(Collector):
         age = GaugeMetricFamily(
             "fellowship_outbox_oldest_pending_seconds", "Age of the oldest message waiting in the outbox."
         )
-        if oldest is not None and oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=clock.now().tzinfo)
         age.add_metric([], (clock.now() - oldest).total_seconds() if oldest is not None else 0.0)
         yield age
 
@@ -102,9 +100,7 @@ class DispatchCollector(Collector):
         now = clock.now()
         ages = {}
         for name, _dispatcher in notifications.dispatchers():
-            finished = runs.get(name)
-            if finished is not None and finished.tzinfo is None:
-                finished = finished.replace(tzinfo=now.tzinfo)
+            finished = runs.get(name)  # UTCDateTime: always aware
             ages[name] = (now - finished).total_seconds() if finished is not None else float("inf")
         each = GaugeMetricFamily(
             "fellowship_dispatch_seconds_since_run",

@@ -53,19 +53,15 @@ class DispatchRun(db.Model):
 
     name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     finished_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    count: Mapped[int] = mapped_column(default=0)
-    """What that run queued or changed (its dispatcher's own count)."""
 
 
-def record_run(name: str, count: int) -> None:
+def record_run(name: str) -> None:
     """Note that ``name`` has just finished a run (in the caller's transaction; two runs at once both
     succeed, the later finish wins)."""
     now = clock.now()
-    stmt = inserts.insert(DispatchRun).values(name=name, finished_at=now, count=count)
+    stmt = inserts.insert(DispatchRun).values(name=name, finished_at=now)
     db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[DispatchRun.name], set_={"finished_at": now, "count": count}
-        )
+        stmt.on_conflict_do_update(index_elements=[DispatchRun.name], set_={"finished_at": now})
     )
 
 

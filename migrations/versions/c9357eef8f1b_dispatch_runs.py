@@ -22,7 +22,6 @@ def upgrade():
         "dispatch_runs",
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_dispatch_runs")),
     )
 
