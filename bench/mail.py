@@ -72,7 +72,7 @@ def measure(workers: int, count: int, pooler: bool, work: Path) -> dict[str, flo
     running.work.mkdir()
     running.database = name
     try:
-        running.ports.update(smtp=free_port(), pgbouncer=free_port(), redis=0, nginx=0)
+        running.ports.update(smtp=free_port(), pgbouncer=free_port())
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
@@ -87,7 +87,7 @@ def measure(workers: int, count: int, pooler: bool, work: Path) -> dict[str, flo
         queue(env, count)
         running.start_sink()
         if pooler:
-            running._start_pgbouncer()
+            running.start_pgbouncer()
             env = {**env, "DATABASE_URL": running.pooled_url, "FELLOWSHIP_DATABASE_POOLER": "transaction"}
         command = [str(BIN / "flask"), "--app", "fellowship", "fellowship", "deliver-mail", "--batch", "50"]
         for n in range(workers):

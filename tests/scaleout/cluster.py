@@ -190,7 +190,7 @@ class Cluster:
             self.ports[name] = free_port()
         self._create_database()
         self._start_redis()
-        self._start_pgbouncer()
+        self.start_pgbouncer()
         self._migrate_and_seed()
         self.start_sink()
         for name in ("a", "b"):
@@ -260,7 +260,7 @@ class Cluster:
         )
         wait_for_port(self.ports["redis"], process, "redis-server")
 
-    def _start_pgbouncer(self) -> None:
+    def start_pgbouncer(self) -> None:
         """PgBouncer refuses to run as root: as root, it switches to the ``postgres`` account (-u)."""
         folder = self.work / "pgbouncer"
         folder.mkdir()
