@@ -448,6 +448,9 @@ def _project_form_page(contest: Contest, project: Project | None) -> Any:
                 if "image" in values:
                     project.image = values["image"]
                 db.session.commit()
+                if project.submitted_by_id != current_user.id:  # an administrator, for someone else
+                    flash(_("Saved."), "success")
+                    return redirect(url_for(".project_review", contest_id=contest.id, project_id=project.id))
                 flash(_("Your project is saved."), "success")
                 return redirect(url_for(".entries", contest_id=contest.id))
     page = render_template(

@@ -163,6 +163,26 @@ def test_admin_accepts_or_returns_and_a_returned_project_comes_back(
     assert db.session.get(Project, project.id).status is ProjectStatus.SUBMITTED
 
 
+def test_an_admin_who_edits_a_fellows_project_returns_to_its_review(
+    world: World, client_as: Any, contest: Contest
+) -> None:
+    """Not to the administrator's own entries, which do not hold it ("you have submitted nothing yet")."""
+    project = add_project(contest, world, "Mentoring circle", accepted=False)
+    project.submitted_by_id = world.users["fellow"].id
+    db.session.commit()
+    admin = client_as("admin")
+    edited = admin.post(
+        f"/contests/{contest.id}/projects/{project.id}/edit",
+        data={"title": "Mentoring circles", "summary": "Edited by staff.", "organization": "0"},
+    )
+    assert edited.status_code == 302
+    assert edited.headers["Location"] == f"/contests/{contest.id}/projects/{project.id}/review"
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).title == "Mentoring circles"
+    review = admin.get(edited.headers["Location"]).get_data(as_text=True)
+    assert "Saved." in review
+
+
 def test_images_are_checked_and_re_encoded(world: World, client_as: Any, contest: Contest, app: Any) -> None:
     import io
 
