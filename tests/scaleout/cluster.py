@@ -407,9 +407,12 @@ class Cluster:
     # --- what the sink received --------------------------------------------------------------------------
 
     def received(self) -> list[dict[str, Any]]:
+        """Every message the sink has recorded in full: a line the sink is still writing (no newline
+        yet) waits for the next read."""
         if not self.record.exists():
             return []
-        return [json.loads(line) for line in self.record.read_text().splitlines() if line.strip()]
+        *complete, _partial = self.record.read_text().split("\n")
+        return [json.loads(line) for line in complete if line.strip()]
 
 
 def pgbouncer_version() -> tuple[int, ...]:
