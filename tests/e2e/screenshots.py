@@ -293,6 +293,7 @@ def fellow_worksheet(browser: Any, base: str, lang: str) -> Tour:
     tour.shot("fellow-module")
     tour.click("main a.button[href$='/worksheet']")
     tour.shot("fellow-worksheet")
+    tour.page.locator("form.worksheet textarea").first.wait_for()  # .all() does not wait for the page
     for box in tour.page.locator("form.worksheet textarea").all():
         box.fill(CANVAS.get(box.get_attribute("name") or "", "To be worked out with the members."))
     tour.click("button[value=submit]")
@@ -506,8 +507,10 @@ def juror_scores(browser: Any, base: str, lang: str) -> Tour:
     tour.click("[data-block=awards-jury] a")
     tour.mark(projects)
     tour.shot("juror-jury")
+    tour.page.locator(projects).first.wait_for()  # count() does not wait for the page
     for index in range(tour.page.locator(projects).count()):
         tour.click(projects, nth=index)
+        tour.page.locator("form.scores input[type=number]").first.wait_for()  # .all() does not wait
         for number in tour.page.locator("form.scores input[type=number]").all():
             number.fill(str(int(number.get_attribute("max")) // 2 + index % 3))
         if index == 0:

@@ -77,6 +77,7 @@ def test_fellow_submits_a_canvas_and_reads_the_review_beside_its_field(
     fellow.click("a.cohort-link")
     fellow.click("section[data-panel=modules] a[href$='/modules/business-model-canvas']")
     fellow.click("main a.button[href$='/business-model-canvas/worksheet']")
+    fellow.locator("form.worksheet textarea").first.wait_for()  # the worksheet, not the page before it
     for field in fellow.locator("form.worksheet textarea").all():
         field.fill("Home care for older neighbours, owned by the caregivers.")
     fellow.click("button[value=submit]")
@@ -190,8 +191,11 @@ def test_the_juror_scores_every_project_and_submits(browser: Any, server: str, d
     page = sign_in(browser, server, "juror@example.org", lang)
     page.click(f"[data-block=awards-jury] li[data-contest='{prize.id}'] a")
     projects = page.locator("main table a[href*='/jury/']")
+    projects.first.wait_for()  # count() does not wait for the jury page either
     for index in range(projects.count()):
         page.locator("main table a[href*='/jury/']").nth(index).click()
+        # .all() does not wait: without this it can read the jury page still showing and fill nothing
+        page.locator("form.scores input[type=number]").first.wait_for()
         for number in page.locator("form.scores input[type=number]").all():
             number.fill(str(int(number.get_attribute("max")) // 2))
         page.click("form.scores button[type=submit]")
