@@ -14,6 +14,7 @@ from fellowship.extensions import db
 from tests import factories as f
 from tests.conftest import World
 from tests.curriculum.conftest import assign_sample_module
+from tests.e2e.browsing import sign_in_on
 
 
 def answers(world: World) -> dict[str, Any]:
@@ -25,10 +26,7 @@ def answers(world: World) -> dict[str, Any]:
 def test_autosave_and_offline_recovery(page: Any, server: str, world: World, tmp_path: Path) -> None:
     url = server + assign_sample_module(world, tmp_path)
 
-    page.goto(f"{server}/sign-in")
-    page.fill("#email", world.users["fellow"].email)
-    page.fill("#password", f.PASSWORD)
-    page.click("main form button[type=submit]")
+    sign_in_on(page, server, world.users["fellow"].email, password=f.PASSWORD)
     page.goto(url)
     page.fill("textarea[name=who_we_are]", "Six bakers on Elm Street.")
     expect(page.locator(".autosave-status")).to_contain_text("Draft saved automatically")

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.browsing import sign_in_on
+
 ARTIFACTS = Path(__file__).parent / "artifacts"
-PASSWORD = "fellowship-demo"
 
 
 @pytest.fixture
@@ -19,13 +20,7 @@ def demo(app: Any) -> None:
 
 
 def sign_in(page: Any, server: str, email: str, lang: str = "en") -> None:
-    page.goto(f"{server}/sign-in")
-    if lang != "en":
-        page.select_option("#switch-locale", lang)
-        page.click(".language-switcher button")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
+    sign_in_on(page, server, email, lang)
     expect(page.locator("main h1")).to_be_visible()
 
 

@@ -27,12 +27,12 @@ from fellowship.extensions import db
 from fellowship.impact.models import Certificate, ReportingPeriod
 from fellowship.network.models import Entry, Exchange, MentoringPair
 from fellowship.programs.models import Cohort
+from tests.e2e.browsing import sign_in_on
 
 TOOLS = Path(__file__).parent / "node_modules"
 AXE = TOOLS / "axe-core" / "axe.min.js"
 VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 FACILITATOR = "nadia.petrova@example.org"
-PASSWORD = "fellowship-demo"
 
 
 @pytest.fixture
@@ -214,12 +214,7 @@ def test_module_and_worksheet_in_hebrew_are_valid_html(
 
 
 def sign_in(page: Any, server: str, lang: str, email: str) -> None:
-    page.goto(f"{server}/sign-in")
-    page.select_option("#switch-locale", lang)
-    page.click(".language-switcher button")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
+    sign_in_on(page, server, email, lang)
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run npm ci in tests/e2e")

@@ -9,6 +9,7 @@ import pytest
 
 from fellowship.programs.enums import Role
 from tests import factories as f
+from tests.e2e.browsing import sign_in_on
 
 SUMMARIES = {
     "en": "13 fellows from 12 organisations",
@@ -35,12 +36,7 @@ def test_roster_in_every_language(
     page: Any, server: str, fellowship_cohort: Any, code: str, tmp_path: Any
 ) -> None:
     cohort_url = f"{server}/cohorts/{fellowship_cohort.id}"
-    page.goto(f"{server}/sign-in")
-    page.select_option("#switch-locale", code)
-    page.click(".language-switcher button")
-    page.fill("#email", "facilitator@example.org")
-    page.fill("#password", f.PASSWORD)
-    page.click("main form button[type=submit]")
+    sign_in_on(page, server, "facilitator@example.org", code, password=f.PASSWORD)
     page.goto(cohort_url)
     direction = "rtl" if code in {"ar", "he"} else "ltr"
     assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [code, direction]
