@@ -37,3 +37,13 @@ def sign_in_on(page: Any, server: str, email: str, lang: str | None = None, pass
     if lang and lang != "en":
         choose_language(page, lang)
     submit_sign_in(page, email, password)
+
+
+def click_through(page: Any, selector: str) -> None:
+    """Click the link or form button at ``selector`` and wait for the page it leads to.
+
+    Without the wait, a flash message left on the page from the step before satisfies the next
+    ``expect(".flash-success")`` at once, and a field filled next may land on the page being replaced.
+    """
+    with page.expect_navigation():
+        page.click(selector)

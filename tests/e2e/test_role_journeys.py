@@ -29,7 +29,7 @@ from fellowship.curriculum.models import Review, Worksheet
 from fellowship.extensions import db
 from fellowship.groups.models import ActionItem
 from fellowship.impact.models import ReportingPeriod
-from tests.e2e.browsing import PASSWORD, choose_language, sign_in_on
+from tests.e2e.browsing import PASSWORD, choose_language, click_through, sign_in_on
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 LANGUAGES = ["en", "ar"]
@@ -72,11 +72,11 @@ def test_fellow_submits_a_canvas_and_reads_the_review_beside_its_field(
     fellow = sign_in(browser, server, "amara.okafor@example.org", lang)
     fellow.click("a.cohort-link")
     fellow.click("section[data-panel=modules] a[href$='/modules/business-model-canvas']")
-    fellow.click("main a.button[href$='/business-model-canvas/worksheet']")
+    click_through(fellow, "main a.button[href$='/business-model-canvas/worksheet']")
     fellow.locator("form.worksheet textarea").first.wait_for()  # the worksheet, not the page before it
     for field in fellow.locator("form.worksheet textarea").all():
         field.fill("Home care for older neighbours, owned by the caregivers.")
-    fellow.click("button[value=submit]")
+    click_through(fellow, "button[value=submit]")
     expect(fellow.locator(".flash-success")).to_be_visible()
     fresh()
     sheet = db.session.scalar(
@@ -92,7 +92,7 @@ def test_fellow_submits_a_canvas_and_reads_the_review_beside_its_field(
     facilitator.check("input[value=changes_requested]")
     facilitator.fill("#comment", "Name **two** customer segments.")
     facilitator.fill("textarea[name=note_customer_segments]", "Who pays, and who uses the service?")
-    facilitator.click("form.review-form button[type=submit]")
+    click_through(facilitator, "form.review-form button[type=submit]")
     expect(facilitator.locator(".flash-success")).to_be_visible()
 
     go_home(fellow)
@@ -112,11 +112,11 @@ def test_facilitator_takes_attendance_approves_a_worksheet_and_reads_an_evaluati
     page.click("a.cohort-link")
     page.click("section[data-panel=events] a[href$='/events']")
     page.locator("main table a[href^='/events/']").nth(2).click()  # the third event: the canvas webinar
-    page.click("main a.button[href$='/attendance']")
+    click_through(page, "main a.button[href$='/attendance']")
     first = page.locator("select[name^='s-']").first
     name = first.get_attribute("name")
     first.select_option("late")
-    page.click("form[action$='/attendance'] button[type=submit]:not([formaction])")
+    click_through(page, "form[action$='/attendance'] button[type=submit]:not([formaction])")
     expect(page.locator(".flash-success")).to_be_visible()
     fresh()
     invitation_id = int(name.removeprefix("s-").split("-", 1)[0])
@@ -139,7 +139,7 @@ def test_facilitator_takes_attendance_approves_a_worksheet_and_reads_an_evaluati
     worksheet_id = int(page.url.rsplit("/", 1)[1])
     page.check("input[value=approved]")
     page.fill("#comment", "Clear and complete.")
-    page.click("form.review-form button[type=submit]")
+    click_through(page, "form.review-form button[type=submit]")
     expect(page.locator(".flash-success")).to_be_visible()
     fresh()
     assert db.session.get(Worksheet, worksheet_id).status is WorksheetStatus.APPROVED
@@ -158,12 +158,12 @@ def test_the_public_votes_from_the_gallery_and_confirms_through_the_development_
     page.locator(f"main a[href^='/awards/{contest.slug}/projects/']").first.click()
     page.click("main a[href*='/vote']")
     page.fill("#email", f"neighbour-{lang}@example.net")
-    page.click("main form button[type=submit]")
+    click_through(page, "main form button[type=submit]")
     expect(page.locator("#vote-sent")).to_be_visible()
     page.click(".dev-mailbox-note a")
     page.locator("main a[href*='/dev/mailbox/']").first.click()
     page.locator("main a[href*='/confirm/']").first.click()
-    page.click("main form button[type=submit]")
+    click_through(page, "main form button[type=submit]")
     expect(page.locator("#receipt")).to_be_visible()
     shot(page, "voter-confirmed", lang)
     fresh()
@@ -195,9 +195,9 @@ def test_the_juror_scores_every_project_and_submits(browser: Any, server: str, d
         page.locator("form.scores input[type=number]").first.wait_for()
         for number in page.locator("form.scores input[type=number]").all():
             number.fill(str(int(number.get_attribute("max")) // 2))
-        page.click("form.scores button[type=submit]")
+        click_through(page, "form.scores button[type=submit]")
         expect(page.locator(".flash-success")).to_be_visible()
-    page.click(f"form[action$='/contests/{prize.id}/jury/submit'] button[type=submit]")
+    click_through(page, f"form[action$='/contests/{prize.id}/jury/submit'] button[type=submit]")
     expect(page.locator(".flash-success")).to_be_visible()
     shot(page, "juror-submitted", lang)
     fresh()
@@ -218,7 +218,7 @@ def test_the_admin_takes_the_prize_from_judging_to_published_results(
     shot(page, "admin-home", lang)
     page.click(f"[data-block=awards-contests] li[data-contest='{prize.id}'] a")
     for phase in ("voting", "closed", "published"):
-        page.click(f"form[action$='/phase']:has(input[value={phase}]) button")
+        click_through(page, f"form[action$='/phase']:has(input[value={phase}]) button")
         expect(page.locator(".flash-success")).to_be_visible()
         fresh()
         assert db.session.get(Contest, prize.id).phase.value == phase
@@ -235,7 +235,7 @@ def test_a_fellow_asks_to_be_erased_and_the_admin_erases_them(
     fellow.click("a.signed-in-as")
     fellow.fill("#erasure ~ form input[name=current_password]", PASSWORD)
     fellow.check("#erasure ~ form input[name=understood]")
-    fellow.click("#erasure ~ form button[type=submit]")
+    click_through(fellow, "#erasure ~ form button[type=submit]")
     expect(fellow.locator(".flash-success")).to_be_visible()
     shot(fellow, "fellow-asks-erasure", lang)
 
@@ -244,7 +244,7 @@ def test_a_fellow_asks_to_be_erased_and_the_admin_erases_them(
     admin.click("#erasure-requests ~ ul a")
     admin.fill("form[action$='/erase'] input[name=confirm]", "chen.wei@example.org")
     shot(admin, "admin-erases", lang)
-    admin.click("form[action$='/erase'] button[type=submit]")
+    click_through(admin, "form[action$='/erase'] button[type=submit]")
     expect(admin.locator(".flash-success")).to_be_visible()
     fresh()
     person = db.session.scalar(sa.select(User).where(User.email.like("erased-%")))
@@ -260,7 +260,7 @@ def test_a_fellow_finds_bookkeeping_help_in_spanish(browser: Any, server: str, d
     fellow = sign_in(browser, server, "amara.okafor@example.org", "es")
     fellow.click("header a[href='/network']")
     fellow.fill("form[role=search] input[name=q]", "contabilidad")
-    fellow.click("form[role=search] button[type=submit]")
+    click_through(fellow, "form[role=search] button[type=submit]")
     first = fellow.locator("ul.cards li.card").first
     expect(first).to_contain_text("Bronzeville Bookkeepers Collective")
     first.locator("a").first.click()
@@ -282,7 +282,7 @@ def test_an_announcement_gets_replies_one_is_hidden_and_the_digest_carries_the_o
     staff.click("section[data-panel=discussions] a[href$='/announcements/new']")
     staff.fill("#title", "Slides from the impact workshop")
     staff.fill("#body", "The slides are attached to the module. **Share one good practice** below.")
-    staff.click("main form button[type=submit]")
+    click_through(staff, "main form button[type=submit]")
     expect(staff.locator(".flash-success")).to_be_visible()
 
     for email, text in (
@@ -293,14 +293,14 @@ def test_an_announcement_gets_replies_one_is_hidden_and_the_digest_carries_the_o
         member.locator("[data-block=announcements] a").first.click()
         expect(member.locator("main h1")).to_contain_text("Slides from the impact workshop")
         member.fill("#reply-form textarea[name=body]", text)
-        member.click("#reply-form button[type=submit]")
+        click_through(member, "#reply-form button[type=submit]")
         expect(member.locator(".flash-success")).to_be_visible()
         expect(member.locator("ol.replies")).to_contain_text(text)
 
     staff.reload()
     staff.locator("li.reply", has_text="concert tickets").locator("a[href$='/hide']").click()
     staff.fill("textarea[name=hidden_reason]", "Off-topic: offers belong in the co-op network.")
-    staff.click("main form button[type=submit]")
+    click_through(staff, "main form button[type=submit]")
     expect(staff.locator(".flash-success")).to_be_visible()
     expect(staff.locator("li.reply-hidden")).to_contain_text("Off-topic")
     shot(staff, "facilitator-hides-a-reply", lang)
@@ -356,11 +356,11 @@ def test_a_person_signs_in_through_their_organisations_provider(
             if lang != "en":
                 choose_language(page, lang)
             shot(page, "sign-in-with-provider", lang)
-            page.click("a.button[href^='/sign-in/with/acme']")
+            click_through(page, "a.button[href^='/sign-in/with/acme']")
             page.fill("input[name=login]", login)
             page.fill("input[name=password]", "anything")
-            page.click("button.login-submit")
-            page.click("button.login-submit")  # the provider's consent page
+            click_through(page, "button.login-submit")
+            click_through(page, "button.login-submit")  # the provider's consent page
             if welcome:
                 expect(page.locator("a.signed-in-as")).to_contain_text("Alice Acme")
                 assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
@@ -384,12 +384,12 @@ def test_an_arabic_speaking_fellow_reads_the_canvas_and_fills_it_in_arabic(
     expect(fellow.locator("main h1")).to_contain_text("نموذج العمل التجاري")
     expect(fellow.locator("main .prose")).to_contain_text("صفحة واحدة وتسع خانات")
     assert fellow.locator("main [lang]").count() == 0  # nothing falls back to English
-    fellow.click("main a.button[href$='/business-model-canvas/worksheet']")
+    click_through(fellow, "main a.button[href$='/business-model-canvas/worksheet']")
     expect(fellow.locator("form.worksheet")).to_contain_text("الشراكات الرئيسية")
     expect(fellow.locator("form.worksheet")).to_contain_text("مَن يساعدكم على تقديم ما تعرضونه")
     answer = "تعاونية رعاية منزلية يملكها العاملون فيها."
     fellow.locator("form.worksheet textarea").first.fill(answer)
-    fellow.click("button[value=save]")
+    click_through(fellow, "button[value=save]")
     expect(fellow.locator(".flash-success")).to_be_visible()
     assert fellow.evaluate("document.documentElement.dir") == "rtl"
     shot(fellow, "fellow-canvas-arabic", "ar")
@@ -414,7 +414,7 @@ def test_a_founder_reads_the_tech_coop_track_and_submits_her_swot_in_arabic(
     expect(founder.locator("main h1")).to_contain_text("SWOT")
     expect(founder.locator("main .prose")).to_contain_text("نقاط القوة")
     assert founder.locator("main [lang]").count() == 0  # nothing falls back to English
-    founder.click("main a.button[href$='/tech-coop-swot-and-feasibility/worksheet']")
+    click_through(founder, "main a.button[href$='/tech-coop-swot-and-feasibility/worksheet']")
     quadrants = {
         "strengths": "مهارات برمجة وتصميم\nعملاء سابقون يثقون بنا",
         "weaknesses": "لا أحد منا يعرف المحاسبة",
@@ -425,7 +425,7 @@ def test_a_founder_reads_the_tech_coop_track_and_submits_her_swot_in_arabic(
         founder.fill(f"form.worksheet [name={name}]", text)
     founder.select_option("form.worksheet select[name=decision]", "go_with_changes")
     founder.fill("form.worksheet [name=changes]", "نبدأ بثلاثة أعضاء ونتعلّم المحاسبة قبل التسجيل.")
-    founder.click("button[value=submit]")
+    click_through(founder, "button[value=submit]")
     expect(founder.locator(".flash-success")).to_be_visible()
     assert founder.evaluate("document.documentElement.dir") == "rtl"
     shot(founder, "founder-swot-arabic", "ar")
@@ -473,7 +473,7 @@ def test_a_fellow_downloads_her_credential_and_anyone_checks_it(
     verifier.click("main a[href^='/credentials/verify']")
     for held in (saved, badge):
         verifier.set_input_files("#upload", str(held))
-        verifier.click("main form button[type=submit]")
+        click_through(verifier, "main form button[type=submit]")
         expect(verifier.locator("#verify-result .flash-success")).to_be_visible()
     assert verifier.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
     shot(verifier, "public-credential-check", lang)
@@ -492,21 +492,21 @@ def test_a_facilitator_takes_a_meetings_minutes_and_the_next_agenda_carries_its_
     facilitator.click("main a:has-text('מפגש 3')")
     facilitator.click("[data-panel=minutes] a[href$='/minutes']")
     facilitator.locator("form textarea[name^=note_]").first.fill("הוחלט להזמין את נציגי הרשות המקומית.")
-    facilitator.click("main section:first-of-type form button[type=submit]")
+    click_through(facilitator, "main section:first-of-type form button[type=submit]")
     expect(facilitator.locator(".flash-success")).to_be_visible()
     facilitator.fill("#text", "נציג הרשות יוזמן למפגש 5.")
-    facilitator.click("#decisions ~ form button[type=submit]")
+    click_through(facilitator, "#decisions ~ form button[type=submit]")
     expect(facilitator.locator(".flash-success")).to_be_visible()
     tasks = ["לשלוח מכתב לראש העירייה", "להכין מצגת על המכרזים"]
     for index, task in enumerate(tasks):
         facilitator.fill("#what", task)
         facilitator.select_option("#owner_id", index=index + 1)
         facilitator.fill("#due_on", (clock.today() + dt.timedelta(days=30)).isoformat())
-        facilitator.click("#action-items ~ form button[type=submit]")
+        click_through(facilitator, "#action-items ~ form button[type=submit]")
         expect(facilitator.locator(".flash-success")).to_be_visible()
     assert facilitator.evaluate("document.documentElement.dir") == "rtl"
     shot(facilitator, "working-group-minutes", "he")
-    facilitator.click("#summary-heading ~ form button[type=submit]")
+    click_through(facilitator, "#summary-heading ~ form button[type=submit]")
     expect(facilitator.locator(".flash-success")).to_be_visible()
     go_home(facilitator)
     facilitator.click("a.cohort-link")
@@ -541,11 +541,11 @@ def test_a_fellow_asks_for_help_the_other_side_accepts_and_the_hours_reach_the_r
     fellow = sign_in(browser, server, amara, lang)
     fellow.click("header a[href='/network']")
     fellow.fill("form[role=search] input[name=q]", "meeting room")
-    fellow.click("form[role=search] button[type=submit]")
+    click_through(fellow, "form[role=search] button[type=submit]")
     fellow.click("ul.cards li.card a:has-text('Our meeting room on Mondays')")
     fellow.click("main a[href$='/ask']")
     fellow.fill("#message", "Could our fellows meet in your room on the first Monday of next month?")
-    fellow.click("main form button[type=submit]")
+    click_through(fellow, "main form button[type=submit]")
     expect(fellow.locator(".flash-success")).to_be_visible()
     expect(fellow.locator("main")).not_to_contain_text(hana)
     helper = sign_in(browser, server, hana, lang)
@@ -553,19 +553,19 @@ def test_a_fellow_asks_for_help_the_other_side_accepts_and_the_hours_reach_the_r
     expect(helper.locator("main")).not_to_contain_text(amara)
     helper.fill("#agreed_help", "The room on the first Monday, 6 to 8 pm, with the projector.")
     helper.fill("#expectations", "Leave the room as you found it.")
-    helper.click("form[action$='/accept'] button[type=submit]")
+    click_through(helper, "form[action$='/accept'] button[type=submit]")
     expect(helper.locator(".flash-success")).to_be_visible()
     expect(helper.locator("#contact ~ dl")).to_contain_text(amara)
     shot(helper, "network-exchange-accepted", lang)
     go_home(fellow)
     fellow.click("[data-block=network_exchanges] li a")
     expect(fellow.locator("#contact ~ dl")).to_contain_text(hana)
-    fellow.click("form[action$='/done'] button[type=submit]")
+    click_through(fellow, "form[action$='/done'] button[type=submit]")
     expect(fellow.locator(".flash-success")).to_be_visible()
     go_home(helper)
     helper.click("[data-block=network_exchanges] li a")
     helper.fill("#hours", "2")
-    helper.click("form[action$='/done'] button[type=submit]")
+    click_through(helper, "form[action$='/done'] button[type=submit]")
     expect(helper.locator(".flash-success")).to_be_visible()
     staff = sign_in(browser, server, "nadia.petrova@example.org", lang)
     staff.click("[data-block=impact-staff] a[href^='/reports/']")
@@ -574,7 +574,7 @@ def test_a_fellow_asks_for_help_the_other_side_accepts_and_the_hours_reach_the_r
     staff.fill("#label", "Around today")
     staff.fill("#starts_on", (today - dt.timedelta(days=7)).isoformat())
     staff.fill("#ends_on", (today + dt.timedelta(days=7)).isoformat())
-    staff.click("main section.panel form button[type=submit]")
+    click_through(staff, "main section.panel form button[type=submit]")
     with app.test_request_context(), force_locale(lang):
         label, value = _("Peer exchanges (co-op network)"), _("%(num)d; hours: %(hours)s", num=1, hours="2")
     row = staff.locator("main table tr", has=staff.locator(f"th:text-is('{label}')"))
@@ -598,18 +598,18 @@ def test_a_curriculum_editor_fixes_the_arabic_reading_adds_a_choice_and_a_fellow
     body = editor.locator("textarea[name='t:body']")
     expect(body).to_have_attribute("dir", "rtl")
     body.fill(body.input_value().replace("### لماذا القياس أصلًا", "### لماذا نقيس أصلًا"))
-    editor.click("form.module-texts button[type=submit]")
+    click_through(editor, "form.module-texts button[type=submit]")
     expect(editor.locator(".flash-success")).to_be_visible()
     expect(editor.locator(".prose h3").first).to_have_text("لماذا نقيس أصلًا")  # the preview
     shot(editor, "editor-texts", lang)
     editor.click("main nav a[href$='/impact-metrics/fields']")
     editor.fill("textarea[name='add-choices:indicators:frequency']", "Twice a year")
-    editor.click("main form button[type=submit]")
+    click_through(editor, "main form button[type=submit]")
     expect(editor.locator(".flash-success")).to_be_visible()
     editor.click("main nav a[href$='/impact-metrics/publish']")
     expect(editor.locator("main table")).to_contain_text("Fellowship")  # the cohort that uses the module
     editor.fill("#change_note", "Arabic heading reworded; a twice-yearly frequency.")
-    editor.click("main form button[type=submit]")
+    click_through(editor, "main form button[type=submit]")
     expect(editor.locator(".flash-success")).to_be_visible()
     shot(editor, "editor-published", lang)
     fresh()
@@ -626,7 +626,7 @@ def test_a_curriculum_editor_fixes_the_arabic_reading_adds_a_choice_and_a_fellow
     fellow.click("a.cohort-link")
     fellow.click("section[data-panel=modules] a[href$='/modules/impact-metrics']")
     expect(fellow.locator(".prose h3").first).to_have_text("لماذا نقيس أصلًا")
-    fellow.click("main a.button[href$='/impact-metrics/worksheet']")
+    click_through(fellow, "main a.button[href$='/impact-metrics/worksheet']")
     expect(fellow.locator("input[name='indicators-0-indicator']")).to_have_value("Worker-owners")
     expect(fellow.locator("select[name='indicators-0-frequency'] option[value=twice_a_year]")).to_have_count(
         1
