@@ -32,9 +32,10 @@ def submit_sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
 
 
 def sign_in_on(page: Any, server: str, email: str, lang: str | None = None, password: str = PASSWORD) -> None:
-    """From the sign-in page, in ``lang`` when given (chosen on that page), signed in as ``email``."""
+    """From the sign-in page, in ``lang`` when given (chosen on that page), signed in as ``email``; without
+    ``lang`` the person sees their own language, or the browser's."""
     page.goto(f"{server}/sign-in")
-    if lang and lang != "en":
+    if lang:
         choose_language(page, lang)
     submit_sign_in(page, email, password)
 

@@ -40,10 +40,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.browsing import PASSWORD, sign_in_on
+
 ROOT = Path(__file__).resolve().parents[2]
 IMAGES = ROOT / "docs" / "images"
 LANGUAGES = ("en", "ar")
-PASSWORD = "fellowship-demo"
 CHROMIUM = os.environ.get("FELLOWSHIP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 VIEWPORT = {"width": 1280, "height": 800}
@@ -238,14 +239,7 @@ def sign_in(browser: Any, base: str, email: str | None, lang: str) -> Tour:
     OPEN_TOURS.append(tour)
     if email is None:
         return tour
-    page.goto(f"{base}/sign-in")
-    page.select_option("#switch-locale", lang)
-    page.click(".language-switcher button")
-    page.wait_for_load_state()
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    sign_in_on(page, base, email, lang)
     if page.url.rstrip("/") != base:
         raise RuntimeError(f"{email} did not land on the home page but on {page.url}")
     return tour

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from fellowship.events.models import Event
 from fellowship.extensions import db
 from fellowship.programs.models import Program
-from tests.e2e.test_pages_checked import AXE, FACILITATOR, VNU, assert_valid_html, saved_pages, sign_in
+from tests.e2e.browsing import sign_in_on
+from tests.e2e.test_pages_checked import AXE, FACILITATOR, VNU, assert_valid_html, saved_pages
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def test_dashboard_and_summary_charts_pass_axe_and_fit(
 ) -> None:
     context = browser.new_context(bypass_csp=True)  # axe is injected as a script the policy would refuse
     page = context.new_page()
-    sign_in(page, server, lang, FACILITATOR)
+    sign_in_on(page, server, FACILITATOR, lang)
     found = {}
     for name, path in chart_pages.items():
         page.goto(server + path)

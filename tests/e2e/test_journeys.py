@@ -19,7 +19,7 @@ def demo(app: Any) -> None:
     app.test_cli_runner().invoke(args=["fellowship", "demo"])
 
 
-def sign_in(page: Any, server: str, email: str, lang: str = "en") -> None:
+def sign_in(page: Any, server: str, email: str, lang: str | None = None) -> None:
     sign_in_on(page, server, email, lang)
     expect(page.locator("main h1")).to_be_visible()
 

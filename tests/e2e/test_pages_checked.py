@@ -183,7 +183,7 @@ def test_module_and_worksheet_read_right_to_left_in_their_own_language(
     for person, names in CURRICULUM_PAGES.items():
         context = browser.new_context(bypass_csp=True)
         page = context.new_page()
-        sign_in(page, server, lang, person)
+        sign_in_on(page, server, person, lang)
         for name in names:
             page.goto(server + demo[person][name])
             direction = page.evaluate("[document.documentElement.lang, document.documentElement.dir]")
@@ -213,10 +213,6 @@ def test_module_and_worksheet_in_hebrew_are_valid_html(
     assert_valid_html(files)
 
 
-def sign_in(page: Any, server: str, lang: str, email: str) -> None:
-    sign_in_on(page, server, email, lang)
-
-
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run npm ci in tests/e2e")
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_main_pages_have_no_serious_accessibility_violations(
@@ -226,7 +222,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
     for email, pages in demo.items():
         context = browser.new_context(bypass_csp=True)  # axe is injected as a script the policy would refuse
         page = context.new_page()
-        sign_in(page, server, lang, email)
+        sign_in_on(page, server, email, lang)
         for name, path in pages.items():
             page.goto(server + path + ("?lang=ar" if lang == "ar" and path.startswith("/awards") else ""))
             page.add_script_tag(path=str(AXE))
