@@ -234,6 +234,15 @@ def test_images_are_checked_and_re_encoded(world: World, client_as: Any, contest
 
     with Image.open(Path(app.config["FELLOWSHIP_STORAGE_DIR"]) / "awards" / stored) as picture:
         assert picture.format == "JPEG" and max(picture.size) == 1600
+    # The administrator deciding on the project sees its image before accepting it.
+    project = db.session.scalar(sa.select(Project))
+    admin = client_as("admin")
+    review = admin.get(f"/contests/{contest.id}/projects/{project.id}/review").get_data(as_text=True)
+    src = re.search(r'<img class="project-image" src="([^"]+)"', review).group(1)  # type: ignore[union-attr]
+    assert src.startswith(f"/awards/{contest.slug}/projects/{project.id}/image?v=")
+    shown = admin.get(src)
+    assert shown.status_code == 200 and shown.mimetype == "image/jpeg"
+    assert shown.headers["Cache-Control"] == "private, no-store"  # not public before it is accepted
 
 
 def test_conflicts_are_found_and_hidden_from_the_juror(
